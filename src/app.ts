@@ -1,0 +1,40 @@
+// The Hono app: middleware and route mounting, nothing else.
+import { Hono } from 'hono';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import { onError, renderError } from './lib/on-error';
+import { NotFoundError } from './lib/errors';
+import { healthRoutes } from './ops/health';
+import { emulatorProxyRoutes } from './stripe/emulator-proxy';
+
+export const app = new Hono<{ Bindings: Env }>();
+
+// The emulator's hosted pages (checkout, onboarding, Stripe.js stand-in) under this origin in dev,
+// served before our headers: they are the emulator's pages, not ours.
+app.route('/', emulatorProxyRoutes);
+
+app.use(
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", 'https://js.stripe.com'],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      connectSrc: ["'self'", 'https://api.stripe.com'],
+      frameSrc: ['https://js.stripe.com', 'https://hooks.stripe.com'],
+      formAction: ["'self'", 'https://checkout.stripe.com', 'https://connect.stripe.com'],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      objectSrc: ["'none'"],
+    },
+    referrerPolicy: 'strict-origin-when-cross-origin',
+  }),
+);
+// Cross-site form posts are refused; JSON posts rely on the SameSite=Lax cookie. Webhooks are exempt
+// (Stripe posts JSON, which csrf() does not check anyway).
+app.use(csrf());
+
+app.route('/', healthRoutes);
+
+app.notFound((c) => renderError(new NotFoundError('There is nothing at this address.'), c));
+app.onError(onError);

@@ -1,0 +1,37 @@
+// Which cart is this visitor's: a signed, HttpOnly cookie names it. Missing or tampered → a new cart.
+import type { Context } from 'hono';
+import { getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { newId } from '../lib/ids';
+
+export const CART_COOKIE = 'cart';
+const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/** True when the request is served on localhost, where cookies can't be Secure over http. */
+function isLocalhost(url: string): boolean {
+  const { hostname } = new URL(url);
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+/** The visitor's cart id if the request carries a valid signed cookie, else null. Never sets anything. */
+export async function readCartId(c: Context<{ Bindings: Env }>): Promise<string | null> {
+  const value = await getSignedCookie(c, c.env.COOKIE_SECRET, CART_COOKIE);
+  return typeof value === 'string' && /^cart_[a-z2-7]{24}$/.test(value) ? value : null;
+}
+
+/**
+ * The visitor's cart id, creating one (and setting the cookie on the response) when the cookie is
+ * missing or fails its signature check. A tampered cookie is not an error: it just starts afresh.
+ */
+export async function ensureCartId(c: Context<{ Bindings: Env }>): Promise<string> {
+  const existing = await readCartId(c);
+  if (existing) return existing;
+  const id = newId('cart');
+  await setSignedCookie(c, CART_COOKIE, id, c.env.COOKIE_SECRET, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: !isLocalhost(c.req.url),
+    maxAge: YEAR_SECONDS,
+  });
+  return id;
+}

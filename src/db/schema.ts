@@ -1,0 +1,347 @@
+// The D1 schema (drizzle). One place for every table; `npm run db:generate` turns changes into migrations/.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(unixepoch())`;
+/** Unix seconds, like Stripe's timestamps. */
+const createdAt = () => integer('created_at').notNull().default(now);
+const updatedAt = () => integer('updated_at').notNull().default(now);
+
+// ---------------------------------------------------------------- catalog
+
+/** A vendor's shop. Tied to a Stripe Connect account once the vendor connects. */
+export const stores = sqliteTable(
+  'stores',
+  {
+    id: text('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    tagline: text('tagline').notNull().default(''),
+    about: text('about').notNull().default(''),
+    email: text('email'),
+    supportEmail: text('support_email'),
+    supportPhone: text('support_phone'),
+    website: text('website'),
+    stripeAccountId: text('stripe_account_id'),
+    chargesEnabled: integer('charges_enabled', { mode: 'boolean' }).notNull().default(false),
+    payoutsEnabled: integer('payouts_enabled', { mode: 'boolean' }).notNull().default(false),
+    detailsSubmitted: integer('details_submitted', { mode: 'boolean' }).notNull().default(false),
+    /** Set when the account deauthorized the platform: the store is closed for good. */
+    deauthorizedAt: integer('deauthorized_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('stores_slug').on(t.slug), uniqueIndex('stores_stripe_account').on(t.stripeAccountId)],
+);
+
+export const products = sqliteTable(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    storeId: text('store_id')
+      .notNull()
+      .references(() => stores.id),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    image: text('image'),
+    /** Price in minor units of `currency`. */
+    unitAmount: integer('unit_amount').notNull(),
+    currency: text('currency').notNull(),
+    /** 'month' | 'year' for subscriptions; null for one-off products. */
+    recurringInterval: text('recurring_interval', { enum: ['day', 'week', 'month', 'year'] }),
+    /** Units left to sell; null = unlimited. Reservations take from it at checkout. */
+    stock: integer('stock'),
+    featured: integer('featured', { mode: 'boolean' }).notNull().default(false),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('products_store_slug').on(t.storeId, t.slug), index('products_store').on(t.storeId)],
+);
+
+// ---------------------------------------------------------------- customers
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    /** Stripe customer id (cus_...). */
+    id: text('id').primaryKey(),
+    email: text('email'),
+    name: text('name'),
+    livemode: integer('livemode', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('customers_email').on(t.email)],
+);
+
+// ---------------------------------------------------------------- checkout and orders
+
+export const ORDER_STATUSES = ['pending', 'paid', 'partially_refunded', 'refunded', 'canceled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    /** The cart (and so the buyer's cookie) that placed it. */
+    cartId: text('cart_id').notNull(),
+    cartVersion: integer('cart_version').notNull(),
+    status: text('status', { enum: ORDER_STATUSES }).notNull().default('pending'),
+    /** Payment sub-state shown to the buyer: awaiting | processing | paid | failed. */
+    paymentStatus: text('payment_status').notNull().default('awaiting'),
+    /** Set when an operator must look (amount mismatch, dispute). */
+    flag: text('flag'),
+    currency: text('currency').notNull(),
+    subtotal: integer('subtotal').notNull(),
+    shippingAmount: integer('shipping_amount').notNull().default(0),
+    taxAmount: integer('tax_amount').notNull().default(0),
+    total: integer('total').notNull(),
+    amountReceived: integer('amount_received').notNull().default(0),
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    email: text('email'),
+    customerId: text('customer_id'),
+    shipping: text('shipping', { mode: 'json' }),
+    checkoutSessionId: text('checkout_session_id'),
+    paymentIntentId: text('payment_intent_id'),
+    chargeId: text('charge_id'),
+    receiptUrl: text('receipt_url'),
+    paidAt: integer('paid_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('orders_status').on(t.status),
+    index('orders_cart').on(t.cartId),
+    uniqueIndex('orders_payment_intent').on(t.paymentIntentId),
+    index('orders_charge').on(t.chargeId),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    productId: text('product_id').notNull(),
+    storeId: text('store_id').notNull(),
+    storeName: text('store_name').notNull(),
+    name: text('name').notNull(),
+    unitAmount: integer('unit_amount').notNull(),
+    quantity: integer('quantity').notNull(),
+    note: text('note').notNull().default(''),
+    /** unit_amount * quantity. */
+    amount: integer('amount').notNull(),
+  },
+  (t) => [index('order_lines_order').on(t.orderId), index('order_lines_store').on(t.storeId)],
+);
+
+/** One attempt to pay for an order: a Checkout Session or a PaymentIntent. */
+export const checkouts = sqliteTable(
+  'checkouts',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    cartId: text('cart_id').notNull(),
+    cartVersion: integer('cart_version').notNull(),
+    kind: text('kind', { enum: ['checkout_session', 'payment_intent'] }).notNull(),
+    /** cs_... or pi_...; null until Stripe answered. */
+    stripeId: text('stripe_id'),
+    url: text('url'),
+    clientSecret: text('client_secret'),
+    status: text('status', { enum: ['creating', 'open', 'complete', 'expired', 'failed'] })
+      .notNull()
+      .default('creating'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    expiresAt: integer('expires_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('checkouts_stripe').on(t.stripeId),
+    index('checkouts_cart').on(t.cartId, t.cartVersion),
+    index('checkouts_order').on(t.orderId),
+  ],
+);
+
+/** Units of limited-stock products held for an order between checkout and payment. */
+export const stockReservations = sqliteTable(
+  'stock_reservations',
+  {
+    orderId: text('order_id').notNull(),
+    productId: text('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    status: text('status', { enum: ['held', 'released', 'committed'] })
+      .notNull()
+      .default('held'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('stock_reservations_pk').on(t.orderId, t.productId)],
+);
+
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    /** Stripe refund id (re_...). */
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    chargeId: text('charge_id'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refunds_order').on(t.orderId)],
+);
+
+// ---------------------------------------------------------------- payouts
+
+export const TRANSFER_STATUSES = ['pending', 'sent', 'failed', 'canceled'] as const;
+
+/** One payout to one vendor for one order ("separate charges and transfers"). */
+export const transfers = sqliteTable(
+  'transfers',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    destination: text('destination'),
+    /** Vendor lines minus the platform fee, in minor units. */
+    amount: integer('amount').notNull(),
+    /** The platform's share of this vendor's lines. */
+    fee: integer('fee').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: TRANSFER_STATUSES }).notNull().default('pending'),
+    stripeTransferId: text('stripe_transfer_id'),
+    amountReversed: integer('amount_reversed').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** When the row was last handed to the queue (the cron re-sends rows left pending). */
+    enqueuedAt: integer('enqueued_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('transfers_order_store').on(t.orderId, t.storeId),
+    index('transfers_status').on(t.status),
+    index('transfers_store').on(t.storeId),
+  ],
+);
+
+export const transferReversals = sqliteTable(
+  'transfer_reversals',
+  {
+    id: text('id').primaryKey(),
+    transferId: text('transfer_id').notNull(),
+    refundId: text('refund_id').notNull(),
+    amount: integer('amount').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    stripeReversalId: text('stripe_reversal_id'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    enqueuedAt: integer('enqueued_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('transfer_reversals_refund').on(t.transferId, t.refundId)],
+);
+
+// ---------------------------------------------------------------- webhooks
+
+export const WEBHOOK_STATUSES = ['received', 'processed', 'failed', 'ignored'] as const;
+
+export const webhookEvents = sqliteTable(
+  'webhook_events',
+  {
+    /** Stripe event id (evt_...). */
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    account: text('account'),
+    livemode: integer('livemode', { mode: 'boolean' }).notNull().default(false),
+    /** Stripe's `created` of the event. */
+    created: integer('created').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: WEBHOOK_STATUSES }).notNull().default('received'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    receivedAt: createdAt(),
+    processedAt: integer('processed_at'),
+  },
+  (t) => [index('webhook_events_type').on(t.type), index('webhook_events_status').on(t.status)],
+);
+
+// ---------------------------------------------------------------- subscriptions
+
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    /** Stripe subscription id (sub_...). */
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    status: text('status').notNull(),
+    productId: text('product_id'),
+    currentPeriodEnd: integer('current_period_end'),
+    cancelAtPeriodEnd: integer('cancel_at_period_end', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('subscriptions_customer').on(t.customerId)],
+);
+
+// ---------------------------------------------------------------- vendors
+
+export const contactMessages = sqliteTable(
+  'contact_messages',
+  {
+    id: text('id').primaryKey(),
+    storeId: text('store_id').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    message: text('message').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('contact_messages_store').on(t.storeId)],
+);
+
+/** One-time sign-in links for vendors; only the SHA-256 of the token is stored. */
+export const vendorLoginTokens = sqliteTable('vendor_login_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  storeId: text('store_id').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------- outbox
+
+/** Messages to send after a commit (e-mails). Payout rows are their own outbox (transfers.status). */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    /** Recipient address, for e-mails. */
+    recipient: text('recipient'),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('outbox_status').on(t.status)],
+);

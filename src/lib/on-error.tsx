@@ -1,0 +1,43 @@
+// The app's one error handler: AppError → problem+json (API) or an HTML page (browsers);
+// anything else is logged once and answered with a generic 500 that leaks nothing.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ErrorPage } from '../pages/error-page';
+import { AppError, problemBody } from './errors';
+import { wantsHtml } from './http';
+
+export function renderError(err: AppError, c: Context<{ Bindings: Env }>): Response | Promise<Response> {
+  c.header('cache-control', 'no-store');
+  if (wantsHtml(c)) {
+    c.status(err.status as 400);
+    return c.html(
+      <ErrorPage storeName={c.env.STORE_NAME} status={err.status} title={err.title} detail={err.message} />,
+    );
+  }
+  return c.body(JSON.stringify(problemBody(err, new URL(c.req.url).pathname)), err.status as 400, {
+    'content-type': 'application/problem+json; charset=utf-8',
+  });
+}
+
+export function onError(err: Error, c: Context<{ Bindings: Env }>): Response | Promise<Response> {
+  if (err instanceof AppError) return renderError(err, c);
+  if (err instanceof HTTPException) {
+    const res = err.getResponse();
+    const status = res.status;
+    const title = status === 413 ? 'Payload too large' : status === 403 ? 'Forbidden' : 'Request refused';
+    return renderError(new AppError(status, title, err.message || title), c);
+  }
+  // Unknown: log once with what identifies the request, never headers or bodies (secrets, cards).
+  console.error(
+    JSON.stringify({
+      msg: 'unhandled error',
+      path: new URL(c.req.url).pathname,
+      error: String(err),
+      stack: err.stack,
+    }),
+  );
+  return renderError(
+    new AppError(500, 'Something went wrong', 'An unexpected error occurred. Please try again.'),
+    c,
+  );
+}
