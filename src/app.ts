@@ -4,10 +4,20 @@ import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { onError, renderError } from './lib/on-error';
 import { NotFoundError } from './lib/errors';
+import { adminRoutes } from './admin/routes';
+import { cartRoutes } from './cart/routes';
+import { catalogRoutes } from './catalog/routes';
+import { checkoutRoutes } from './checkout/routes';
 import { healthRoutes } from './ops/health';
+import { orderRoutes } from './orders/routes';
+import { vendorRoutes } from './vendors/routes';
+import { webhookRoutes } from './webhooks/routes';
 import { emulatorProxyRoutes } from './stripe/emulator-proxy';
 
 export const app = new Hono<{ Bindings: Env }>();
+
+// Stripe posts raw JSON signed over the exact bytes: mounted before any middleware that could touch it.
+app.route('/', webhookRoutes);
 
 // The emulator's hosted pages (checkout, onboarding, Stripe.js stand-in) under this origin in dev,
 // served before our headers: they are the emulator's pages, not ours.
@@ -35,6 +45,12 @@ app.use(
 app.use(csrf());
 
 app.route('/', healthRoutes);
+app.route('/', catalogRoutes);
+app.route('/', cartRoutes);
+app.route('/', checkoutRoutes);
+app.route('/', orderRoutes);
+app.route('/', vendorRoutes);
+app.route('/', adminRoutes);
 
 app.notFound((c) => renderError(new NotFoundError('There is nothing at this address.'), c));
 app.onError(onError);

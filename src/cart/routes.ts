@@ -1,0 +1,4 @@
+// The cart API and cart page.
+import { Hono } from 'hono';
+
+export const cartRoutes = new Hono<{ Bindings: Env }>();

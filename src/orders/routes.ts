@@ -1,0 +1,4 @@
+// The order page.
+import { Hono } from 'hono';
+
+export const orderRoutes = new Hono<{ Bindings: Env }>();

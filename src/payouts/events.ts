@@ -1,0 +1,4 @@
+// Stripe events that reconcile payouts (transfer.created, transfer.reversed).
+import type { HandlerMap } from '../webhooks/types';
+
+export const payoutEventHandlers: HandlerMap = {};

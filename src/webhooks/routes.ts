@@ -1,0 +1,4 @@
+// Stripe webhooks and their log.
+import { Hono } from 'hono';
+
+export const webhookRoutes = new Hono<{ Bindings: Env }>();
