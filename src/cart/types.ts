@@ -43,6 +43,10 @@ export interface PricedLine {
   previousUnitAmount?: number;
   /** Units left, when the product has limited stock. */
   stock: number | null;
+  /** 'month', 'year', ... for a subscription product; null for a one-off purchase. */
+  recurringInterval: string | null;
+  /** The product page's path ('' when the product is gone). */
+  href: string;
 }
 
 /** The cart API's answer (`GET /cart`): the seed's `items` map plus priced lines. */
@@ -61,3 +65,42 @@ export interface CartView {
 
 /** Messages the cart object pushes to open tabs over its WebSocket. */
 export type CartSocketMessage = { type: 'cart'; cart: CartState };
+
+/**
+ * How many units of a product the cart may grow a line to, and why not more. Routes read it from
+ * D1 and hand it to the object, which applies it only when a line's quantity goes up (a shopper can
+ * always lower or remove a line that became unavailable).
+ */
+export interface LineLimit {
+  /** 0 when the product can't be bought at all. */
+  maxQty: number;
+  /** Said to the shopper when the limit refuses a change. */
+  reason?: string;
+  /** The current unit amount, remembered as `seenUnitAmount` for a new line. */
+  unitAmount?: number;
+}
+
+/** Why the object refused a change. The cart is unchanged; `cart` is its current state. */
+export type CartFailureCode =
+  | 'invalid_qty'
+  | 'invalid_note'
+  | 'too_many_lines'
+  | 'unavailable'
+  | 'not_in_cart'
+  | 'stale_version';
+
+export interface CartFailure {
+  code: CartFailureCode;
+  message: string;
+  /** The offending input field ('qty', 'note', 'items.prod_x.qty'), for the problem's `errors`. */
+  field?: string;
+  cart: CartState;
+}
+
+/** What every mutating RPC method answers: the new cart (and whether it changed), or why not. */
+export type CartResult =
+  | { ok: true; changed: boolean; cart: CartState }
+  | { ok: false; error: CartFailure };
+
+/** The body of a whole-cart replacement (`POST /cart`): quantity and optional note per product. */
+export type CartReplacement = Record<string, { qty: number; note?: string }>;

@@ -136,7 +136,12 @@ export const orderLines = sqliteTable(
     /** unit_amount * quantity. */
     amount: integer('amount').notNull(),
   },
-  (t) => [index('order_lines_order').on(t.orderId), index('order_lines_store').on(t.storeId)],
+  (t) => [
+    index('order_lines_order').on(t.orderId),
+    index('order_lines_store').on(t.storeId),
+    // One line per product (the cart keys lines by product): a retried checkout writes nothing twice.
+    uniqueIndex('order_lines_order_product').on(t.orderId, t.productId),
+  ],
 );
 
 /** One attempt to pay for an order: a Checkout Session or a PaymentIntent. */
@@ -198,6 +203,8 @@ export const refunds = sqliteTable(
     currency: text('currency').notNull(),
     status: text('status').notNull(),
     reason: text('reason'),
+    /** When vendor payouts were adjusted for this refund (onOrderRefunded); null = still to do. */
+    payoutsAppliedAt: integer('payouts_applied_at'),
     createdAt: createdAt(),
   },
   (t) => [index('refunds_order').on(t.orderId)],
@@ -205,7 +212,13 @@ export const refunds = sqliteTable(
 
 // ---------------------------------------------------------------- payouts
 
-export const TRANSFER_STATUSES = ['pending', 'sent', 'failed', 'canceled'] as const;
+/**
+ * pending: not yet attempted (or re-queued by an operator); sending: claimed by the consumer, a Stripe
+ * call may have happened, so refunds no longer shrink it; sent; failed (needs an operator); canceled:
+ * a refund before sending took it to zero.
+ */
+export const TRANSFER_STATUSES = ['pending', 'sending', 'sent', 'failed', 'canceled'] as const;
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 /** One payout to one vendor for one order ("separate charges and transfers"). */
 export const transfers = sqliteTable(
@@ -219,6 +232,10 @@ export const transfers = sqliteTable(
     amount: integer('amount').notNull(),
     /** The platform's share of this vendor's lines. */
     fee: integer('fee').notNull(),
+    /** `amount` when the order was paid, before any refund reduced it: the weight of refund splits. */
+    initialAmount: integer('initial_amount').notNull().default(0),
+    /** Bumped when an operator retries a failed transfer: a fresh idempotency key for Stripe. */
+    generation: integer('generation').notNull().default(0),
     currency: text('currency').notNull(),
     status: text('status', { enum: TRANSFER_STATUSES }).notNull().default('pending'),
     stripeTransferId: text('stripe_transfer_id'),
@@ -237,6 +254,14 @@ export const transfers = sqliteTable(
   ],
 );
 
+/**
+ * pending/sent/failed: a Stripe transfer reversal; applied: the transfer had not been sent, so its
+ * amount was reduced instead; reducing: transient inside the D1 batch that applies it.
+ */
+export const REVERSAL_STATUSES = ['pending', 'sent', 'failed', 'applied', 'reducing'] as const;
+export type ReversalStatus = (typeof REVERSAL_STATUSES)[number];
+
+/** What one refund takes back from one vendor's transfer (refund_id `excess:<tr_id>` = a correction). */
 export const transferReversals = sqliteTable(
   'transfer_reversals',
   {
@@ -244,17 +269,33 @@ export const transferReversals = sqliteTable(
     transferId: text('transfer_id').notNull(),
     refundId: text('refund_id').notNull(),
     amount: integer('amount').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] })
-      .notNull()
-      .default('pending'),
+    status: text('status', { enum: REVERSAL_STATUSES }).notNull().default('pending'),
     stripeReversalId: text('stripe_reversal_id'),
     attempts: integer('attempts').notNull().default(0),
+    /** Bumped when an operator retries a failed reversal: a fresh idempotency key for Stripe. */
+    generation: integer('generation').notNull().default(0),
     lastError: text('last_error'),
     enqueuedAt: integer('enqueued_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('transfer_reversals_refund').on(t.transferId, t.refundId)],
+  (t) => [
+    uniqueIndex('transfer_reversals_refund').on(t.transferId, t.refundId),
+    index('transfer_reversals_status').on(t.status),
+  ],
+);
+
+/** Each refund of an order as payouts saw it: the cumulative base of proportional reversals. */
+export const payoutRefunds = sqliteTable(
+  'payout_refunds',
+  {
+    /** Stripe refund id (re_...). */
+    refundId: text('refund_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    amount: integer('amount').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('payout_refunds_order').on(t.orderId)],
 );
 
 // ---------------------------------------------------------------- webhooks
@@ -312,6 +353,23 @@ export const contactMessages = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('contact_messages_store').on(t.storeId)],
+);
+
+/**
+ * The Connect account behind a store, and the `created` of the newest account event applied to it:
+ * an older event arriving late never overwrites newer state.
+ */
+export const vendorAccounts = sqliteTable(
+  'vendor_accounts',
+  {
+    /** Stripe account id (acct_...). */
+    accountId: text('account_id').primaryKey(),
+    storeId: text('store_id').notNull(),
+    lastEventAt: integer('last_event_at').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('vendor_accounts_store').on(t.storeId)],
 );
 
 /** One-time sign-in links for vendors; only the SHA-256 of the token is stored. */

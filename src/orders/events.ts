@@ -1,0 +1,272 @@
+// Stripe events that move orders: Checkout Sessions, PaymentIntents (Payment Element path), charges,
+// refunds and disputes. Each handler is idempotent and safe out of order (see state.ts).
+import type Stripe from 'stripe';
+import { endAttempt, hasOtherLiveAttempt } from '../checkout/attempts';
+import type { Db } from '../db/client';
+import { getDb } from '../db/client';
+import { getStripe } from '../stripe/client';
+import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../webhooks/types';
+import { findOrderByPayment, getOrder, type OrderRow } from './model';
+import {
+  applyRefunds,
+  cancelOrder,
+  confirmPayment,
+  flagOrder,
+  markPaymentFailed,
+  markPaymentProcessing,
+  recordPaymentDetails,
+  type RefundInfo,
+} from './state';
+
+/** The flow that created a PaymentIntent, written in its metadata at creation. */
+export type PaymentFlow = 'checkout_session' | 'payment_intent';
+
+const idOf = (ref: string | { id: string } | null | undefined): string | null =>
+  ref == null ? null : typeof ref === 'string' ? ref : ref.id;
+
+/** The order a Checkout Session names (metadata first, then client_reference_id). */
+async function orderOfSession(db: Db, session: Stripe.Checkout.Session): Promise<OrderRow | null> {
+  const id = session.metadata?.order_id ?? session.client_reference_id;
+  if (id) {
+    const order = await getOrder(db, id);
+    if (order) return order;
+  }
+  return findOrderByPayment(db, { sessionId: session.id });
+}
+
+/** What a completed Checkout Session tells us about the buyer and the payment. */
+function sessionDetails(session: Stripe.Checkout.Session) {
+  const shipping = session.collected_information?.shipping_details ?? null;
+  return {
+    checkoutSessionId: session.id,
+    paymentIntentId: idOf(session.payment_intent),
+    email: session.customer_details?.email ?? session.customer_email ?? null,
+    customerId: idOf(session.customer as string | { id: string } | null),
+    shipping: shipping ? { name: shipping.name, address: shipping.address } : null,
+  };
+}
+
+/**
+ * The charge behind a PaymentIntent (its id is the transfers' `source_transaction`; its receipt is
+ * shown to the buyer). Best effort: charge.succeeded brings the same, so a failure here only waits.
+ */
+async function chargeOfIntent(
+  env: Env,
+  intent: Stripe.PaymentIntent | string | null,
+): Promise<{ chargeId: string | null; receiptUrl: string | null }> {
+  let pi = intent;
+  if (typeof pi === 'string') {
+    try {
+      pi = await getStripe(env).paymentIntents.retrieve(pi, { expand: ['latest_charge'] });
+    } catch (err) {
+      console.warn(JSON.stringify({ msg: 'payment intent retrieve failed', id: intent, error: String(err) }));
+      return { chargeId: null, receiptUrl: null };
+    }
+  }
+  const charge = pi?.latest_charge ?? null;
+  if (charge && typeof charge === 'object') return { chargeId: charge.id, receiptUrl: charge.receipt_url };
+  return { chargeId: typeof charge === 'string' ? charge : null, receiptUrl: null };
+}
+
+/** Fulfils the order of a paid Checkout Session. */
+async function fulfilSession(env: Env, session: Stripe.Checkout.Session): Promise<HandlerOutcome> {
+  const db = getDb(env);
+  const order = await orderOfSession(db, session);
+  if (!order) return 'ignored';
+  await endAttempt(db, session.id, 'complete');
+  const details = sessionDetails(session);
+  if (session.payment_status === 'unpaid') {
+    // An asynchronous method (bank debit): the money comes later, with async_payment_succeeded.
+    await markPaymentProcessing(db, order.id, details);
+    return 'processed';
+  }
+  const charge = await chargeOfIntent(env, session.payment_intent);
+  await confirmPayment(env, {
+    orderId: order.id,
+    amountReceived: session.amount_total ?? 0,
+    currency: session.currency ?? order.currency,
+    taxAmount: session.total_details?.amount_tax ?? 0,
+    ...details,
+    ...charge,
+  });
+  return 'processed';
+}
+
+/** Platform events only: a connected account's own charges and sessions are not our orders. */
+function platformOnly(handler: WebhookHandler): WebhookHandler {
+  return async (event, env) => (event.account ? 'ignored' : handler(event, env));
+}
+
+const sessionCompleted: WebhookHandler = async (event, env) =>
+  fulfilSession(env, event.data.object as Stripe.Checkout.Session);
+
+const sessionAsyncFailed: WebhookHandler = async (event, env) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  const db = getDb(env);
+  const order = await orderOfSession(db, session);
+  if (!order) return 'ignored';
+  await endAttempt(db, session.id, 'failed');
+  await recordPaymentDetails(db, order.id, sessionDetails(session));
+  // The session is over and its payment failed for good: the order can't be paid any more.
+  if (!(await hasOtherLiveAttempt(db, order.id, session.id))) await cancelOrder(db, order.id, 'failed');
+  return 'processed';
+};
+
+const sessionExpired: WebhookHandler = async (event, env) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  const db = getDb(env);
+  const order = await orderOfSession(db, session);
+  if (!order) return 'ignored';
+  await endAttempt(db, session.id, 'expired');
+  // A newer session of the same order (the shopper changed e-mail or locale) keeps the order alive.
+  if (!(await hasOtherLiveAttempt(db, order.id, session.id))) await cancelOrder(db, order.id);
+  return 'processed';
+};
+
+/** The order a PaymentIntent names, and which flow created it. */
+async function orderOfIntent(
+  db: Db,
+  pi: Stripe.PaymentIntent,
+): Promise<{ order: OrderRow; flow: PaymentFlow } | null> {
+  const id = pi.metadata?.order_id;
+  const order = (id ? await getOrder(db, id) : null) ?? (await findOrderByPayment(db, { paymentIntentId: pi.id }));
+  if (!order) return null;
+  const flow: PaymentFlow = pi.metadata?.flow === 'checkout_session' ? 'checkout_session' : 'payment_intent';
+  return { order, flow };
+}
+
+const intentSucceeded: WebhookHandler = async (event, env) => {
+  const pi = event.data.object as Stripe.PaymentIntent;
+  const db = getDb(env);
+  const found = await orderOfIntent(db, pi);
+  if (!found) return 'ignored';
+  const charge = await chargeOfIntent(env, pi);
+  if (found.flow === 'checkout_session') {
+    // Checkout's own events fulfil (they carry tax and shipping); here only the ids are recorded.
+    await recordPaymentDetails(db, found.order.id, { paymentIntentId: pi.id, ...charge });
+    return 'processed';
+  }
+  await endAttempt(db, pi.id, 'complete');
+  await confirmPayment(env, {
+    orderId: found.order.id,
+    amountReceived: pi.amount_received,
+    currency: pi.currency,
+    paymentIntentId: pi.id,
+    email: pi.receipt_email,
+    customerId: idOf(pi.customer as string | { id: string } | null),
+    ...charge,
+  });
+  return 'processed';
+};
+
+const intentFailed: WebhookHandler = async (event, env) => {
+  const pi = event.data.object as Stripe.PaymentIntent;
+  const db = getDb(env);
+  const found = await orderOfIntent(db, pi);
+  if (!found) return 'ignored';
+  await markPaymentFailed(db, found.order.id);
+  return 'processed';
+};
+
+const intentCanceled: WebhookHandler = async (event, env) => {
+  const pi = event.data.object as Stripe.PaymentIntent;
+  const db = getDb(env);
+  const found = await orderOfIntent(db, pi);
+  if (!found || found.flow === 'checkout_session') return 'ignored';
+  await endAttempt(db, pi.id, 'expired');
+  if (!(await hasOtherLiveAttempt(db, found.order.id, pi.id))) await cancelOrder(db, found.order.id);
+  return 'processed';
+};
+
+/**
+ * The order a charge belongs to: its transfer_group (the order id, set at checkout), the ids
+ * recorded on the order, and as a last resort the metadata of its PaymentIntent at Stripe.
+ */
+async function orderOfCharge(env: Env, db: Db, charge: Stripe.Charge): Promise<OrderRow | null> {
+  for (const id of [charge.transfer_group, charge.metadata?.order_id]) {
+    if (id) {
+      const order = await getOrder(db, id);
+      if (order) return order;
+    }
+  }
+  const paymentIntentId = idOf(charge.payment_intent);
+  const order = await findOrderByPayment(db, { paymentIntentId, chargeId: charge.id });
+  if (order || !paymentIntentId) return order;
+  const pi =
+    typeof charge.payment_intent === 'object' && charge.payment_intent
+      ? charge.payment_intent
+      : await getStripe(env).paymentIntents.retrieve(paymentIntentId);
+  return pi.metadata?.order_id ? getOrder(db, pi.metadata.order_id) : null;
+}
+
+const chargeSucceeded: WebhookHandler = async (event, env) => {
+  const charge = event.data.object as Stripe.Charge;
+  const db = getDb(env);
+  const order = await orderOfCharge(env, db, charge);
+  if (!order) return 'ignored';
+  await recordPaymentDetails(db, order.id, { chargeId: charge.id, receiptUrl: charge.receipt_url });
+  return 'processed';
+};
+
+const chargeFailed: WebhookHandler = async (event, env) => {
+  const charge = event.data.object as Stripe.Charge;
+  const db = getDb(env);
+  const order = await orderOfCharge(env, db, charge);
+  if (!order) return 'ignored';
+  await markPaymentFailed(db, order.id);
+  return 'processed';
+};
+
+/** Every refund of a charge: from the event when it lists them all, else from Stripe. */
+async function refundsOf(env: Env, charge: Stripe.Charge): Promise<RefundInfo[]> {
+  const list =
+    charge.refunds && !charge.refunds.has_more
+      ? charge.refunds.data
+      : (await getStripe(env).refunds.list({ charge: charge.id, limit: 100 })).data;
+  return list.map((r) => ({
+    id: r.id,
+    amount: r.amount,
+    currency: r.currency,
+    status: r.status ?? 'pending',
+    reason: r.reason ?? null,
+  }));
+}
+
+const chargeRefunded: WebhookHandler = async (event, env) => {
+  const charge = event.data.object as Stripe.Charge;
+  const db = getDb(env);
+  const order = await orderOfCharge(env, db, charge);
+  if (!order) return 'ignored';
+  const refunds = await refundsOf(env, charge);
+  await applyRefunds(env, order.id, { id: charge.id, amountRefunded: charge.amount_refunded }, refunds);
+  return 'processed';
+};
+
+const disputeCreated: WebhookHandler = async (event, env) => {
+  const dispute = event.data.object as Stripe.Dispute;
+  const db = getDb(env);
+  const order = await findOrderByPayment(db, {
+    chargeId: idOf(dispute.charge),
+    paymentIntentId: idOf(dispute.payment_intent),
+  });
+  if (!order) return 'ignored';
+  await flagOrder(db, order.id, 'disputed');
+  return 'processed';
+};
+
+/** Handlers for the events that move orders, keyed by event type. */
+export const orderEventHandlers: HandlerMap = Object.fromEntries(
+  Object.entries({
+    'checkout.session.completed': sessionCompleted,
+    'checkout.session.async_payment_succeeded': sessionCompleted,
+    'checkout.session.async_payment_failed': sessionAsyncFailed,
+    'checkout.session.expired': sessionExpired,
+    'payment_intent.succeeded': intentSucceeded,
+    'payment_intent.payment_failed': intentFailed,
+    'payment_intent.canceled': intentCanceled,
+    'charge.succeeded': chargeSucceeded,
+    'charge.failed': chargeFailed,
+    'charge.refunded': chargeRefunded,
+    'charge.dispute.created': disputeCreated,
+  } satisfies HandlerMap).map(([type, handler]) => [type, platformOnly(handler as WebhookHandler)]),
+);

@@ -1,0 +1,59 @@
+// Dispatch of stored Stripe events to the domains' handlers, and the one way an event is (re)applied.
+import type Stripe from 'stripe';
+import { getDb } from '../db/client';
+import { customerEventHandlers } from '../orders/customers';
+import { orderEventHandlers } from '../orders/events';
+import { payoutEventHandlers } from '../payouts/events';
+import { vendorEventHandlers } from '../vendors/events';
+import { countAttempt, getStoredEvent, markDone, markFailed } from './log';
+import type { HandlerMap, HandlerOutcome, WebhookHandler } from './types';
+
+/** Every domain's handlers. A type handled by several domains runs each of them, in this order. */
+const REGISTRIES: readonly HandlerMap[] = [
+  orderEventHandlers,
+  customerEventHandlers,
+  vendorEventHandlers,
+  payoutEventHandlers,
+];
+
+/** The handlers registered for an event type (empty: the event is stored as `ignored`). */
+export function handlersFor(type: string): WebhookHandler[] {
+  return REGISTRIES.map((registry) => registry[type]).filter((h): h is WebhookHandler => Boolean(h));
+}
+
+/** Runs every handler for the event; `processed` if any of them did something. */
+export async function dispatchEvent(event: Stripe.Event, env: Env): Promise<HandlerOutcome> {
+  let outcome: HandlerOutcome = 'ignored';
+  for (const handler of handlersFor(event.type)) {
+    if ((await handler(event, env)) === 'processed') outcome = 'processed';
+  }
+  return outcome;
+}
+
+export type ProcessResult =
+  | { status: 'processed' | 'ignored' }
+  | { status: 'failed'; error: string }
+  | { status: 'not_found' };
+
+/**
+ * Applies a stored event (by its id in `webhook_events`) and records the result: `processed`,
+ * `ignored` (no handler, or nothing to do), or `failed` with the reason. Used by the webhook route
+ * for each new delivery and by the admin's replay; safe to run again, handlers are idempotent.
+ */
+export async function processStoredEvent(env: Env, eventId: string): Promise<ProcessResult> {
+  const db = getDb(env);
+  const row = await getStoredEvent(db, eventId);
+  if (!row) return { status: 'not_found' };
+  await countAttempt(db, eventId);
+  try {
+    const event = JSON.parse(row.payload) as Stripe.Event;
+    const status = await dispatchEvent(event, env);
+    await markDone(db, eventId, status);
+    return { status };
+  } catch (err) {
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    console.error(JSON.stringify({ msg: 'webhook handler failed', event: eventId, type: row.type, error }));
+    await markFailed(db, eventId, error);
+    return { status: 'failed', error };
+  }
+}
