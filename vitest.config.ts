@@ -4,6 +4,9 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+// The plugin renames the Worker under test to `vitest-plugin-runner-<project name>` (no name here).
+const STOREFRONT_RUNNER = 'vitest-plugin-runner-';
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
   return {
@@ -13,10 +16,20 @@ export default defineConfig(async () => {
         miniflare: {
           workers: [
             {
-              // Placeholder until the emulator Worker (test/stripe-emulator) is built by globalSetup.
+              // The Stripe emulator (test/stripe-emulator), bundled by its globalSetup before the pool starts.
               name: 'stripe-emulator',
               modules: true,
-              script: 'export default { fetch() { return new Response("no emulator", { status: 503 }); } };',
+              scriptPath: path.join(import.meta.dirname, '.wrangler/stripe-emulator/index.js'),
+              compatibilityDate: '2026-11-01',
+              durableObjects: { EMULATOR: { className: 'StripeEmulator', useSQLite: true } },
+              bindings: {
+                PUBLIC_URL: 'http://localhost/__stripe',
+                WEBHOOK_SECRET: 'whsec_test_primary',
+                CONNECT_WEBHOOK_SECRET: 'whsec_test_connect',
+                WEBHOOK_URL: 'http://localhost/webhooks/stripe',
+              },
+              // Webhooks go to the storefront under test: the plugin runs it as the runner Worker.
+              serviceBindings: { STOREFRONT: STOREFRONT_RUNNER },
             },
           ],
           bindings: {
@@ -35,6 +48,7 @@ export default defineConfig(async () => {
       include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
       exclude: ['test/e2e/**', 'test/bench/**', 'node_modules/**'],
       setupFiles: ['./test/setup.ts'],
+      globalSetup: ['./test/stripe-emulator/global-setup.mjs'],
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },

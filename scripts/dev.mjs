@@ -149,6 +149,7 @@ const wranglerArgs = [
 log(emulatorMode ? 'Stripe: local emulator (no STRIPE_SECRET_KEY set).' : 'Stripe: test mode with the keys in .dev.vars.');
 if (!emulatorMode) log(`forward Stripe's events with: stripe listen --forward-to localhost:${opts.port}/webhooks/stripe`);
 
+log(`wrangler ${wranglerArgs.map((a, i) => (wranglerArgs[i - 1] === '--var' ? `${a.split(':')[0]}:…` : a)).join(' ')}`);
 const child = spawn(process.execPath, [WRANGLER_BIN, ...wranglerArgs], { cwd: ROOT, stdio: 'inherit' });
 let exited = false;
 child.on('exit', (code, signal) => {

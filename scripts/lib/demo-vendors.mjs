@@ -41,7 +41,9 @@ export async function runDemoVendorStep({ baseUrl, adminToken, persistTo, log = 
   try {
     const res = await fetch(new URL(DEMO_VENDOR_ROUTE, baseUrl), {
       method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, accept: 'application/json' },
+      // JSON, so the app's cross-site form guard (which checks form posts) lets the token decide.
+      headers: { authorization: `Bearer ${adminToken}`, accept: 'application/json', 'content-type': 'application/json' },
+      body: '{}',
       signal: AbortSignal.timeout(60_000),
     });
     if (res.status === 404 || res.status === 405) return { status: 'absent', detail: 'no demo-vendor step yet' };

@@ -23,8 +23,16 @@ export async function readCartId(c: Context<{ Bindings: Env }>): Promise<string 
  * missing or fails its signature check. A tampered cookie is not an error: it just starts afresh.
  */
 export async function ensureCartId(c: Context<{ Bindings: Env }>): Promise<string> {
+  return (await ensureCart(c)).id;
+}
+
+/**
+ * Like `ensureCartId`, and says whether the cart was just created: a new cart is known to be empty,
+ * so callers can answer without waking its Durable Object.
+ */
+export async function ensureCart(c: Context<{ Bindings: Env }>): Promise<{ id: string; created: boolean }> {
   const existing = await readCartId(c);
-  if (existing) return existing;
+  if (existing) return { id: existing, created: false };
   const id = newId('cart');
   await setSignedCookie(c, CART_COOKIE, id, c.env.COOKIE_SECRET, {
     path: '/',
@@ -33,5 +41,5 @@ export async function ensureCartId(c: Context<{ Bindings: Env }>): Promise<strin
     secure: !isLocalhost(c.req.url),
     maxAge: YEAR_SECONDS,
   });
-  return id;
+  return { id, created: true };
 }

@@ -1,6 +1,6 @@
 // Payment attempts (the `checkouts` table): one row per Checkout Session or PaymentIntent created for an
 // order, with its own lifecycle creating → open → complete | expired | failed.
-import { and, eq, inArray, ne, or, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 
@@ -30,20 +30,65 @@ export async function endAttempt(
   return row ?? null;
 }
 
-/** True when the order has another attempt that could still be paid (so it must not be canceled). */
-export async function hasOtherLiveAttempt(db: Db, orderId: string, exceptStripeId: string): Promise<boolean> {
+/** True when the order still has an attempt that could take money (so it must not be canceled). */
+export async function hasLiveAttempt(db: Db, orderId: string): Promise<boolean> {
   const row = await db
     .select({ id: schema.checkouts.id })
     .from(schema.checkouts)
-    .where(
-      and(
-        eq(schema.checkouts.orderId, orderId),
-        inArray(schema.checkouts.status, LIVE_STATUSES),
-        or(isNull(schema.checkouts.stripeId), ne(schema.checkouts.stripeId, exceptStripeId)),
-      ),
-    )
+    .where(and(eq(schema.checkouts.orderId, orderId), inArray(schema.checkouts.status, LIVE_STATUSES)))
     .get();
   return Boolean(row);
+}
+
+/** One attempt by its row id, or null. */
+export async function getAttempt(db: Db, id: string): Promise<CheckoutRow | null> {
+  const row = await db.select().from(schema.checkouts).where(eq(schema.checkouts.id, id)).get();
+  return row ?? null;
+}
+
+/** Every attempt of an order, oldest first. */
+export async function attemptsOfOrder(db: Db, orderId: string): Promise<CheckoutRow[]> {
+  return db
+    .select()
+    .from(schema.checkouts)
+    .where(eq(schema.checkouts.orderId, orderId))
+    .orderBy(asc(schema.checkouts.createdAt));
+}
+
+/**
+ * Records what Stripe created for an attempt and opens it, unless the attempt was superseded (failed or
+ * expired by a newer checkout) in the meantime. Returns false in that case: the caller must end
+ * what it created.
+ */
+export async function openAttempt(
+  db: Db,
+  id: string,
+  created: { stripeId: string; url?: string | null; clientSecret?: string | null; expiresAt?: number | null },
+): Promise<boolean> {
+  const res = await db
+    .update(schema.checkouts)
+    .set({
+      stripeId: created.stripeId,
+      url: created.url ?? null,
+      clientSecret: created.clientSecret ?? null,
+      expiresAt: created.expiresAt ?? null,
+      status: 'open',
+      updatedAt: now(),
+    })
+    .where(and(eq(schema.checkouts.id, id), inArray(schema.checkouts.status, LIVE_STATUSES)));
+  return ((res as { meta?: { changes?: number } }).meta?.changes ?? 0) > 0;
+}
+
+/** Ends a live attempt by its row id (no Stripe object, or Stripe refused to create one). */
+export async function endAttemptById(
+  db: Db,
+  id: string,
+  status: Extract<CheckoutStatus, 'complete' | 'expired' | 'failed'>,
+): Promise<void> {
+  await db
+    .update(schema.checkouts)
+    .set({ status, updatedAt: now() })
+    .where(and(eq(schema.checkouts.id, id), inArray(schema.checkouts.status, LIVE_STATUSES)));
 }
 
 /** Every live attempt of a cart (any version), to supersede when the cart moves on. */

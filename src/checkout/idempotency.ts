@@ -18,7 +18,11 @@ export function stableStringify(value: unknown): string {
  * The key for one Stripe create call: endpoint, cart version and a hash of every parameter sent.
  * Stripe allows 255 characters; this stays under 120.
  */
-export async function idempotencyKey(endpoint: string, cartVersion: number, params: unknown): Promise<string> {
+export async function idempotencyKey(
+  endpoint: string,
+  cartVersion: number,
+  params: unknown,
+): Promise<string> {
   const hash = await sha256Hex(stableStringify(params));
   return `${endpoint}:v${cartVersion}:${hash}`;
 }

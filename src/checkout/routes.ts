@@ -1,4 +1,177 @@
-// Checkout Sessions and the Payment Element path.
+// Checkout Sessions and the Payment Element path: POST /checkout, GET /config,
+// POST /create-payment-intent, GET /pay.
+import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { readCartId } from '../cart/session';
+import { priceCart } from '../catalog/pricing';
+import { getDb } from '../db/client';
+import { storeConfig } from '../lib/config';
+import { AppError, ConflictError } from '../lib/errors';
+import { isForm, readJson } from '../lib/http';
+import { parse } from '../lib/validate';
+import { publishableKey, stripeMode } from '../stripe/client';
+import { AlreadyPaidError, beginCheckoutSession, beginPaymentIntent, type CheckoutInput } from './begin';
+import { PayPage } from './pay-page';
+import { CheckoutRefusedError, EmptyCartError, planCheckout } from './plan';
 
-export const checkoutRoutes = new Hono<{ Bindings: Env }>();
+type Ctx = Context<{ Bindings: Env }>;
+
+// Stripe Checkout's locales (https://docs.stripe.com/api/checkout/sessions/create#create_checkout_session-locale).
+const LOCALES = [
+  'auto',
+  'bg',
+  'cs',
+  'da',
+  'de',
+  'el',
+  'en',
+  'en-GB',
+  'es',
+  'es-419',
+  'et',
+  'fi',
+  'fil',
+  'fr',
+  'fr-CA',
+  'hr',
+  'hu',
+  'id',
+  'it',
+  'ja',
+  'ko',
+  'lt',
+  'lv',
+  'ms',
+  'mt',
+  'nb',
+  'nl',
+  'pl',
+  'pt',
+  'pt-BR',
+  'ro',
+  'ru',
+  'sk',
+  'sl',
+  'sv',
+  'th',
+  'tr',
+  'vi',
+  'zh',
+  'zh-HK',
+  'zh-TW',
+] as const;
+
+/** What a shopper may send. Amounts, currency and lines are never taken from the client. */
+const checkoutBody = z.object({
+  email: z.email().max(254).optional(),
+  locale: z.enum(LOCALES).optional(),
+  accepted_subtotal: z.coerce.number().int().min(0).optional(),
+});
+
+/** The body as an object: a form, JSON, or nothing at all (a bare POST checks out as is). */
+async function readBody(c: Ctx): Promise<Record<string, unknown>> {
+  if (isForm(c)) return (await c.req.parseBody()) as Record<string, unknown>;
+  if (!c.req.header('content-type')) return {};
+  const body = await readJson(c);
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}
+
+/** Reads and validates the input; empty form fields count as absent. */
+async function checkoutInput(c: Ctx): Promise<CheckoutInput> {
+  const raw = Object.fromEntries(
+    Object.entries(await readBody(c)).filter(([, v]) => typeof v !== 'string' || v.trim() !== ''),
+  );
+  const body = parse(checkoutBody, raw);
+  return { email: body.email, locale: body.locale, acceptedSubtotal: body.accepted_subtotal };
+}
+
+/** The browser's way back from a refused checkout: the cart (which shows what changed) or the order. */
+function redirectForForm(c: Ctx, err: unknown): Response | null {
+  if (err instanceof AlreadyPaidError) return c.redirect(`/orders/${err.orderId}`, 303);
+  if (err instanceof CheckoutRefusedError) return c.redirect('/cart?checkout=changed', 303);
+  if (err instanceof EmptyCartError) return c.redirect('/cart?checkout=empty', 303);
+  if (err instanceof ConflictError) return c.redirect('/cart?checkout=retry', 303);
+  return null;
+}
+
+/** The script the pay page loads: Stripe.js, or the emulator's stand-in (same API) offline. */
+function stripeJsUrl(env: Env): string {
+  return stripeMode(env) === 'emulator'
+    ? `${env.STRIPE_EMULATOR_PUBLIC_URL.replace(/\/$/, '')}/v3/stripe.js`
+    : 'https://js.stripe.com/v3/';
+}
+
+export const checkoutRoutes = new Hono<{ Bindings: Env }>()
+  .post('/checkout', async (c) => {
+    const form = isForm(c);
+    const input = await checkoutInput(c);
+    const cartId = await readCartId(c);
+    try {
+      if (!cartId) throw new EmptyCartError();
+      const started = await beginCheckoutSession(c.env, cartId, new URL(c.req.url).origin, input);
+      if (form) return c.redirect(started.url, 303);
+      c.header('cache-control', 'no-store');
+      return c.json(started);
+    } catch (err) {
+      const redirect = form ? redirectForForm(c, err) : null;
+      if (redirect) return redirect;
+      throw err;
+    }
+  })
+  .get('/config', (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ publishableKey: publishableKey(c.env) });
+  })
+  .post('/create-payment-intent', async (c) => {
+    const input = await checkoutInput(c);
+    const cartId = await readCartId(c);
+    if (!cartId) throw new EmptyCartError();
+    const started = await beginPaymentIntent(c.env, cartId, input);
+    c.header('cache-control', 'no-store');
+    return c.json({
+      clientSecret: started.clientSecret,
+      orderId: started.orderId,
+      amount: started.amount,
+      currency: started.currency,
+    });
+  })
+  .get('/pay', async (c) => {
+    const env = c.env;
+    const config = storeConfig(env);
+    const cartId = await readCartId(c);
+    const db = getDb(env);
+    const state = cartId ? await env.CART.getByName(cartId).getState() : null;
+    let problems: string[] = [];
+    if (!cartId || !state || state.lines.length === 0) problems = ['Your cart is empty.'];
+    else {
+      try {
+        await planCheckout(env, db, cartId, state);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        problems = [err.message];
+      }
+    }
+    const view = cartId && state && state.lines.length > 0 ? await priceCart(db, state, config) : null;
+    const lines = (view?.lines ?? []).map((l) => ({
+      name: l.name,
+      qty: l.qty,
+      amount: l.unitAmount * l.qty,
+      storeName: l.storeName,
+      note: l.note,
+    }));
+    const subtotal = view?.subtotal ?? 0;
+    c.header('cache-control', 'no-store');
+    return c.html(
+      PayPage({
+        storeName: config.storeName,
+        currency: config.currency,
+        lines,
+        subtotal,
+        shippingAmount: config.shippingAmount,
+        total: subtotal + config.shippingAmount,
+        problems,
+        stripeJsUrl: stripeJsUrl(env),
+      }),
+    );
+  });

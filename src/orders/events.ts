@@ -1,7 +1,7 @@
 // Stripe events that move orders: Checkout Sessions, PaymentIntents (Payment Element path), charges,
 // refunds and disputes. Each handler is idempotent and safe out of order (see state.ts).
 import type Stripe from 'stripe';
-import { endAttempt, hasOtherLiveAttempt } from '../checkout/attempts';
+import { endAttempt, hasLiveAttempt } from '../checkout/attempts';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
 import { getStripe } from '../stripe/client';
@@ -68,8 +68,11 @@ async function chargeOfIntent(
   return { chargeId: typeof charge === 'string' ? charge : null, receiptUrl: null };
 }
 
-/** Fulfils the order of a paid Checkout Session. */
-async function fulfilSession(env: Env, session: Stripe.Checkout.Session): Promise<HandlerOutcome> {
+/**
+ * Applies what a Checkout Session says about its order: paid → fulfilled, unpaid (async method) →
+ * processing. Used by the webhook and by the order page's retrieve.
+ */
+export async function fulfilSession(env: Env, session: Stripe.Checkout.Session): Promise<HandlerOutcome> {
   const db = getDb(env);
   const order = await orderOfSession(db, session);
   if (!order) return 'ignored';
@@ -108,7 +111,7 @@ const sessionAsyncFailed: WebhookHandler = async (event, env) => {
   await endAttempt(db, session.id, 'failed');
   await recordPaymentDetails(db, order.id, sessionDetails(session));
   // The session is over and its payment failed for good: the order can't be paid any more.
-  if (!(await hasOtherLiveAttempt(db, order.id, session.id))) await cancelOrder(db, order.id, 'failed');
+  if (!(await hasLiveAttempt(db, order.id))) await cancelOrder(db, order.id, 'failed');
   return 'processed';
 };
 
@@ -119,7 +122,7 @@ const sessionExpired: WebhookHandler = async (event, env) => {
   if (!order) return 'ignored';
   await endAttempt(db, session.id, 'expired');
   // A newer session of the same order (the shopper changed e-mail or locale) keeps the order alive.
-  if (!(await hasOtherLiveAttempt(db, order.id, session.id))) await cancelOrder(db, order.id);
+  if (!(await hasLiveAttempt(db, order.id))) await cancelOrder(db, order.id);
   return 'processed';
 };
 
@@ -129,14 +132,21 @@ async function orderOfIntent(
   pi: Stripe.PaymentIntent,
 ): Promise<{ order: OrderRow; flow: PaymentFlow } | null> {
   const id = pi.metadata?.order_id;
-  const order = (id ? await getOrder(db, id) : null) ?? (await findOrderByPayment(db, { paymentIntentId: pi.id }));
+  const order =
+    (id ? await getOrder(db, id) : null) ?? (await findOrderByPayment(db, { paymentIntentId: pi.id }));
   if (!order) return null;
   const flow: PaymentFlow = pi.metadata?.flow === 'checkout_session' ? 'checkout_session' : 'payment_intent';
   return { order, flow };
 }
 
-const intentSucceeded: WebhookHandler = async (event, env) => {
-  const pi = event.data.object as Stripe.PaymentIntent;
+const intentSucceeded: WebhookHandler = async (event, env) =>
+  applySucceededIntent(env, event.data.object as Stripe.PaymentIntent);
+
+/**
+ * Applies a succeeded PaymentIntent: fulfils a Payment Element order; for an intent made by Checkout,
+ * only records its ids (Checkout's own events fulfil). Used by the webhook and the order page.
+ */
+export async function applySucceededIntent(env: Env, pi: Stripe.PaymentIntent): Promise<HandlerOutcome> {
   const db = getDb(env);
   const found = await orderOfIntent(db, pi);
   if (!found) return 'ignored';
@@ -157,7 +167,7 @@ const intentSucceeded: WebhookHandler = async (event, env) => {
     ...charge,
   });
   return 'processed';
-};
+}
 
 const intentFailed: WebhookHandler = async (event, env) => {
   const pi = event.data.object as Stripe.PaymentIntent;
@@ -174,7 +184,7 @@ const intentCanceled: WebhookHandler = async (event, env) => {
   const found = await orderOfIntent(db, pi);
   if (!found || found.flow === 'checkout_session') return 'ignored';
   await endAttempt(db, pi.id, 'expired');
-  if (!(await hasOtherLiveAttempt(db, found.order.id, pi.id))) await cancelOrder(db, found.order.id);
+  if (!(await hasLiveAttempt(db, found.order.id))) await cancelOrder(db, found.order.id);
   return 'processed';
 };
 

@@ -1,4 +1,64 @@
-// The order page.
+// The order page: GET /orders/:id, HTML or JSON, for the buyer's cart cookie or a signed link only.
 import { Hono } from 'hono';
+import { readCartId } from '../cart/session';
+import { getDb } from '../db/client';
+import { storeConfig } from '../lib/config';
+import { NotFoundError } from '../lib/errors';
+import { canViewOrder } from './access';
+import { confirmFromStripe } from './confirm';
+import { getOrderWithLines } from './model';
+import { OrderPage } from './order-page';
+import { toOrderView } from './view';
 
-export const orderRoutes = new Hono<{ Bindings: Env }>();
+const ORDER_ID = /^ord_[a-z2-7]{24}$/;
+// Stripe's placeholders and ids: only these shapes are ever passed on to a retrieve.
+const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
+const INTENT_ID = /^pi_[A-Za-z0-9_]{1,250}$/;
+
+/** Same answer for "no such order" and "not yours": nobody learns which orders exist. */
+const notFound = () => new NotFoundError('There is no such order.');
+
+export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', async (c) => {
+  const id = c.req.param('id');
+  if (!ORDER_ID.test(id)) throw notFound();
+  const db = getDb(c.env);
+  let found = await getOrderWithLines(db, id);
+  if (!found) throw notFound();
+  const allowed = await canViewOrder(c.env, found.order, {
+    cartId: await readCartId(c),
+    token: c.req.query('t'),
+  });
+  if (!allowed) throw notFound();
+
+  const sessionId = c.req.query('session_id');
+  const paymentIntentId = c.req.query('payment_intent');
+  const returned = Boolean(sessionId || paymentIntentId);
+  if (found.order.status === 'pending' && returned) {
+    await confirmFromStripe(c.env, found.order, {
+      sessionId: sessionId && SESSION_ID.test(sessionId) ? sessionId : undefined,
+      paymentIntentId: paymentIntentId && INTENT_ID.test(paymentIntentId) ? paymentIntentId : undefined,
+    });
+    found = (await getOrderWithLines(db, id)) ?? found;
+  }
+
+  const view = toOrderView(found);
+  c.header('cache-control', 'private, no-store');
+  // The order page is not for search engines, and its link may carry a token.
+  c.header('x-robots-tag', 'noindex');
+  const accept = c.req.header('accept') ?? '';
+  if (accept.includes('application/json') && !accept.includes('text/html')) return c.json({ order: view });
+
+  const { order } = found;
+  const waiting =
+    order.status === 'pending' &&
+    (order.paymentStatus === 'processing' || (returned && order.paymentStatus === 'awaiting'));
+  // Reload while the payment is being confirmed (no script needed; the CSP allows none inline).
+  if (waiting) c.header('refresh', '3');
+  const retryPath =
+    order.status === 'pending' && order.paymentStatus === 'failed'
+      ? order.checkoutSessionId
+        ? '/cart'
+        : '/pay'
+      : null;
+  return c.html(OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath }));
+});

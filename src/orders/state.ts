@@ -9,6 +9,7 @@ import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
+import { runBatch } from './batch';
 import { getOrderWithLines, isPaidStatus, type OrderRow } from './model';
 import { commitStatement, releaseStatements } from './stock';
 
@@ -50,7 +51,7 @@ function changesOf(result: unknown): number {
   return meta?.changes ?? 0;
 }
 
-type Items = [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]];
+type Items = BatchItem<'sqlite'>[];
 const now = () => Math.floor(Date.now() / 1000);
 
 /** What a payment provider confirmed for an order (from a webhook or a retrieve on the order page). */
@@ -132,7 +133,11 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
   }
 
   if (isPaidStatus(order.status)) {
-    if (payment.paymentIntentId && order.paymentIntentId && payment.paymentIntentId !== order.paymentIntentId) {
+    if (
+      payment.paymentIntentId &&
+      order.paymentIntentId &&
+      payment.paymentIntentId !== order.paymentIntentId
+    ) {
       await flagOrder(db, order.id, 'duplicate_payment');
       return 'flagged';
     }
@@ -179,7 +184,7 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
     commitStatement(db, order.id),
     ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps),
   ];
-  const results = await db.batch(items);
+  const results = await runBatch(db, items);
   if (changesOf(results[0]) === 0) {
     // Someone else moved the order between our read and our batch. If it was canceled, the transfer
     // rows this batch may have written must not be paid out.
@@ -272,7 +277,7 @@ export async function cancelOrder(
   orderId: string,
   paymentStatus: Extract<PaymentStatus, 'canceled' | 'failed'> = 'canceled',
 ): Promise<boolean> {
-  const results = await db.batch([
+  const results = await runBatch(db, [
     db
       .update(schema.orders)
       .set({ status: 'canceled', paymentStatus, updatedAt: now() })
@@ -284,7 +289,7 @@ export async function cancelOrder(
         ),
       ),
     ...releaseStatements(db, orderId),
-  ] as Items);
+  ]);
   return changesOf(results[0]) > 0;
 }
 
@@ -337,7 +342,7 @@ export async function applyRefunds(
           .onConflictDoUpdate({ target: schema.refunds.id, set: { status: r.status } }),
       ),
     ];
-    const results = await db.batch(items);
+    const results = await runBatch(db, items);
     if (changesOf(results[0]) === 0) continue;
     await applyRefundPayouts(env, db, order.id);
     return true;

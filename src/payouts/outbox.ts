@@ -8,6 +8,8 @@ import { newId } from '../lib/ids';
 import { splitByVendor } from '../lib/money';
 import type { PayoutMessage } from './consumer';
 
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
 /**
  * The INSERTs that create one pending transfer per vendor of a paid order, to run in the same
  * D1 batch that marks the order paid. `ON CONFLICT DO NOTHING` on (order, store): a second
@@ -27,6 +29,7 @@ export function transferInserts(
         orderId: order.id,
         storeId: share.storeId,
         amount: share.amount,
+        initialAmount: share.amount,
         fee: share.fee,
         currency: order.currency,
         status: 'pending',
@@ -44,7 +47,7 @@ export async function enqueueOrderTransfers(env: Env, db: Db, orderId: string): 
     .select({ id: schema.transfers.id })
     .from(schema.transfers)
     .where(and(eq(schema.transfers.orderId, orderId), eq(schema.transfers.status, 'pending')));
-  return enqueue(
+  return enqueueTransfers(
     env,
     db,
     rows.map((r) => r.id),
@@ -53,7 +56,7 @@ export async function enqueueOrderTransfers(env: Env, db: Db, orderId: string): 
 
 /** Re-sends transfers still pending whose last send is older than `olderThanSeconds` (or never sent). */
 export async function resendStaleTransfers(env: Env, db: Db, olderThanSeconds: number): Promise<number> {
-  const cutoff = Math.floor(Date.now() / 1000) - olderThanSeconds;
+  const cutoff = nowSeconds() - olderThanSeconds;
   const rows = await db
     .select({ id: schema.transfers.id })
     .from(schema.transfers)
@@ -64,20 +67,80 @@ export async function resendStaleTransfers(env: Env, db: Db, olderThanSeconds: n
       ),
     )
     .limit(100);
-  return enqueue(
+  return enqueueTransfers(
     env,
     db,
     rows.map((r) => r.id),
   );
 }
 
-async function enqueue(env: Env, db: Db, ids: string[]): Promise<number> {
+/**
+ * Re-sends transfers left `sending` with no progress for `olderThanSeconds`: their message was lost
+ * (a dead-letter consumer that itself gave up). Sending again is safe: the idempotency key and the
+ * lookup by transfer group find a transfer Stripe already made.
+ */
+export async function resendStuckTransfers(env: Env, db: Db, olderThanSeconds: number): Promise<number> {
+  const cutoff = nowSeconds() - olderThanSeconds;
+  const rows = await db
+    .select({ id: schema.transfers.id })
+    .from(schema.transfers)
+    .where(and(eq(schema.transfers.status, 'sending'), lt(schema.transfers.updatedAt, cutoff)))
+    .limit(100);
+  return enqueueTransfers(
+    env,
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
+/** Re-sends reversals still pending whose last send is older than `olderThanSeconds` (or never sent). */
+export async function resendStaleReversals(env: Env, db: Db, olderThanSeconds: number): Promise<number> {
+  const cutoff = nowSeconds() - olderThanSeconds;
+  const t = schema.transferReversals;
+  const rows = await db
+    .select({ id: t.id })
+    .from(t)
+    .where(and(eq(t.status, 'pending'), or(isNull(t.enqueuedAt), lt(t.enqueuedAt, cutoff))))
+    .limit(100);
+  return enqueueReversals(
+    env,
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
+/** Sends transfer rows to the queue by id and stamps `enqueued_at`. */
+export async function enqueueTransfers(env: Env, db: Db, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const messages: MessageSendRequest<PayoutMessage>[] = ids.map((id) => ({ body: { kind: 'transfer', id } }));
-  await (env.PAYOUTS as Queue<PayoutMessage>).sendBatch(messages);
+  await send(
+    env,
+    ids.map((id) => ({ kind: 'transfer', id })),
+  );
   await db
     .update(schema.transfers)
-    .set({ enqueuedAt: Math.floor(Date.now() / 1000) })
+    .set({ enqueuedAt: nowSeconds() })
     .where(inArray(schema.transfers.id, ids));
   return ids.length;
+}
+
+/** Sends reversal rows to the queue by id and stamps `enqueued_at`. */
+export async function enqueueReversals(env: Env, db: Db, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  await send(
+    env,
+    ids.map((id) => ({ kind: 'reversal', id })),
+  );
+  await db
+    .update(schema.transferReversals)
+    .set({ enqueuedAt: nowSeconds() })
+    .where(inArray(schema.transferReversals.id, ids));
+  return ids.length;
+}
+
+// sendBatch takes at most 100 messages per call.
+async function send(env: Env, bodies: PayoutMessage[]): Promise<void> {
+  const queue = env.PAYOUTS as Queue<PayoutMessage>;
+  for (let i = 0; i < bodies.length; i += 100) {
+    await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
+  }
 }

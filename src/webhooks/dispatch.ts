@@ -30,10 +30,18 @@ export async function dispatchEvent(event: Stripe.Event, env: Env): Promise<Hand
   return outcome;
 }
 
+/**
+ * The reason kept in the log: the innermost cause (a D1 error, not drizzle's wrapper, whose message
+ * repeats the query and its parameters, buyers' e-mails included).
+ */
+function describeError(err: unknown): string {
+  let inner = err;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner);
+}
+
 export type ProcessResult =
-  | { status: 'processed' | 'ignored' }
-  | { status: 'failed'; error: string }
-  | { status: 'not_found' };
+  { status: 'processed' | 'ignored' } | { status: 'failed'; error: string } | { status: 'not_found' };
 
 /**
  * Applies a stored event (by its id in `webhook_events`) and records the result: `processed`,
@@ -51,7 +59,7 @@ export async function processStoredEvent(env: Env, eventId: string): Promise<Pro
     await markDone(db, eventId, status);
     return { status };
   } catch (err) {
-    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const error = describeError(err);
     console.error(JSON.stringify({ msg: 'webhook handler failed', event: eventId, type: row.type, error }));
     await markFailed(db, eventId, error);
     return { status: 'failed', error };

@@ -36,7 +36,8 @@ export const webhookRoutes = new Hono<{ Bindings: Env }>()
     const raw = await c.req.text();
     if (raw.length > MAX_EVENT_BYTES) throw new PayloadTooLargeError('The event is too large.');
     const event = await verifyStripeEvent(raw, c.req.header('stripe-signature'), webhookSecrets(c.env));
-    if (!event) return problemResponse(new BadRequestError('The Stripe-Signature header is missing or invalid.'));
+    if (!event)
+      return problemResponse(new BadRequestError('The Stripe-Signature header is missing or invalid.'));
 
     const db = getDb(c.env);
     const stored = await storeEvent(db, event, raw);

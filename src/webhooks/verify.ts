@@ -16,7 +16,13 @@ export async function verifyStripeEvent(
   if (!signature) return null;
   for (const secret of secrets) {
     try {
-      return await StripeSdk.webhooks.constructEventAsync(rawBody, signature, secret, undefined, cryptoProvider);
+      return await StripeSdk.webhooks.constructEventAsync(
+        rawBody,
+        signature,
+        secret,
+        undefined,
+        cryptoProvider,
+      );
     } catch {
       // Not this secret (or not valid at all): try the next one; none left means 400.
     }

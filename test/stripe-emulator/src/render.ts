@@ -92,7 +92,7 @@ export function embeddedList<T>(items: T[], url: string): ListObject<T> & { tota
 }
 
 /** Filters by `created` (an integer or `created[gte]`-style bounds). */
-export function createdFilter(params: Params): (o: { created?: unknown }) => boolean {
+export function createdFilter(params: Params): (o: StripeObject) => boolean {
   const c = params.created;
   if (c === undefined) return () => true;
   if (typeof c === 'string') {

@@ -28,7 +28,7 @@ export interface StoredEvent {
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
-export interface DeliveryRow {
+export type DeliveryRow = {
   event_id: string;
   type: string;
   account: string | null;
@@ -37,7 +37,7 @@ export interface DeliveryRow {
   next_at: number | null;
   last_status: number | null;
   last_error: string | null;
-}
+};
 
 export interface AttemptRow {
   event_id: string;
@@ -59,6 +59,11 @@ export interface EmulatorConfig {
   /** First retry delay; doubles per attempt (Stripe: hours; here seconds so dev sees retries). */
   retry_base_seconds: number;
   max_attempts: number;
+  /** Overrides WEBHOOK_URL (with the STOREFRONT binding only its path matters): point it at a
+   * failing path to exercise retries. Null = the configured endpoint. */
+  webhook_url: string | null;
+  /** Overrides both signing secrets (e.g. a wrong one, to see the app refuse and the retries). */
+  webhook_secret: string | null;
   fail_next: number;
   fail_status: number;
   fail_transfers_to: string[];
@@ -69,6 +74,8 @@ const DEFAULT_CONFIG: EmulatorConfig = {
   webhook_capture: false,
   retry_base_seconds: 5,
   max_attempts: 8,
+  webhook_url: null,
+  webhook_secret: null,
   fail_next: 0,
   fail_status: 500,
   fail_transfers_to: [],
@@ -384,8 +391,8 @@ export class Store {
   attempts(eventId?: string, limit = 200): AttemptRow[] {
     const rows =
       eventId === undefined
-        ? this.sql.exec<Record<string, unknown>>('SELECT * FROM attempts ORDER BY n DESC LIMIT ?', limit)
-        : this.sql.exec<Record<string, unknown>>('SELECT * FROM attempts WHERE event_id = ? ORDER BY n', eventId);
+        ? this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM attempts ORDER BY n DESC LIMIT ?', limit)
+        : this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM attempts WHERE event_id = ? ORDER BY n', eventId);
     return rows.toArray().map((r) => ({
       event_id: r.event_id as string,
       attempt: r.attempt as number,

@@ -135,7 +135,7 @@ function createIntent(ctx: Ctx, p: Params): unknown {
     statement_descriptor: str(p, 'statement_descriptor') ?? null,
     setup_future_usage: str(p, 'setup_future_usage') ?? null,
   });
-  if (!pi.payment_method_types.length) pi.payment_method_types = ['card'];
+  if (!(pi.payment_method_types as string[]).length) pi.payment_method_types = ['card'];
   const pmId = str(p, 'payment_method');
   if (pmId) {
     const pm = resolvePaymentMethod(ctx, pmId);

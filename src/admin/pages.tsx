@@ -1,0 +1,727 @@
+// The operator's admin pages (server-rendered, no JavaScript): listings, one order, one event, actions.
+import type { Child } from 'hono/jsx';
+import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
+import { formatMoney } from '../lib/money';
+import type {
+  getOrderDetail,
+  getStoreDetail,
+  getWebhookEvent,
+  listCustomers,
+  listOrders,
+  listOutbox,
+  listStores,
+  listTransfers,
+  listWebhookEvents,
+  overview,
+} from './queries';
+
+type Awaited2<T> = T extends (...args: never[]) => Promise<infer R> ? R : never;
+
+function when(seconds: number | null | undefined): string {
+  return seconds ? new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19) : '—';
+}
+
+function money(amount: number, currency: string) {
+  return formatMoney(amount, currency);
+}
+
+const NAV: [string, string][] = [
+  ['/admin', 'Overview'],
+  ['/admin/stores', 'Stores'],
+  ['/admin/orders', 'Orders'],
+  ['/admin/customers', 'Customers'],
+  ['/admin/transfers', 'Transfers'],
+  ['/admin/events', 'Webhook events'],
+  ['/admin/outbox', 'Outbox'],
+];
+
+/** The admin's own shell: never cached, never indexed. */
+export function AdminLayout(props: { title: string; storeName: string; current?: string; notice?: string; children?: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{`${props.title} · ${props.storeName} admin`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body class="admin">
+        <header class="site-header">
+          <div class="wrap header-inner">
+            <a class="brand" href="/admin">
+              <span>{props.storeName} admin</span>
+            </a>
+            {props.current !== undefined ? (
+              <nav aria-label="Admin" class="main-nav">
+                {NAV.map(([href, label]) => (
+                  <a href={href} aria-current={props.current === href ? 'page' : undefined}>
+                    {label}
+                  </a>
+                ))}
+                <form method="post" action="/admin/logout" class="inline">
+                  <button class="button button-quiet" type="submit">
+                    Sign out
+                  </button>
+                </form>
+              </nav>
+            ) : null}
+          </div>
+        </header>
+        <main id="main" class="wrap">
+          {props.notice ? (
+            <p class="notice notice-ok" role="status">
+              {props.notice}
+            </p>
+          ) : null}
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+export function AdminLoginPage(props: { storeName: string; error?: string }) {
+  return (
+    <AdminLayout title="Sign in" storeName={props.storeName}>
+      <section class="panel narrow">
+        <h1>Operator sign-in</h1>
+        {props.error ? (
+          <p class="notice notice-error" role="alert">
+            {props.error}
+          </p>
+        ) : null}
+        <form method="post" action="/admin/login" class="form">
+          <div class="field">
+            <label for="f-token">Admin token</label>
+            <input id="f-token" name="token" type="password" autocomplete="current-password" required />
+          </div>
+          <button class="button button-primary" type="submit">
+            Sign in
+          </button>
+        </form>
+      </section>
+    </AdminLayout>
+  );
+}
+
+function StatusFilter(props: { action: string; statuses: readonly string[]; current?: string; extra?: Child }) {
+  return (
+    <form method="get" action={props.action} class="filters">
+      {props.extra}
+      <label for="f-status">Status</label>
+      <select id="f-status" name="status">
+        <option value="">any</option>
+        {props.statuses.map((s) => (
+          <option value={s} selected={props.current === s}>
+            {s}
+          </option>
+        ))}
+      </select>
+      <button class="button" type="submit">
+        Filter
+      </button>
+    </form>
+  );
+}
+
+export function AdminHome(props: { storeName: string; data: Awaited2<typeof overview> }) {
+  const d = props.data;
+  return (
+    <AdminLayout title="Overview" storeName={props.storeName} current="/admin">
+      <h1>Overview</h1>
+      <ul class="stats">
+        <li>
+          <a href="/admin/stores">{d.stores} stores</a>
+        </li>
+        {Object.entries(d.ordersByStatus).map(([status, n]) => (
+          <li>
+            <a href={`/admin/orders?status=${status}`}>
+              {n} {status} orders
+            </a>
+          </li>
+        ))}
+        <li>{d.flaggedOrders} flagged orders</li>
+        <li>
+          <a href="/admin/transfers?status=failed">{d.failedTransfers} failed transfers</a>
+        </li>
+        <li>
+          <a href="/admin/transfers">{d.failedReversals} failed reversals</a>
+        </li>
+        <li>
+          <a href="/admin/events?status=failed">{d.failedEvents} failed webhook events</a>
+        </li>
+        <li>
+          <a href="/admin/outbox">{d.pendingEmails} e-mails waiting</a>
+        </li>
+      </ul>
+    </AdminLayout>
+  );
+}
+
+export function StoresPage(props: { storeName: string; stores: Awaited2<typeof listStores> }) {
+  return (
+    <AdminLayout title="Stores" storeName={props.storeName} current="/admin/stores">
+      <h1>Stores</h1>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Store</th>
+            <th scope="col">Status</th>
+            <th scope="col">Stripe account</th>
+            <th scope="col">Products</th>
+            <th scope="col">E-mail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.stores.map((s) => (
+            <tr data-store-id={s.id}>
+              <td>
+                <a href={`/admin/stores/${s.id}`}>{s.name}</a>
+              </td>
+              <td>{s.status}</td>
+              <td>
+                <code>{s.stripeAccountId ?? '—'}</code>
+              </td>
+              <td>{s.productCount}</td>
+              <td>{s.email ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}
+
+export function StorePage(props: { storeName: string; detail: Awaited2<typeof getStoreDetail> }) {
+  const { store, products, transfers, contactMessages } = props.detail;
+  return (
+    <AdminLayout title={store.name} storeName={props.storeName} current="/admin/stores">
+      <h1>{store.name}</h1>
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd>{store.status}</dd>
+        <dt>Public page</dt>
+        <dd>
+          <a href={`/shops/${store.slug}`}>/shops/{store.slug}</a>
+        </dd>
+        <dt>Stripe account</dt>
+        <dd>
+          <code>{store.stripeAccountId ?? '—'}</code>
+        </dd>
+        <dt>Charges / payouts / details</dt>
+        <dd>
+          {String(store.chargesEnabled)} / {String(store.payoutsEnabled)} / {String(store.detailsSubmitted)}
+        </dd>
+        <dt>Disconnected</dt>
+        <dd>{when(store.deauthorizedAt)}</dd>
+        <dt>E-mail</dt>
+        <dd>{store.email ?? '—'}</dd>
+      </dl>
+      <h2>Products ({products.length})</h2>
+      <ul>
+        {products.map((p) => (
+          <li>
+            {p.name} · {money(p.unitAmount, p.currency)} {p.active ? '' : '(hidden)'}
+          </li>
+        ))}
+      </ul>
+      <h2>Transfers</h2>
+      <TransferTable transfers={transfers} />
+      <h2>Contact messages</h2>
+      <ul>
+        {contactMessages.map((m) => (
+          <li>
+            {when(m.createdAt)} · {m.name} &lt;{m.email}&gt;: {m.message}
+          </li>
+        ))}
+      </ul>
+    </AdminLayout>
+  );
+}
+
+export function OrdersPage(props: { storeName: string; orders: Awaited2<typeof listOrders>; status?: string }) {
+  return (
+    <AdminLayout title="Orders" storeName={props.storeName} current="/admin/orders">
+      <h1>Orders</h1>
+      <StatusFilter action="/admin/orders" statuses={ORDER_STATUSES} current={props.status} />
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Order</th>
+            <th scope="col">Created</th>
+            <th scope="col">Status</th>
+            <th scope="col">Total</th>
+            <th scope="col">Refunded</th>
+            <th scope="col">E-mail</th>
+            <th scope="col">Flag</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.orders.map((o) => (
+            <tr data-order-id={o.id}>
+              <td>
+                <a href={`/admin/orders/${o.id}`}>
+                  <code>{o.id}</code>
+                </a>
+              </td>
+              <td>{when(o.createdAt)}</td>
+              <td>{o.status}</td>
+              <td>{money(o.total, o.currency)}</td>
+              <td>{o.amountRefunded ? money(o.amountRefunded, o.currency) : '—'}</td>
+              <td>{o.email ?? '—'}</td>
+              <td>{o.flag ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}
+
+type TransferLike = {
+  id: string;
+  orderId: string;
+  storeId: string;
+  amount: number;
+  fee: number;
+  currency: string;
+  status: string;
+  stripeTransferId: string | null;
+  amountReversed: number;
+  attempts: number;
+  lastError: string | null;
+  storeName?: string | null;
+};
+
+function TransferTable(props: { transfers: TransferLike[]; retry?: boolean }) {
+  return (
+    <table class="table">
+      <thead>
+        <tr>
+          <th scope="col">Transfer</th>
+          <th scope="col">Order</th>
+          <th scope="col">Store</th>
+          <th scope="col">Amount</th>
+          <th scope="col">Fee</th>
+          <th scope="col">Reversed</th>
+          <th scope="col">Status</th>
+          <th scope="col">Stripe</th>
+          <th scope="col">Last error</th>
+          <th scope="col">
+            <span class="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.transfers.map((t) => (
+          <tr data-transfer-id={t.id} data-status={t.status}>
+            <td>
+              <code>{t.id}</code>
+            </td>
+            <td>
+              <a href={`/admin/orders/${t.orderId}`}>
+                <code>{t.orderId}</code>
+              </a>
+            </td>
+            <td>
+              <a href={`/admin/stores/${t.storeId}`}>{t.storeName ?? t.storeId}</a>
+            </td>
+            <td>{money(t.amount, t.currency)}</td>
+            <td>{money(t.fee, t.currency)}</td>
+            <td>{t.amountReversed ? money(t.amountReversed, t.currency) : '—'}</td>
+            <td>{t.status}</td>
+            <td>
+              <code>{t.stripeTransferId ?? '—'}</code>
+            </td>
+            <td>{t.lastError ?? ''}</td>
+            <td>
+              {t.status === 'failed' ? (
+                <form method="post" action={`/admin/transfers/${t.id}/retry`}>
+                  <button class="button button-small" type="submit">
+                    Retry
+                  </button>
+                </form>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type ReversalLike = {
+  id: string;
+  transferId: string;
+  refundId: string;
+  amount: number;
+  status: string;
+  stripeReversalId: string | null;
+  lastError: string | null;
+  currency?: string;
+  orderId?: string;
+};
+
+function ReversalTable(props: { reversals: ReversalLike[]; currency?: string }) {
+  if (props.reversals.length === 0) return <p class="empty">No reversals.</p>;
+  return (
+    <table class="table">
+      <thead>
+        <tr>
+          <th scope="col">Reversal</th>
+          <th scope="col">Transfer</th>
+          <th scope="col">Refund</th>
+          <th scope="col">Amount</th>
+          <th scope="col">Status</th>
+          <th scope="col">Stripe</th>
+          <th scope="col">Last error</th>
+          <th scope="col">
+            <span class="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.reversals.map((r) => (
+          <tr data-reversal-id={r.id} data-status={r.status}>
+            <td>
+              <code>{r.id}</code>
+            </td>
+            <td>
+              <code>{r.transferId}</code>
+            </td>
+            <td>
+              <code>{r.refundId}</code>
+            </td>
+            <td>{money(r.amount, r.currency ?? props.currency ?? 'usd')}</td>
+            <td>{r.status === 'applied' ? 'applied (transfer reduced before sending)' : r.status}</td>
+            <td>
+              <code>{r.stripeReversalId ?? '—'}</code>
+            </td>
+            <td>{r.lastError ?? ''}</td>
+            <td>
+              {r.status === 'failed' ? (
+                <form method="post" action={`/admin/reversals/${r.id}/retry`}>
+                  <button class="button button-small" type="submit">
+                    Retry
+                  </button>
+                </form>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function OrderPage(props: {
+  storeName: string;
+  detail: Awaited2<typeof getOrderDetail>;
+  requestId: string;
+  notice?: string;
+  error?: string;
+}) {
+  const { order, lines, payment, transfers, refunds, events } = props.detail;
+  const collected = order.amountReceived > 0 ? order.amountReceived : order.total;
+  const remaining = collected - order.amountRefunded;
+  const refundable = (order.status === 'paid' || order.status === 'partially_refunded') && remaining > 0;
+  return (
+    <AdminLayout title={`Order ${order.id}`} storeName={props.storeName} current="/admin/orders" notice={props.notice}>
+      <h1>
+        Order <code>{order.id}</code>
+      </h1>
+      {props.error ? (
+        <p class="notice notice-error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd data-order-status>{order.status}</dd>
+        <dt>Flag</dt>
+        <dd>{order.flag ?? '—'}</dd>
+        <dt>E-mail</dt>
+        <dd>{order.email ?? '—'}</dd>
+        <dt>Total</dt>
+        <dd>{money(order.total, order.currency)}</dd>
+        <dt>Received</dt>
+        <dd>{money(order.amountReceived, order.currency)}</dd>
+        <dt>Refunded</dt>
+        <dd>{money(order.amountRefunded, order.currency)}</dd>
+        <dt>Paid</dt>
+        <dd>{when(order.paidAt)}</dd>
+      </dl>
+      <h2>Lines</h2>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col">Store</th>
+            <th scope="col">Qty</th>
+            <th scope="col">Unit</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Note</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr>
+              <td>{l.name}</td>
+              <td>{l.storeName}</td>
+              <td>{l.quantity}</td>
+              <td>{money(l.unitAmount, order.currency)}</td>
+              <td>{money(l.amount, order.currency)}</td>
+              <td>{l.note}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Payment</h2>
+      <dl class="facts">
+        <dt>Payment status</dt>
+        <dd>{payment.status}</dd>
+        <dt>PaymentIntent</dt>
+        <dd>
+          <code>{payment.paymentIntentId ?? '—'}</code>
+        </dd>
+        <dt>Charge</dt>
+        <dd>
+          <code>{payment.chargeId ?? '—'}</code>
+        </dd>
+        <dt>Checkout Session</dt>
+        <dd>
+          <code>{payment.checkoutSessionId ?? '—'}</code>
+        </dd>
+        <dt>Attempts</dt>
+        <dd>
+          {payment.attempts.map((a) => (
+            <div>
+              {a.kind} <code>{a.stripeId ?? a.id}</code> {a.status} {money(a.amount, a.currency)}
+            </div>
+          ))}
+        </dd>
+      </dl>
+      <h2>Refund</h2>
+      {refundable ? (
+        <form method="post" action={`/admin/orders/${order.id}/refund`} class="form">
+          <input type="hidden" name="request_id" value={props.requestId} />
+          <div class="field">
+            <label for="f-amount">Amount ({order.currency.toUpperCase()})</label>
+            <input id="f-amount" name="amount_decimal" inputmode="decimal" placeholder={`all ${money(remaining, order.currency)}`} />
+            <p class="hint">Leave empty to refund everything left ({money(remaining, order.currency)}).</p>
+          </div>
+          <button class="button button-danger" type="submit">
+            Refund
+          </button>
+        </form>
+      ) : (
+        <p class="empty">Nothing to refund.</p>
+      )}
+      <h3>Refunds</h3>
+      {refunds.length ? (
+        <ul>
+          {refunds.map((r) => (
+            <li data-refund-id={r.id}>
+              <code>{r.id}</code> {money(r.amount, r.currency)} {r.status} {when(r.createdAt)}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="empty">No refunds.</p>
+      )}
+      <h2>Transfers</h2>
+      <TransferTable transfers={transfers} />
+      <h3>Reversals</h3>
+      <ReversalTable reversals={transfers.flatMap((t) => t.reversals)} currency={order.currency} />
+      <h2>Events</h2>
+      <ul>
+        {events.map((e) => (
+          <li>
+            <a href={`/admin/events/${e.id}`}>
+              <code>{e.id}</code>
+            </a>{' '}
+            {e.type} · {e.status} · {when(e.created)} {e.lastError ? `· ${e.lastError}` : ''}
+          </li>
+        ))}
+      </ul>
+    </AdminLayout>
+  );
+}
+
+export function CustomersPage(props: { storeName: string; customers: Awaited2<typeof listCustomers> }) {
+  return (
+    <AdminLayout title="Customers" storeName={props.storeName} current="/admin/customers">
+      <h1>Customers</h1>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Customer</th>
+            <th scope="col">Name</th>
+            <th scope="col">E-mail</th>
+            <th scope="col">Orders</th>
+            <th scope="col">Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.customers.map((c) => (
+            <tr data-customer-id={c.id}>
+              <td>
+                <code>{c.id}</code>
+              </td>
+              <td>{c.name ?? '—'}</td>
+              <td>{c.email ?? '—'}</td>
+              <td>{c.orderCount}</td>
+              <td>{when(c.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}
+
+export function TransfersPage(props: {
+  storeName: string;
+  data: Awaited2<typeof listTransfers>;
+  status?: string;
+  notice?: string;
+}) {
+  return (
+    <AdminLayout title="Transfers" storeName={props.storeName} current="/admin/transfers" notice={props.notice}>
+      <h1>Transfers</h1>
+      <StatusFilter action="/admin/transfers" statuses={TRANSFER_STATUSES} current={props.status} />
+      <TransferTable transfers={props.data.transfers} />
+      <h2>Reversals</h2>
+      <ReversalTable reversals={props.data.reversals} />
+    </AdminLayout>
+  );
+}
+
+export function EventsPage(props: {
+  storeName: string;
+  events: Awaited2<typeof listWebhookEvents>;
+  type?: string;
+  status?: string;
+}) {
+  return (
+    <AdminLayout title="Webhook events" storeName={props.storeName} current="/admin/events">
+      <h1>Webhook events</h1>
+      <StatusFilter
+        action="/admin/events"
+        statuses={WEBHOOK_STATUSES}
+        current={props.status}
+        extra={
+          <>
+            <label for="f-type">Type</label>
+            <input id="f-type" name="type" value={props.type ?? ''} placeholder="e.g. account.updated" />
+          </>
+        }
+      />
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Event</th>
+            <th scope="col">Type</th>
+            <th scope="col">Account</th>
+            <th scope="col">Status</th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Received</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.map((e) => (
+            <tr data-event-id={e.id} data-status={e.status}>
+              <td>
+                <a href={`/admin/events/${e.id}`}>
+                  <code>{e.id}</code>
+                </a>
+              </td>
+              <td>{e.type}</td>
+              <td>
+                <code>{e.account ?? ''}</code>
+              </td>
+              <td>{e.status}</td>
+              <td>{e.attempts}</td>
+              <td>{when(e.receivedAt)}</td>
+              <td>{e.lastError ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}
+
+export function EventPage(props: { storeName: string; event: Awaited2<typeof getWebhookEvent>; notice?: string }) {
+  const e = props.event;
+  return (
+    <AdminLayout title={`Event ${e.id}`} storeName={props.storeName} current="/admin/events" notice={props.notice}>
+      <h1>
+        Event <code>{e.id}</code>
+      </h1>
+      <dl class="facts">
+        <dt>Type</dt>
+        <dd>{e.type}</dd>
+        <dt>Status</dt>
+        <dd data-event-status>{e.status}</dd>
+        <dt>Attempts</dt>
+        <dd>{e.attempts}</dd>
+        <dt>Last error</dt>
+        <dd>{e.lastError ?? '—'}</dd>
+        <dt>Account</dt>
+        <dd>{e.account ?? '—'}</dd>
+        <dt>Created / received / processed</dt>
+        <dd>
+          {when(e.created)} / {when(e.receivedAt)} / {when(e.processedAt)}
+        </dd>
+      </dl>
+      <form method="post" action={`/admin/events/${e.id}/replay`}>
+        <button class="button" type="submit">
+          Replay this event
+        </button>
+      </form>
+      <h2>Payload</h2>
+      <pre class="payload">{JSON.stringify(e.payload, null, 2)}</pre>
+    </AdminLayout>
+  );
+}
+
+export function OutboxPage(props: { storeName: string; rows: Awaited2<typeof listOutbox> }) {
+  return (
+    <AdminLayout title="Outbox" storeName={props.storeName} current="/admin/outbox">
+      <h1>Outbox</h1>
+      <p class="hint">
+        No e-mail provider is configured: the cron "sends" each message by logging it (without its body) and
+        marking it sent.
+      </p>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">Created</th>
+            <th scope="col">Kind</th>
+            <th scope="col">To</th>
+            <th scope="col">Subject</th>
+            <th scope="col">Status</th>
+            <th scope="col">Body</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr data-outbox-id={r.id}>
+              <td>{when(r.createdAt)}</td>
+              <td>{r.kind}</td>
+              <td>{r.recipient ?? ''}</td>
+              <td>{r.subject ?? ''}</td>
+              <td>{r.status}</td>
+              <td>
+                <pre class="payload">{r.body}</pre>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,247 @@
+// What the admin lists and shows, loaded once for both the pages and the JSON API.
+import { and, count, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { schema } from '../db/client';
+import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
+import { storeConfig } from '../lib/config';
+import { NotFoundError } from '../lib/errors';
+import { SECRET_KINDS } from '../vendors/mail';
+import { storeStatus } from '../vendors/stores';
+import { getStoredEvent, listEvents } from '../webhooks/log';
+
+const limit = z.coerce.number().int().min(1).max(200).default(50);
+const offset = z.coerce.number().int().min(0).max(100_000).default(0);
+/** An empty `?status=` (the filter form's "any") means no filter. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const pageQuery = z.object({ limit, offset });
+export const orderQuery = z.object({ limit, offset, status: optional(z.enum(ORDER_STATUSES)) });
+export const transferQuery = z.object({ limit, offset, status: optional(z.enum(TRANSFER_STATUSES)) });
+export const eventQuery = z.object({
+  limit,
+  type: optional(z.string().regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as account.updated')),
+  status: optional(z.enum(WEBHOOK_STATUSES)),
+});
+
+// ------------------------------------------------------------------ stores
+
+/** Stores with their status and product count, newest first. */
+export async function listStores(db: Db, q: z.infer<typeof pageQuery>) {
+  const rows = await db
+    .select({
+      store: schema.stores,
+      products: sql<number>`(SELECT COUNT(*) FROM products p WHERE p.store_id = ${schema.stores.id})`,
+    })
+    .from(schema.stores)
+    .orderBy(desc(schema.stores.createdAt), desc(schema.stores.id))
+    .limit(q.limit)
+    .offset(q.offset);
+  return rows.map((r) => ({ ...r.store, status: storeStatus(r.store), productCount: Number(r.products) }));
+}
+
+/** One store with its products, payouts and recent contact messages. */
+export async function getStoreDetail(db: Db, id: string) {
+  const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, id) });
+  if (!store) throw new NotFoundError(`No store ${id}.`);
+  const [products, transfers, messages] = await Promise.all([
+    db.select().from(schema.products).where(eq(schema.products.storeId, id)).orderBy(desc(schema.products.createdAt)),
+    db
+      .select()
+      .from(schema.transfers)
+      .where(eq(schema.transfers.storeId, id))
+      .orderBy(desc(schema.transfers.createdAt))
+      .limit(50),
+    db
+      .select()
+      .from(schema.contactMessages)
+      .where(eq(schema.contactMessages.storeId, id))
+      .orderBy(desc(schema.contactMessages.createdAt))
+      .limit(20),
+  ]);
+  return { store: { ...store, status: storeStatus(store) }, products, transfers, contactMessages: messages };
+}
+
+// ------------------------------------------------------------------ orders
+
+/** Orders, newest first, optionally of one status. */
+export async function listOrders(db: Db, q: z.infer<typeof orderQuery>) {
+  return db
+    .select()
+    .from(schema.orders)
+    .where(q.status ? eq(schema.orders.status, q.status) : undefined)
+    .orderBy(desc(schema.orders.createdAt), desc(schema.orders.id))
+    .limit(q.limit)
+    .offset(q.offset);
+}
+
+/** One order with its lines, payment attempts, transfers (and reversals), refunds and Stripe events. */
+export async function getOrderDetail(db: Db, id: string) {
+  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, id) });
+  if (!order) throw new NotFoundError(`No order ${id}.`);
+  const [lines, checkouts, transfers, refunds] = await Promise.all([
+    db.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, id)),
+    db.select().from(schema.checkouts).where(eq(schema.checkouts.orderId, id)).orderBy(desc(schema.checkouts.createdAt)),
+    db.select().from(schema.transfers).where(eq(schema.transfers.orderId, id)),
+    db.select().from(schema.refunds).where(eq(schema.refunds.orderId, id)).orderBy(desc(schema.refunds.createdAt)),
+  ]);
+  const reversals = transfers.length
+    ? await db
+        .select()
+        .from(schema.transferReversals)
+        .where(
+          inArray(
+            schema.transferReversals.transferId,
+            transfers.map((t) => t.id),
+          ),
+        )
+    : [];
+  // Events name the order through its Stripe ids (or, for transfers, the transfer group = order id).
+  const needles = [id, order.paymentIntentId, order.chargeId, order.checkoutSessionId, ...checkouts.map((c) => c.stripeId)]
+    .filter((s): s is string => Boolean(s))
+    .filter((s, i, all) => all.indexOf(s) === i);
+  const events = await db
+    .select({
+      id: schema.webhookEvents.id,
+      type: schema.webhookEvents.type,
+      status: schema.webhookEvents.status,
+      created: schema.webhookEvents.created,
+      lastError: schema.webhookEvents.lastError,
+    })
+    .from(schema.webhookEvents)
+    .where(or(...needles.map((n) => like(schema.webhookEvents.payload, `%"${n}"%`))))
+    .orderBy(desc(schema.webhookEvents.created))
+    .limit(100);
+  return {
+    order,
+    lines,
+    payment: {
+      status: order.paymentStatus,
+      paymentIntentId: order.paymentIntentId,
+      chargeId: order.chargeId,
+      checkoutSessionId: order.checkoutSessionId,
+      amountReceived: order.amountReceived,
+      amountRefunded: order.amountRefunded,
+      receiptUrl: order.receiptUrl,
+      attempts: checkouts.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        stripeId: c.stripeId,
+        status: c.status,
+        amount: c.amount,
+        currency: c.currency,
+        createdAt: c.createdAt,
+      })),
+    },
+    transfers: transfers.map((t) => ({ ...t, reversals: reversals.filter((r) => r.transferId === t.id) })),
+    refunds,
+    events,
+  };
+}
+
+// ------------------------------------------------------------------ customers
+
+/** Customers (synced from Stripe), newest first, with their order count. */
+export async function listCustomers(db: Db, q: z.infer<typeof pageQuery>) {
+  const rows = await db
+    .select({
+      customer: schema.customers,
+      orders: sql<number>`(SELECT COUNT(*) FROM orders o WHERE o.customer_id = ${schema.customers.id})`,
+    })
+    .from(schema.customers)
+    .orderBy(desc(schema.customers.createdAt), desc(schema.customers.id))
+    .limit(q.limit)
+    .offset(q.offset);
+  return rows.map((r) => ({ ...r.customer, orderCount: Number(r.orders) }));
+}
+
+// ------------------------------------------------------------------ payouts
+
+/** Transfers (with store name), newest first, optionally of one status; and reversals needing care. */
+export async function listTransfers(db: Db, q: z.infer<typeof transferQuery>) {
+  const transfers = await db
+    .select({ transfer: schema.transfers, storeName: schema.stores.name })
+    .from(schema.transfers)
+    .leftJoin(schema.stores, eq(schema.stores.id, schema.transfers.storeId))
+    .where(q.status ? eq(schema.transfers.status, q.status) : undefined)
+    .orderBy(desc(schema.transfers.createdAt), desc(schema.transfers.id))
+    .limit(q.limit)
+    .offset(q.offset);
+  const reversals = await db
+    .select({ reversal: schema.transferReversals, orderId: schema.transfers.orderId, currency: schema.transfers.currency })
+    .from(schema.transferReversals)
+    .innerJoin(schema.transfers, eq(schema.transfers.id, schema.transferReversals.transferId))
+    .orderBy(desc(schema.transferReversals.createdAt))
+    .limit(q.limit);
+  return {
+    transfers: transfers.map((r) => ({ ...r.transfer, storeName: r.storeName })),
+    reversals: reversals.map((r) => ({ ...r.reversal, orderId: r.orderId, currency: r.currency })),
+  };
+}
+
+
+// ------------------------------------------------------------------ events
+
+/** Webhook events (no payloads), newest first, filtered by type and status. */
+export function listWebhookEvents(db: Db, q: z.infer<typeof eventQuery>) {
+  return listEvents(db, { type: q.type, status: q.status ? [q.status] : undefined, limit: q.limit });
+}
+
+/** One event with its payload parsed (operators only: it holds buyers' details). */
+export async function getWebhookEvent(db: Db, id: string) {
+  const row = await getStoredEvent(db, id);
+  if (!row) throw new NotFoundError(`No event ${id}.`);
+  let payload: unknown = row.payload;
+  try {
+    payload = JSON.parse(row.payload);
+  } catch {
+    // kept as text: what Stripe sent is shown as is
+  }
+  return { ...row, payload };
+}
+
+// ------------------------------------------------------------------ outbox
+
+/**
+ * The outbox, newest first. In production a sign-in link is never shown (not even to operators); in
+ * development it is, since no e-mail leaves the machine.
+ */
+export async function listOutbox(db: Db, env: Env, q: z.infer<typeof pageQuery>) {
+  const production = storeConfig(env).production;
+  const rows = await db
+    .select()
+    .from(schema.outbox)
+    .orderBy(desc(schema.outbox.createdAt), desc(schema.outbox.id))
+    .limit(q.limit)
+    .offset(q.offset);
+  return rows.map((r) =>
+    production && SECRET_KINDS.has(r.kind) ? { ...r, body: '[sign-in link: shown only in development]' } : r,
+  );
+}
+
+// ------------------------------------------------------------------ overview
+
+/** Counts for the admin's front page: what needs an operator. */
+export async function overview(db: Db) {
+  const [stores, orders, failedTransfers, failedReversals, failedEvents, pendingMail] = await Promise.all([
+    db.select({ n: count() }).from(schema.stores),
+    db.select({ status: schema.orders.status, n: count() }).from(schema.orders).groupBy(schema.orders.status),
+    db.select({ n: count() }).from(schema.transfers).where(eq(schema.transfers.status, 'failed')),
+    db.select({ n: count() }).from(schema.transferReversals).where(eq(schema.transferReversals.status, 'failed')),
+    db.select({ n: count() }).from(schema.webhookEvents).where(eq(schema.webhookEvents.status, 'failed')),
+    db.select({ n: count() }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')),
+  ]);
+  const flagged = await db
+    .select({ n: count() })
+    .from(schema.orders)
+    .where(and(sql`${schema.orders.flag} IS NOT NULL`));
+  return {
+    stores: stores[0]?.n ?? 0,
+    ordersByStatus: Object.fromEntries(orders.map((o) => [o.status, o.n])),
+    flaggedOrders: flagged[0]?.n ?? 0,
+    failedTransfers: failedTransfers[0]?.n ?? 0,
+    failedReversals: failedReversals[0]?.n ?? 0,
+    failedEvents: failedEvents[0]?.n ?? 0,
+    pendingEmails: pendingMail[0]?.n ?? 0,
+  };
+}

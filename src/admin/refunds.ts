@@ -1,0 +1,103 @@
+// The operator's refund action: asks Stripe for a (full or partial) refund, idempotently. The order
+// and the vendors' payouts change when Stripe's `charge.refunded` arrives, like any other refund.
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb, schema } from '../db/client';
+import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
+import { formatMoney } from '../lib/money';
+import { getStripe, Stripe } from '../stripe/client';
+import { toMinorUnits } from '../vendors/products';
+
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/**
+ * `amount`: minor units (JSON) or a decimal like "12.50" (the form's `amount_decimal`); neither = the
+ * whole remaining amount. `request_id`: the form's one-time id, so a double submit is one refund.
+ */
+export const refundSchema = z.object({
+  amount: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().positive().optional()),
+  amount_decimal: z.preprocess(
+    text,
+    z
+      .string()
+      .trim()
+      .regex(/^(\d{1,7}(\.\d{1,2})?)?$/, 'Enter an amount like 12.50, or leave it empty to refund everything left.'),
+  ),
+  request_id: z.preprocess(
+    text,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{0,100}$/, 'request_id: letters, digits, - and _ only'),
+  ),
+  reason: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['requested_by_customer', 'duplicate', 'fraudulent']).optional(),
+  ),
+});
+export type RefundRequest = z.infer<typeof refundSchema>;
+
+export interface RefundResult {
+  refund: { id: string; amount: number; currency: string; status: string | null };
+  orderId: string;
+  /** True when Stripe answered from a previous identical request (a double submit). */
+  replayed: boolean;
+}
+
+/** Refunds `orderId` in full (no amount) or in part. */
+export async function refundOrder(env: Env, orderId: string, req: RefundRequest): Promise<RefundResult> {
+  const db = getDb(env);
+  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) });
+  if (!order) throw new NotFoundError(`No order ${orderId}.`);
+  if (order.status !== 'paid' && order.status !== 'partially_refunded') {
+    throw new ConflictError(`Order ${orderId} is ${order.status}: only a paid order can be refunded.`, {
+      order_status: order.status,
+    });
+  }
+  if (!order.paymentIntentId && !order.chargeId) {
+    throw new ConflictError(`Order ${orderId} has no Stripe payment recorded yet.`);
+  }
+  const collected = order.amountReceived > 0 ? order.amountReceived : order.total;
+  const remaining = collected - order.amountRefunded;
+  let amount = req.amount;
+  if (amount === undefined && req.amount_decimal) {
+    const minor = toMinorUnits(req.amount_decimal, order.currency);
+    if (minor === null) throw new ValidationError(`${order.currency.toUpperCase()} has no cents.`);
+    amount = minor;
+  }
+  amount ??= remaining;
+  if (amount <= 0) throw new ConflictError(`Order ${orderId} has nothing left to refund.`);
+  if (amount > remaining) {
+    throw new ValidationError(
+      `At most ${formatMoney(remaining, order.currency)} is left to refund on this order.`,
+      { remaining },
+    );
+  }
+  // The same request (form id, or amount against the same refunded total) gives the same refund.
+  const idempotencyKey = `refund_${orderId}_${req.request_id || `${amount}_${order.amountRefunded}`}`;
+  try {
+    const refund = await getStripe(env).refunds.create(
+      {
+        ...(order.chargeId ? { charge: order.chargeId } : { payment_intent: order.paymentIntentId! }),
+        amount,
+        ...(req.reason ? { reason: req.reason } : {}),
+        metadata: { order_id: orderId },
+      },
+      { idempotencyKey },
+    );
+    return {
+      refund: { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status },
+      orderId,
+      replayed: refund.lastResponse?.headers?.['idempotent-replayed'] === 'true',
+    };
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeError) {
+      const status = err.statusCode ?? 0;
+      if (status >= 400 && status < 500 && status !== 401 && status !== 429) {
+        throw new ValidationError(err.message, { stripe_code: err.code });
+      }
+      throw new UpstreamError(`Stripe did not take the refund (${err.message}). Try again.`);
+    }
+    throw err;
+  }
+}

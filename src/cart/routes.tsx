@@ -1,0 +1,242 @@
+// The cart API (JSON), its no-JS form twins (POST, then 303 back to the page), the cart page and the
+// live WebSocket. Routes parse and validate; the CartObject decides; pricing reads D1.
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { getDb } from '../db/client';
+import { storeConfig } from '../lib/config';
+import {
+  AppError,
+  ConflictError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../lib/errors';
+import { isForm, MAX_BODY_BYTES, readJson, wantsHtml } from '../lib/http';
+import { parse } from '../lib/validate';
+import { CartPage } from '../pages/cart-page';
+import { lineCountProblem } from './rules';
+import { cartStub, emptyCart, failureError, limitsFor, viewCart } from './service';
+import { ensureCart } from './session';
+import type { CartResult, CartView } from './types';
+
+type AppContext = Context<{ Bindings: Env }>;
+
+const productId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'productId is not a product id');
+
+// Only JSON types are checked here; ranges (qty 0..99, note length, line count) are the object's rules.
+const addSchema = z.object({
+  productId,
+  qty: z.number().default(1),
+  note: z.string().optional(),
+});
+const patchSchema = z
+  .object({ qty: z.number().optional(), note: z.string().optional() })
+  .refine((b) => b.qty !== undefined || b.note !== undefined, { error: 'Send qty, note or both.' });
+const replaceSchema = z.object({
+  // `price` (and anything else) a client sends per item is dropped: prices come from D1.
+  items: z.record(productId, z.object({ qty: z.number(), note: z.string().optional() })),
+});
+
+export const cartRoutes = new Hono<{ Bindings: Env }>();
+
+// Carts are personal: never stored by a shared cache, and the same URL answers HTML or JSON.
+for (const path of ['/cart', '/cart/*'])
+  cartRoutes.use(path, async (c, next) => {
+    await next();
+    c.res.headers.set('cache-control', 'private, no-store');
+    c.res.headers.append('vary', 'Accept, Cookie');
+  });
+
+cartRoutes
+  /** The cart page for browsers, the priced cart as JSON for everyone else. */
+  .get('/cart', async (c) => {
+    const view = await currentView(c);
+    c.header('etag', `"${view.version}"`);
+    if (wantsHtml(c))
+      return c.html(<CartPage view={view} config={storeConfig(c.env)} checkout={c.req.query('checkout')} />);
+    return c.json(view);
+  })
+
+  /** Whole-cart replacement, only from the version it was based on (If-Match); else 409 and the current cart. */
+  .post('/cart', async (c) => {
+    const body = parse(replaceSchema, await readJson(c));
+    const ifVersion = parseIfMatch(c.req.header('if-match'));
+    const wanted = Object.entries(body.items).filter(([, item]) => item.qty !== 0);
+    const countError = lineCountProblem(wanted.length);
+    if (countError) throw failureToValidation(countError, 'items');
+    const { id, created } = await ensureCart(c);
+    if (ifVersion === null) {
+      const view = await viewCart(c.env, id, created ? emptyCart(id) : undefined);
+      throw new ConflictError(
+        `Send If-Match with the cart version you changed (the cart is at version ${view.version}).`,
+        { cart: view },
+      );
+    }
+    const limits = await limitsFor(
+      getDb(c.env),
+      c.env,
+      wanted.map(([pid]) => pid),
+    );
+    const seen = Object.fromEntries(Object.entries(limits).map(([pid, l]) => [pid, l.unitAmount ?? 0]));
+    const result = await cartStub(c.env, id).replace(body.items, ifVersion, seen, limits);
+    return answer(c, result);
+  })
+
+  /** Empties the cart. */
+  .delete('/cart', async (c) => {
+    const { id } = await ensureCart(c);
+    const state = await cartStub(c.env, id).clear();
+    return c.json(await viewCart(c.env, id, state));
+  })
+
+  /** Form twin of DELETE /cart. */
+  .post('/cart/clear', async (c) => {
+    await readForm(c);
+    const { id } = await ensureCart(c);
+    await cartStub(c.env, id).clear();
+    return c.redirect('/cart', 303);
+  })
+
+  /** Adds a product (JSON `{ productId, qty, note? }`, or the product page's form). */
+  .post('/cart/items', async (c) => {
+    const form = isForm(c) ? await readForm(c) : null;
+    const input = form
+      ? parse(addSchema, {
+          productId: form.get('productId') ?? '',
+          qty: formNumber(form.get('qty'), 1),
+          note: form.get('note') ?? undefined,
+        })
+      : parse(addSchema, await readJson(c));
+    const { id } = await ensureCart(c);
+    const limit = (await limitsFor(getDb(c.env), c.env, [input.productId]))[input.productId]!;
+    const result = await cartStub(c.env, id).addItem(
+      input.productId,
+      input.qty,
+      input.note ?? '',
+      limit.unitAmount ?? 0,
+      limit,
+    );
+    if (form) return redirectBack(c, form, result);
+    return answer(c, result);
+  })
+
+  /** Sets a line's quantity (0 removes) and/or note. */
+  .patch('/cart/items/:productId', async (c) => {
+    const pid = parse(productId, c.req.param('productId'));
+    const input = parse(patchSchema, await readJson(c));
+    return answer(c, await patchLine(c, pid, input));
+  })
+
+  /** Removes a line (removing a product that is not there changes nothing). */
+  .delete('/cart/items/:productId', async (c) => {
+    const pid = parse(productId, c.req.param('productId'));
+    const { id } = await ensureCart(c);
+    return answer(c, await cartStub(c.env, id).removeItem(pid));
+  })
+
+  /** Form twin of PATCH/DELETE for one line: `_method=patch` (default) or `_method=delete`. */
+  .post('/cart/items/:productId', async (c) => {
+    const pid = parse(productId, c.req.param('productId'));
+    const form = await readForm(c);
+    if (form.get('_method')?.toLowerCase() === 'delete') {
+      const { id } = await ensureCart(c);
+      return redirectBack(c, form, await cartStub(c.env, id).removeItem(pid));
+    }
+    const input = parse(patchSchema, {
+      qty: form.has('qty') ? formNumber(form.get('qty'), NaN) : undefined,
+      note: form.get('note') ?? undefined,
+    });
+    return redirectBack(c, form, await patchLine(c, pid, input));
+  })
+
+  /** Live tabs: upgrades to a WebSocket held (hibernating) by the cart's object. */
+  .get('/cart/live', async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket')
+      throw new AppError(426, 'Upgrade required', 'Connect to /cart/live with a WebSocket.');
+    const { id } = await ensureCart(c);
+    const upstream = await cartStub(c.env, id).fetch(c.req.raw);
+    if (!upstream.webSocket) throw new AppError(502, 'Upstream error', 'The cart did not accept the WebSocket.');
+    // A fresh Response (mutable headers) that carries the cookie of a cart created just now.
+    const headers = new Headers();
+    for (const cookie of c.res.headers.getSetCookie()) headers.append('set-cookie', cookie);
+    return new Response(null, { status: 101, webSocket: upstream.webSocket, headers });
+  });
+
+/** The visitor's priced cart; a cart created by this request is empty without asking its object. */
+async function currentView(c: AppContext): Promise<CartView> {
+  const { id, created } = await ensureCart(c);
+  return viewCart(c.env, id, created ? emptyCart(id) : undefined);
+}
+
+async function patchLine(c: AppContext, pid: string, input: { qty?: number; note?: string }): Promise<CartResult> {
+  const { id } = await ensureCart(c);
+  const limit = input.qty ? (await limitsFor(getDb(c.env), c.env, [pid]))[pid] : undefined;
+  return cartStub(c.env, id).setItem(
+    pid,
+    {
+      ...input,
+      // Changing the quantity on a page that shows today's price accepts that price.
+      ...(limit?.unitAmount !== undefined ? { seenUnitAmount: limit.unitAmount } : {}),
+    },
+    limit,
+  );
+}
+
+/** JSON answer: the new priced cart, or the typed error for a refusal. */
+async function answer(c: AppContext, result: CartResult): Promise<Response> {
+  if (!result.ok) throw await failureError(c.env, result.error);
+  c.header('etag', `"${result.cart.version}"`);
+  return c.json(await viewCart(c.env, result.cart.id, result.cart));
+}
+
+/** Form answer: 303 back to the page the form came from; a refusal renders as the error page. */
+async function redirectBack(c: AppContext, form: URLSearchParams, result: CartResult): Promise<Response> {
+  if (!result.ok) throw await failureError(c.env, result.error);
+  return c.redirect(safeReturnPath(form.get('return_to'), c.req.url) ?? '/cart', 303);
+}
+
+/** `If-Match: 7`, `"7"` or `W/"7"` → 7; absent or unreadable → null. */
+export function parseIfMatch(header: string | undefined): number | null {
+  if (!header) return null;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  return match ? Number(match[1]) : null;
+}
+
+/** A same-origin path to go back to, or null: never an absolute or protocol-relative URL (open redirect). */
+export function safeReturnPath(value: string | null, requestUrl: string): string | null {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
+  const origin = new URL(requestUrl).origin;
+  const url = new URL(value, origin);
+  return url.origin === origin ? url.pathname + url.search : null;
+}
+
+/** A form post's fields: 415 unless a form, 413 over 16 KiB (counted on the bytes actually sent). */
+async function readForm(c: AppContext): Promise<URLSearchParams> {
+  if (!isForm(c)) throw new UnsupportedMediaTypeError('Send the form as application/x-www-form-urlencoded.');
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes.`);
+  const buf = await c.req.arrayBuffer();
+  if (buf.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes.`);
+  const type = c.req.header('content-type') ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    const data = await new Response(buf, { headers: { 'content-type': type } }).formData();
+    const params = new URLSearchParams();
+    for (const [key, value] of data) if (typeof value === 'string') params.append(key, value);
+    return params;
+  }
+  return new URLSearchParams(new TextDecoder().decode(buf));
+}
+
+/** A form's number field: blank → `blank`; anything else through Number (so "abc" fails validation as NaN). */
+function formNumber(value: string | null, blank: number): number {
+  if (value === null || value.trim() === '') return blank;
+  return Number(value);
+}
+
+function failureToValidation(message: string, path: string) {
+  return new ValidationError(message, { errors: [{ path, message }] });
+}

@@ -1,0 +1,55 @@
+// What the cart routes (and other domains) do with a cart: reach its object, price it, turn the
+// object's refusals into the app's typed errors.
+import { lineLimit } from '../catalog/availability';
+import { priceCart } from '../catalog/pricing';
+import { getProductsByIds } from '../catalog/queries';
+import { getDb, type Db } from '../db/client';
+import { storeConfig } from '../lib/config';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import type { CartFailure, CartState, CartView, LineLimit } from './types';
+
+/** The RPC stub of a cart's Durable Object. */
+export function cartStub(env: Env, cartId: string) {
+  return env.CART.getByName(cartId);
+}
+
+/** The state of a cart that was never written. */
+export function emptyCart(cartId: string): CartState {
+  return { id: cartId, version: 0, lines: [], updatedAt: 0 };
+}
+
+/** A cart's state, priced from D1. `known` skips the object when the caller already has the state. */
+export async function viewCart(env: Env, cartId: string, known?: CartState): Promise<CartView> {
+  const state = known ?? (await cartStub(env, cartId).getState());
+  return priceCart(getDb(env), state, storeConfig(env));
+}
+
+/** The limit for each product id, from one D1 query (unknown ids get a limit of 0 that says so). */
+export async function limitsFor(db: Db, env: Env, ids: readonly string[]): Promise<Record<string, LineLimit>> {
+  const found = await getProductsByIds(db, ids);
+  const currency = storeConfig(env).currency;
+  const limits: Record<string, LineLimit> = {};
+  for (const id of ids) {
+    const row = found.get(id);
+    limits[id] = lineLimit(row?.product, row?.store, currency);
+  }
+  return limits;
+}
+
+/**
+ * The typed error for a refused change: 422 for bad input or an unavailable product, 404 for a line
+ * that is not in the cart, 409 with the current (priced) cart for a stale version.
+ */
+export async function failureError(env: Env, failure: CartFailure) {
+  switch (failure.code) {
+    case 'not_in_cart':
+      return new NotFoundError(failure.message);
+    case 'stale_version':
+      return new ConflictError(failure.message, { cart: await viewCart(env, failure.cart.id, failure.cart) });
+    default:
+      return new ValidationError(failure.message, {
+        code: failure.code,
+        errors: [{ path: failure.field ?? '', message: failure.message }],
+      });
+  }
+}

@@ -1,0 +1,67 @@
+// Who can sell what: the one rule for "a store can sell" and what it means for a product and a cart line.
+import { MAX_QTY } from '../cart/rules';
+import type { LineLimit } from '../cart/types';
+import type { schema } from '../db/client';
+
+export type Store = typeof schema.stores.$inferSelect;
+export type Product = typeof schema.products.$inferSelect;
+
+/**
+ * A store can sell only when Stripe lets its account take charges and receive payouts and it has not
+ * disconnected from the platform. Vendors, pricing, pages and checkout all ask this one function.
+ */
+export function storeCanSell(store: Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>): boolean {
+  return Boolean(store.chargesEnabled && store.payoutsEnabled && store.deauthorizedAt == null);
+}
+
+export interface Availability {
+  /** True when at least one unit can be bought now. */
+  available: boolean;
+  /** Most units one cart line may hold now (0 when unavailable). */
+  maxQty: number;
+  /** Why not, in words for the shopper. */
+  reason?: string;
+}
+
+type ProductFacts = Pick<Product, 'name' | 'active' | 'stock' | 'currency' | 'recurringInterval'>;
+type StoreFacts = Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>;
+
+/**
+ * Whether a product can be put in a cart and bought now, and how many: active, its store can sell, in
+ * the store's currency, one-off (not a subscription), in stock.
+ */
+export function productAvailability(
+  product: ProductFacts | null | undefined,
+  store: StoreFacts | null | undefined,
+  currency: string,
+): Availability {
+  if (!product || !store) return { available: false, maxQty: 0, reason: 'This product no longer exists.' };
+  if (!product.active) return { available: false, maxQty: 0, reason: `${product.name} is no longer sold.` };
+  if (!storeCanSell(store))
+    return { available: false, maxQty: 0, reason: `${product.name}'s shop isn't taking orders right now.` };
+  if (product.currency.toLowerCase() !== currency.toLowerCase())
+    return { available: false, maxQty: 0, reason: `${product.name} can't be bought in this store's currency.` };
+  // Checkout charges one-off payments only; a subscription in the cart could never be paid for.
+  if (product.recurringInterval)
+    return { available: false, maxQty: 0, reason: `${product.name} is a subscription and can't be bought from the cart yet.` };
+  if (product.stock !== null && product.stock <= 0)
+    return { available: false, maxQty: 0, reason: `${product.name} is sold out.` };
+  const maxQty = Math.min(MAX_QTY, product.stock ?? MAX_QTY);
+  return { available: true, maxQty };
+}
+
+/** The limit the cart object applies when a line for this product grows. */
+export function lineLimit(
+  product: (ProductFacts & Pick<Product, 'unitAmount'>) | null | undefined,
+  store: StoreFacts | null | undefined,
+  currency: string,
+): LineLimit {
+  const a = productAvailability(product, store, currency);
+  if (!product) return { maxQty: 0, reason: 'There is no such product.' };
+  if (!a.available) return { maxQty: 0, reason: a.reason, unitAmount: product.unitAmount };
+  return {
+    maxQty: a.maxQty,
+    unitAmount: product.unitAmount,
+    ...(a.maxQty < MAX_QTY ? { reason: `Only ${a.maxQty} of ${product.name} left.` } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+// Server-side pricing of a cart: every read prices the lines from D1; nothing the browser sent counts.
+import type { CartState, CartView, PricedLine } from '../cart/types';
+import type { Db } from '../db/client';
+import type { StoreConfig } from '../lib/config';
+import { formatMoney } from '../lib/money';
+import { productAvailability } from './availability';
+import { getProductsByIds } from './queries';
+import { productPath } from './urls';
+
+/**
+ * Prices a cart from D1 (one query for its products and their stores). Lines that can't be bought
+ * now (product gone or inactive, sold out or short of stock, store can't sell) stay in the cart,
+ * marked unavailable and left out of the subtotal; lines whose price changed since they were added
+ * say so. `items` keeps the shape of the original cart API: `{ [productId]: { price, qty } }`.
+ */
+export async function priceCart(db: Db, state: CartState, config: StoreConfig): Promise<CartView> {
+  const found = await getProductsByIds(
+    db,
+    state.lines.map((l) => l.productId),
+  );
+  const currency = config.currency;
+  const lines: PricedLine[] = [];
+  const notices: string[] = [];
+  const items: CartView['items'] = {};
+  let subtotal = 0;
+  let count = 0;
+
+  for (const line of state.lines) {
+    const row = found.get(line.productId);
+    const availability = productAvailability(row?.product, row?.store, currency);
+    const unitAmount = row?.product.unitAmount ?? line.seenUnitAmount;
+    let available = availability.available;
+    let reason = availability.reason;
+    if (available && line.qty > availability.maxQty) {
+      // Stock fell below what the shopper wants: buying fewer is their call, not ours.
+      available = false;
+      reason = `Only ${availability.maxQty} of ${row!.product.name} left: lower the quantity to buy it.`;
+    }
+    const priced: PricedLine = {
+      productId: line.productId,
+      qty: line.qty,
+      note: line.note,
+      name: row?.product.name ?? 'A product that is no longer sold',
+      slug: row?.product.slug ?? '',
+      image: row?.product.image ?? null,
+      storeId: row?.store.id ?? '',
+      storeName: row?.store.name ?? '',
+      storeSlug: row?.store.slug ?? '',
+      unitAmount,
+      currency: row?.product.currency ?? currency,
+      amount: unitAmount * line.qty,
+      available,
+      stock: row?.product.stock ?? null,
+      recurringInterval: row?.product.recurringInterval ?? null,
+      href: row ? productPath(row.store.slug, row.product.slug) : '',
+    };
+    if (!available) {
+      priced.unavailableReason = reason ?? 'This product is not available.';
+      notices.push(`${priced.unavailableReason} It is not included in the total.`);
+    } else {
+      subtotal += priced.amount;
+    }
+    if (row && line.seenUnitAmount > 0 && line.seenUnitAmount !== unitAmount) {
+      priced.previousUnitAmount = line.seenUnitAmount;
+      if (available)
+        notices.push(
+          `The price of ${priced.name} changed from ${formatMoney(line.seenUnitAmount, currency)} to ${formatMoney(unitAmount, currency)} since you added it.`,
+        );
+    }
+    items[line.productId] = { price: unitAmount, qty: line.qty };
+    count += line.qty;
+    lines.push(priced);
+  }
+
+  return { id: state.id, version: state.version, currency, items, lines, subtotal, count, notices };
+}

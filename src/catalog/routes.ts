@@ -1,4 +1,0 @@
-// Home, product and shop pages.
-import { Hono } from 'hono';
-
-export const catalogRoutes = new Hono<{ Bindings: Env }>();

@@ -1,0 +1,181 @@
+// What a checkout would charge: the cart re-priced from D1, checked line by line. A price that went
+// down is passed on; one that went up, or a line that can't be bought, refuses the checkout and sends
+// the shopper back to the cart with the change shown. Never charged silently.
+import { priceCart } from '../catalog/pricing';
+import type { CartState, CartView, PricedLine } from '../cart/types';
+import type { Db } from '../db/client';
+import { storeConfig, type StoreConfig } from '../lib/config';
+import { ConflictError, ValidationError } from '../lib/errors';
+import { formatMoney } from '../lib/money';
+
+/** Stripe Checkout takes at most 100 line items. */
+export const MAX_CHECKOUT_LINES = 100;
+
+/** One line of the order to be: the snapshot written to order_lines. */
+export interface PlannedLine {
+  productId: string;
+  name: string;
+  unitAmount: number;
+  qty: number;
+  note: string;
+  storeId: string;
+  storeName: string;
+  amount: number;
+  /** Units left when priced; null = unlimited (no reservation needed). */
+  stock: number | null;
+}
+
+export interface CheckoutPlan {
+  cartId: string;
+  cartVersion: number;
+  currency: string;
+  lines: PlannedLine[];
+  subtotal: number;
+  shippingAmount: number;
+  /** subtotal + shipping; tax (if automatic) is added by Stripe. */
+  total: number;
+  config: StoreConfig;
+}
+
+/** Why a line stops the checkout. */
+export interface LineProblem {
+  productId: string;
+  name: string;
+  code: 'unavailable' | 'price_increased' | 'insufficient_stock' | 'not_one_off';
+  message: string;
+  unitAmount?: number;
+  previousUnitAmount?: number;
+  stock?: number | null;
+}
+
+/** 409: the cart can't be checked out as it is; `problems` names each line and why. */
+export class CheckoutRefusedError extends ConflictError {
+  constructor(
+    readonly problems: LineProblem[],
+    cart?: CartView,
+  ) {
+    super(problems.map((p) => p.message).join(' '), {
+      code: 'cart_changed',
+      problems,
+      ...(cart ? { cart: { id: cart.id, version: cart.version, subtotal: cart.subtotal } } : {}),
+    });
+  }
+}
+
+/** 422 for an empty cart: nothing to check out. */
+export class EmptyCartError extends ValidationError {
+  constructor() {
+    super('Your cart is empty.', { code: 'cart_empty' });
+  }
+}
+
+function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: number): LineProblem[] {
+  const problems: LineProblem[] = [];
+  // A shopper who saw (and accepted) a subtotal at least this high has seen the new prices.
+  const pricesAccepted = acceptedSubtotal !== undefined && view.subtotal <= acceptedSubtotal;
+  const money = (n: number) => formatMoney(n, config.currency);
+  for (const line of view.lines) {
+    if (!line.available) {
+      problems.push({
+        productId: line.productId,
+        name: line.name,
+        code: 'unavailable',
+        message: line.unavailableReason ?? `${line.name} can't be bought now.`,
+      });
+    } else if (line.currency.toLowerCase() !== config.currency) {
+      problems.push({
+        productId: line.productId,
+        name: line.name,
+        code: 'unavailable',
+        message: `${line.name} is not sold in ${config.currency.toUpperCase()}.`,
+      });
+    } else if (line.recurringInterval) {
+      problems.push({
+        productId: line.productId,
+        name: line.name,
+        code: 'not_one_off',
+        message: `${line.name} is a subscription; subscribe from its page.`,
+      });
+    } else if (
+      line.previousUnitAmount !== undefined &&
+      line.unitAmount > line.previousUnitAmount &&
+      !pricesAccepted
+    ) {
+      problems.push({
+        productId: line.productId,
+        name: line.name,
+        code: 'price_increased',
+        message: `The price of ${line.name} went up from ${money(line.previousUnitAmount)} to ${money(line.unitAmount)}.`,
+        unitAmount: line.unitAmount,
+        previousUnitAmount: line.previousUnitAmount,
+      });
+    } else if (line.stock !== null && line.stock < line.qty) {
+      problems.push(insufficientStock(line));
+    }
+  }
+  return problems;
+}
+
+/** The problem for a line asking more than is left. */
+export function insufficientStock(
+  line: Pick<PricedLine, 'productId' | 'name' | 'stock' | 'qty'>,
+): LineProblem {
+  const left = line.stock ?? 0;
+  return {
+    productId: line.productId,
+    name: line.name,
+    code: 'insufficient_stock',
+    message:
+      left > 0
+        ? `Only ${left} of ${line.name} left (you asked for ${line.qty}).`
+        : `${line.name} is out of stock.`,
+    stock: left,
+  };
+}
+
+/**
+ * Prices the cart for checkout and refuses what must not be charged: an empty cart (422), more than
+ * 100 lines (422), a line that is unavailable, out of stock, in another currency or a subscription, or
+ * whose price went up since the shopper added it (409 naming each line), unless the shopper accepted a
+ * subtotal at least as high (`acceptedSubtotal`, sent by the cart page that showed the new prices).
+ */
+export async function planCheckout(
+  env: Env,
+  db: Db,
+  cartId: string,
+  state: CartState,
+  acceptedSubtotal?: number,
+): Promise<CheckoutPlan> {
+  const config = storeConfig(env);
+  if (state.lines.length === 0) throw new EmptyCartError();
+  if (state.lines.length > MAX_CHECKOUT_LINES)
+    throw new ValidationError(`A checkout takes at most ${MAX_CHECKOUT_LINES} different products.`, {
+      code: 'too_many_lines',
+    });
+  const view = await priceCart(db, state, config);
+  const problems = problemsOf(view, config, acceptedSubtotal);
+  if (problems.length > 0) throw new CheckoutRefusedError(problems, view);
+  const lines: PlannedLine[] = view.lines.map((l) => ({
+    productId: l.productId,
+    name: l.name,
+    unitAmount: l.unitAmount,
+    qty: l.qty,
+    note: l.note,
+    storeId: l.storeId,
+    storeName: l.storeName,
+    amount: l.unitAmount * l.qty,
+    stock: l.stock,
+  }));
+  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  if (subtotal <= 0) throw new EmptyCartError();
+  return {
+    cartId,
+    cartVersion: state.version,
+    currency: config.currency,
+    lines,
+    subtotal,
+    shippingAmount: config.shippingAmount,
+    total: subtotal + config.shippingAmount,
+    config,
+  };
+}

@@ -1,0 +1,213 @@
+// Sending one vendor transfer to Stripe: claim the row, find the charge, create (or adopt) the
+// transfer with a key fixed by the row, and record the outcome. Operators retry failed rows.
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { getDb, schema } from '../db/client';
+import { ConflictError, NotFoundError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { getStripe, type Stripe } from '../stripe/client';
+import { classifyFailure, RetryLater } from './failures';
+import { enqueueReversals, enqueueTransfers } from './outbox';
+import { reconcileOrderRefunds } from './refunds';
+
+export type TransferRow = typeof schema.transfers.$inferSelect;
+
+/** What became of one delivery: finished (ack) or to be retried (retry with a delay). */
+export type SendOutcome = { done: true; status: string } | { done: false; reason: string };
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** The idempotency key of a transfer row: fixed per row, fresh only after an operator's retry. */
+export function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): string {
+  return row.generation > 0 ? `transfer_${row.id}_g${row.generation}` : `transfer_${row.id}`;
+}
+
+/**
+ * Delivers one transfer row. A row is claimed (`sending`) before Stripe is called, so a refund
+ * arriving meanwhile reverses it instead of shrinking an amount already on its way.
+ */
+export async function sendTransfer(env: Env, transferId: string): Promise<SendOutcome> {
+  const db = getDb(env);
+  const before = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
+  if (!before) return { done: true, status: 'missing' };
+  if (before.status !== 'pending' && before.status !== 'sending') return { done: true, status: before.status };
+
+  // A refund recorded before this order's transfers existed is applied now, before money moves.
+  if (before.status === 'pending') await reconcileOrderRefunds(env, before.orderId);
+
+  const [row] = await db
+    .update(schema.transfers)
+    .set({ status: 'sending', attempts: sql`${schema.transfers.attempts} + 1`, updatedAt: now() })
+    .where(and(eq(schema.transfers.id, transferId), inArray(schema.transfers.status, ['pending', 'sending'])))
+    .returning();
+  if (!row) {
+    const current = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
+    return { done: true, status: current?.status ?? 'missing' };
+  }
+
+  try {
+    const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, row.storeId) });
+    const destination = store?.stripeAccountId ?? row.destination;
+    if (!store || !destination) {
+      return await markFailed(db, row.id, `Store ${row.storeId} has no connected Stripe account.`);
+    }
+    if (store.deauthorizedAt) {
+      return await markFailed(db, row.id, `Store ${store.name} disconnected its Stripe account.`);
+    }
+    const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, row.orderId) });
+    if (!order) return await markFailed(db, row.id, `Order ${row.orderId} does not exist.`);
+
+    const stripe = getStripe(env);
+    // After an attempt whose outcome we never saw (or an operator's retry with a fresh key), Stripe may
+    // already hold this transfer: adopt it rather than pay twice.
+    if (row.attempts > 1 || row.generation > 0) {
+      const existing = await findStripeTransfer(stripe, row);
+      if (existing) {
+        await recordTransferSent(env, existing);
+        return { done: true, status: 'sent' };
+      }
+    }
+    const chargeId = await chargeOf(stripe, order);
+    const transfer = await stripe.transfers.create(
+      {
+        amount: row.amount,
+        currency: row.currency,
+        destination,
+        transfer_group: row.orderId,
+        source_transaction: chargeId,
+        description: `Order ${row.orderId}`,
+        metadata: { transfer_id: row.id, order_id: row.orderId, store_id: row.storeId },
+      },
+      // The queue owns retries (with backoff and a record on the row): no silent SDK retries.
+      { idempotencyKey: transferIdempotencyKey(row), maxNetworkRetries: 0 },
+    );
+    await recordTransferSent(env, transfer);
+    return { done: true, status: 'sent' };
+  } catch (err) {
+    const failure = classifyFailure(err);
+    if (!failure.retryable) return markFailed(db, row.id, failure.message);
+    await db
+      .update(schema.transfers)
+      .set({ lastError: failure.message, updatedAt: now() })
+      .where(eq(schema.transfers.id, row.id));
+    return { done: false, reason: failure.message };
+  }
+}
+
+async function markFailed(db: Db, id: string, message: string): Promise<SendOutcome> {
+  await db
+    .update(schema.transfers)
+    .set({ status: 'failed', lastError: message, updatedAt: now() })
+    .where(and(eq(schema.transfers.id, id), eq(schema.transfers.status, 'sending')));
+  return { done: true, status: 'failed' };
+}
+
+/** The charge behind an order: its recorded id, else the PaymentIntent's (or Checkout Session's) latest charge. */
+async function chargeOf(
+  stripe: Stripe,
+  order: Pick<typeof schema.orders.$inferSelect, 'chargeId' | 'paymentIntentId' | 'checkoutSessionId'>,
+): Promise<string> {
+  if (order.chargeId) return order.chargeId;
+  let paymentIntentId = order.paymentIntentId;
+  if (!paymentIntentId && order.checkoutSessionId) {
+    const session = await stripe.checkout.sessions.retrieve(order.checkoutSessionId);
+    paymentIntentId =
+      typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+  }
+  if (paymentIntentId) {
+    const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+    const charge = intent.latest_charge;
+    const id = typeof charge === 'string' ? charge : charge?.id;
+    if (id) return id;
+  }
+  throw new RetryLater('The order has no charge yet (waiting for Stripe to confirm the payment).');
+}
+
+/** A transfer Stripe already made for this row (same transfer group, tagged with the row id). */
+async function findStripeTransfer(stripe: Stripe, row: TransferRow): Promise<Stripe.Transfer | null> {
+  const list = await stripe.transfers.list({ transfer_group: row.orderId, limit: 100 });
+  return list.data.find((t) => t.metadata?.transfer_id === row.id) ?? null;
+}
+
+/**
+ * Records that Stripe holds `transfer` for its row (from the consumer or a `transfer.created` event;
+ * idempotent, first writer wins). If a refund shrank the row while Stripe was sending the full amount,
+ * the difference becomes a pending reversal, so the vendor keeps exactly what the refunds left.
+ * Returns the row id, or null when no row names this transfer.
+ */
+export async function recordTransferSent(env: Env, transfer: Stripe.Transfer): Promise<string | null> {
+  const db = getDb(env);
+  const rowId = await rowIdFor(db, transfer);
+  if (!rowId) return null;
+  const destination = typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id;
+  await db.batch([
+    db.run(sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
+      SELECT ${newId('trev')}, t.id, ${'excess:' + transfer.id}, ${transfer.amount} - t.amount, 'pending'
+      FROM transfers t
+      WHERE t.id = ${rowId} AND t.stripe_transfer_id IS NULL AND ${transfer.amount} > t.amount
+      ON CONFLICT (transfer_id, refund_id) DO NOTHING`),
+    db.run(sql`UPDATE transfers
+      SET status = 'sent', stripe_transfer_id = ${transfer.id}, amount = ${transfer.amount},
+          destination = COALESCE(${destination ?? null}, destination), last_error = NULL,
+          amount_reversed = MAX(amount_reversed, ${transfer.amount_reversed ?? 0}), updated_at = unixepoch()
+      WHERE id = ${rowId} AND stripe_transfer_id IS NULL`),
+  ]);
+  // Reversals waiting for this transfer to exist (a refund while it was being sent) go now.
+  const waiting = await db
+    .select({ id: schema.transferReversals.id })
+    .from(schema.transferReversals)
+    .where(
+      and(
+        eq(schema.transferReversals.transferId, rowId),
+        eq(schema.transferReversals.status, 'pending'),
+        isNull(schema.transferReversals.stripeReversalId),
+      ),
+    );
+  await enqueueReversals(
+    env,
+    db,
+    waiting.map((r) => r.id),
+  );
+  return rowId;
+}
+
+async function rowIdFor(db: Db, transfer: Stripe.Transfer): Promise<string | null> {
+  const byStripe = await db.query.transfers.findFirst({
+    where: eq(schema.transfers.stripeTransferId, transfer.id),
+    columns: { id: true },
+  });
+  if (byStripe) return byStripe.id;
+  const tagged = transfer.metadata?.transfer_id;
+  if (!tagged) return null;
+  const row = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, tagged), columns: { id: true } });
+  return row?.id ?? null;
+}
+
+/**
+ * Operator action: puts a failed transfer back in the queue with a fresh idempotency key (Stripe
+ * replays a stored failure for the old one). The consumer first looks for a transfer Stripe already
+ * made, so a retry never pays twice.
+ */
+export async function retryTransfer(env: Env, transferId: string): Promise<TransferRow> {
+  const db = getDb(env);
+  const [row] = await db
+    .update(schema.transfers)
+    .set({
+      status: 'pending',
+      generation: sql`${schema.transfers.generation} + 1`,
+      lastError: null,
+      enqueuedAt: null,
+      updatedAt: now(),
+    })
+    .where(and(eq(schema.transfers.id, transferId), eq(schema.transfers.status, 'failed')))
+    .returning();
+  if (!row) {
+    const current = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
+    if (!current) throw new NotFoundError(`No transfer ${transferId}.`);
+    throw new ConflictError(`Transfer ${transferId} is ${current.status}; only a failed transfer can be retried.`, {
+      transfer_status: current.status,
+    });
+  }
+  await enqueueTransfers(env, db, [row.id]);
+  return row;
+}

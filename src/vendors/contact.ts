@@ -1,0 +1,42 @@
+// The shop's contact form: the message is stored for the vendor and an e-mail queued in the same batch.
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { schema } from '../db/client';
+import { newId } from '../lib/ids';
+import { emailInsert } from './mail';
+import type { StoreRow } from './stores';
+
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+export const contactSchema = z.object({
+  name: z.preprocess(text, z.string().trim().min(1, 'Tell the shop your name.').max(100, 'At most 100 characters.')),
+  email: z.preprocess(
+    text,
+    z.string().trim().max(200, 'At most 200 characters.').pipe(z.email('Enter an e-mail address the shop can answer.')),
+  ),
+  message: z.preprocess(
+    text,
+    z.string().trim().min(1, 'Write a message.').max(5000, 'At most 5000 characters.'),
+  ),
+});
+export type ContactInput = z.infer<typeof contactSchema>;
+
+/** Stores a shopper's message for the store and queues it to the store's support (or account) address. */
+export async function submitContactMessage(db: Db, store: StoreRow, input: ContactInput): Promise<string> {
+  const id = newId('msg');
+  const to = store.supportEmail ?? store.email;
+  await db.batch([
+    db.insert(schema.contactMessages).values({ id, storeId: store.id, ...input }),
+    ...(to
+      ? [
+          emailInsert(db, {
+            kind: 'contact_message',
+            to,
+            subject: `Message from ${input.name} via your shop ${store.name}`,
+            body: `${input.name} <${input.email}> wrote:\n\n${input.message}\n\nReply to ${input.email} to answer.`,
+          }),
+        ]
+      : []),
+  ]);
+  return id;
+}

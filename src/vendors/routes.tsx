@@ -1,0 +1,289 @@
+// Vendor onboarding, shop About/Contact pages, vendor sign-in and dashboard. Thin: parse, call, render.
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { getDb } from '../db/client';
+import { storeConfig } from '../lib/config';
+import { NotFoundError, ValidationError } from '../lib/errors';
+import { isForm } from '../lib/http';
+import { connectSchema, connectVendor, expressDashboardLink, onboardingLink } from './connect';
+import { contactSchema, submitContactMessage } from './contact';
+import { vendorOrders, vendorTransfers } from './dashboard';
+import { check, echo, readInput } from './forms';
+import { AboutPage, ContactPage, ProductFormPage, SellPage, VendorDashboard, VendorLoginConfirmPage, VendorLoginPage } from './pages';
+import {
+  createProduct,
+  getStoreProduct,
+  listStoreProducts,
+  productFormSchema,
+  productInput,
+  setProductActive,
+  updateProduct,
+} from './products';
+import {
+  consumeLoginToken,
+  endVendorSession,
+  peekLoginToken,
+  requestLoginLinks,
+  requireVendor,
+  startVendorSession,
+  type VendorEnv,
+} from './session';
+import { storeBySlug, storeStatus } from './stores';
+
+type Ctx = Context<VendorEnv>;
+
+const PRIVATE = 'private, no-store';
+
+const origin = (c: Ctx) => new URL(c.req.url).origin;
+
+/** Field errors as the API's 422 problem+json. */
+function invalid(errors: { path: string; message: string }[]): ValidationError {
+  const first = errors[0];
+  return new ValidationError(first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', { errors });
+}
+
+const NOTICES: Record<string, string> = {
+  'onboarding-done': 'Thanks! Stripe is checking your details: your shop opens as soon as they are verified.',
+  'product-added': 'Product added.',
+  'product-saved': 'Changes saved.',
+  'product-hidden': 'Product hidden: shoppers no longer see it.',
+  'product-shown': 'Product shown again.',
+  'signed-in': 'You are signed in.',
+};
+
+export const vendorRoutes = new Hono<VendorEnv>();
+
+// ------------------------------------------------------------------ onboarding
+
+vendorRoutes.get('/sell', (c) => {
+  const { storeName, platformFeeBps } = storeConfig(c.env);
+  c.header('cache-control', 'public, max-age=300');
+  return c.html(<SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} />);
+});
+
+vendorRoutes.post('/vendors/connect', async (c) => {
+  const data = await readInput(c);
+  const parsed = check(connectSchema, data);
+  const { storeName, platformFeeBps } = storeConfig(c.env);
+  if (!parsed.ok) {
+    if (!isForm(c)) throw invalid(parsed.errors);
+    c.status(422);
+    return c.html(
+      <SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} values={echo(data)} errors={parsed.errors} />,
+    );
+  }
+  const { store, url } = await connectVendor(c.env, parsed.value, origin(c));
+  // The browser that opened the shop is its vendor: Stripe sends it back to the dashboard.
+  await startVendorSession(c, store.id);
+  c.header('cache-control', PRIVATE);
+  if (isForm(c)) return c.redirect(url, 303);
+  return c.json(
+    { store: { id: store.id, slug: store.slug, name: store.name, status: storeStatus(store) }, onboarding_url: url },
+    201,
+  );
+});
+
+/** Stripe's `refresh_url` (an expired or used link) and the dashboard's "continue onboarding". */
+vendorRoutes.get('/vendor/onboarding', requireVendor, async (c) => {
+  const store = c.var.store;
+  if (!store.stripeAccountId) throw new NotFoundError('This shop has no Stripe account.');
+  const url = await onboardingLink(c.env, store.stripeAccountId, origin(c));
+  c.header('cache-control', PRIVATE);
+  return c.redirect(url, 303);
+});
+
+// ------------------------------------------------------------------ sign-in
+
+vendorRoutes.get('/vendor/login', (c) => {
+  c.header('cache-control', PRIVATE);
+  return c.html(<VendorLoginPage storeName={storeConfig(c.env).storeName} sent={c.req.query('sent') === '1'} />);
+});
+
+const loginSchema = z.object({
+  email: z.preprocess(
+    (v) => (typeof v === 'string' ? v : ''),
+    z.string().trim().toLowerCase().max(200).pipe(z.email('Enter the e-mail address of your shop.')),
+  ),
+});
+
+vendorRoutes.post('/vendor/login', async (c) => {
+  const data = await readInput(c);
+  const parsed = check(loginSchema, data);
+  if (!parsed.ok) {
+    if (!isForm(c)) throw invalid(parsed.errors);
+    c.status(422);
+    return c.html(
+      <VendorLoginPage storeName={storeConfig(c.env).storeName} errors={parsed.errors} email={echo(data).email} />,
+    );
+  }
+  await requestLoginLinks(c.env, parsed.value.email, origin(c));
+  // The same answer whether or not a shop uses the address: no list of vendors to probe.
+  if (!isForm(c)) return c.json({ sent: true }, 202);
+  return c.redirect('/vendor/login?sent=1', 303);
+});
+
+vendorRoutes.get('/vendor/login/:token', async (c) => {
+  const store = await peekLoginToken(c.env, c.req.param('token'));
+  c.header('cache-control', PRIVATE);
+  c.header('referrer-policy', 'no-referrer');
+  if (!store) throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
+  return c.html(
+    <VendorLoginConfirmPage storeName={storeConfig(c.env).storeName} store={store} token={c.req.param('token')} />,
+  );
+});
+
+vendorRoutes.post('/vendor/login/:token', async (c) => {
+  const storeId = await consumeLoginToken(c.env, c.req.param('token'));
+  if (!storeId) throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
+  await startVendorSession(c, storeId);
+  return c.redirect('/vendor?notice=signed-in', 303);
+});
+
+vendorRoutes.post('/vendor/logout', (c) => {
+  endVendorSession(c);
+  return c.redirect('/', 303);
+});
+
+// ------------------------------------------------------------------ dashboard
+
+vendorRoutes.get('/vendor', requireVendor, async (c) => {
+  const store = c.var.store;
+  const db = getDb(c.env);
+  const [products, orders, transfers] = await Promise.all([
+    listStoreProducts(db, store.id),
+    vendorOrders(db, store.id),
+    vendorTransfers(db, store.id),
+  ]);
+  c.header('cache-control', PRIVATE);
+  if (!c.req.header('accept')?.includes('text/html') && c.req.header('accept')?.includes('json')) {
+    return c.json({ store: { ...store, status: storeStatus(store) }, products, orders, transfers });
+  }
+  const notice = c.req.query('onboarding') === 'done' ? 'onboarding-done' : (c.req.query('notice') ?? '');
+  return c.html(
+    <VendorDashboard
+      storeName={storeConfig(c.env).storeName}
+      store={store}
+      products={products}
+      orders={orders}
+      transfers={transfers}
+      flash={NOTICES[notice]}
+    />,
+  );
+});
+
+vendorRoutes.post('/vendor/stripe-dashboard', requireVendor, async (c) => {
+  const url = await expressDashboardLink(c.env, c.var.store);
+  c.header('cache-control', PRIVATE);
+  return c.redirect(url, 303);
+});
+
+vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
+  c.header('cache-control', PRIVATE);
+  return c.html(
+    <ProductFormPage storeName={storeConfig(c.env).storeName} store={c.var.store} currency={storeConfig(c.env).currency} />,
+  );
+});
+
+/** Validates a product form: the input, or a response (422 page or problem+json) to return. */
+async function productFromRequest(c: Ctx, productId?: string) {
+  const data = await readInput(c);
+  const { currency, storeName } = storeConfig(c.env);
+  const parsed = check(productFormSchema, data);
+  const result = parsed.ok ? productInput(parsed.value, currency) : parsed;
+  if (result.ok) return { input: result.input };
+  if (!isForm(c)) throw invalid(result.errors);
+  const product = productId ? await getStoreProduct(getDb(c.env), c.var.store.id, productId) : undefined;
+  c.status(422);
+  return {
+    response: await c.html(
+      <ProductFormPage
+        storeName={storeName}
+        store={c.var.store}
+        currency={currency}
+        product={product}
+        values={echo(data)}
+        errors={result.errors}
+      />,
+    ),
+  };
+}
+
+vendorRoutes.post('/vendor/products', requireVendor, async (c) => {
+  const parsed = await productFromRequest(c);
+  if ('response' in parsed) return parsed.response;
+  const product = await createProduct(getDb(c.env), c.var.store.id, storeConfig(c.env).currency, parsed.input);
+  if (!isForm(c)) return c.json({ product }, 201);
+  return c.redirect('/vendor?notice=product-added', 303);
+});
+
+vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
+  const product = await getStoreProduct(getDb(c.env), c.var.store.id, c.req.param('id'));
+  c.header('cache-control', PRIVATE);
+  return c.html(
+    <ProductFormPage
+      storeName={storeConfig(c.env).storeName}
+      store={c.var.store}
+      currency={product.currency}
+      product={product}
+    />,
+  );
+});
+
+vendorRoutes.post('/vendor/products/:id', requireVendor, async (c) => {
+  const id = c.req.param('id');
+  await getStoreProduct(getDb(c.env), c.var.store.id, id);
+  const parsed = await productFromRequest(c, id);
+  if ('response' in parsed) return parsed.response;
+  const product = await updateProduct(getDb(c.env), c.var.store.id, id, parsed.input);
+  if (!isForm(c)) return c.json({ product });
+  return c.redirect('/vendor?notice=product-saved', 303);
+});
+
+const visibilitySchema = z.object({
+  active: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
+});
+
+vendorRoutes.post('/vendor/products/:id/visibility', requireVendor, async (c) => {
+  const parsed = check(visibilitySchema, await readInput(c));
+  if (!parsed.ok) throw invalid(parsed.errors);
+  const product = await setProductActive(getDb(c.env), c.var.store.id, c.req.param('id'), parsed.value.active);
+  if (!isForm(c)) return c.json({ product });
+  return c.redirect(`/vendor?notice=${product.active ? 'product-shown' : 'product-hidden'}`, 303);
+});
+
+// ------------------------------------------------------------------ shop pages (About, Contact)
+
+async function shopOr404(c: Ctx) {
+  const store = await storeBySlug(getDb(c.env), c.req.param('slug') ?? '');
+  if (!store) throw new NotFoundError('There is no shop at this address.');
+  return store;
+}
+
+vendorRoutes.get('/shops/:slug/about', async (c) => {
+  const store = await shopOr404(c);
+  c.header('cache-control', 'public, max-age=60, s-maxage=300');
+  return c.html(<AboutPage storeName={storeConfig(c.env).storeName} store={store} />);
+});
+
+vendorRoutes.get('/shops/:slug/contact', async (c) => {
+  const store = await shopOr404(c);
+  const sent = c.req.query('sent') === '1';
+  c.header('cache-control', sent ? PRIVATE : 'public, max-age=60, s-maxage=300');
+  return c.html(<ContactPage storeName={storeConfig(c.env).storeName} store={store} sent={sent} />);
+});
+
+vendorRoutes.post('/shops/:slug/contact', async (c) => {
+  const store = await shopOr404(c);
+  const data = await readInput(c);
+  const parsed = check(contactSchema, data);
+  if (!parsed.ok) {
+    if (!isForm(c)) throw invalid(parsed.errors);
+    c.status(422);
+    return c.html(
+      <ContactPage storeName={storeConfig(c.env).storeName} store={store} values={echo(data)} errors={parsed.errors} />,
+    );
+  }
+  const id = await submitContactMessage(getDb(c.env), store, parsed.value);
+  if (!isForm(c)) return c.json({ id, sent: true }, 201);
+  return c.redirect(`/shops/${encodeURIComponent(store.slug)}/contact?sent=1`, 303);
+});

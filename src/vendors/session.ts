@@ -1,0 +1,151 @@
+// Vendor sign-in without passwords: a one-time link e-mailed through the outbox (only its SHA-256 is
+// stored), then a signed, HttpOnly session cookie naming the store.
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { getDb, schema } from '../db/client';
+import { storeConfig } from '../lib/config';
+import { UnauthorizedError } from '../lib/errors';
+import { wantsHtml } from '../lib/http';
+import { sha256Hex } from '../lib/ids';
+import { emailInsert } from './mail';
+import type { StoreRow } from './stores';
+
+export const VENDOR_COOKIE = 'vendor';
+/** How long a session lasts: the signed value carries its own expiry (signed cookies have none). */
+export const SESSION_SECONDS = 7 * 24 * 60 * 60;
+/** How long a sign-in link works. */
+export const LOGIN_TOKEN_SECONDS = 20 * 60;
+
+export type VendorEnv = { Bindings: Env; Variables: { store: StoreRow } };
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** A separate key for vendor cookies: a cart cookie's signature can never pass as a session. */
+function sessionSecret(env: Env): string {
+  return `${env.COOKIE_SECRET}:vendor-session`;
+}
+
+function isLocalhost(url: string): boolean {
+  const { hostname } = new URL(url);
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+/** Signs the browser in as the vendor of `storeId`. */
+export async function startVendorSession<E extends { Bindings: Env }>(c: Context<E>, storeId: string): Promise<void> {
+  await setSignedCookie(c, VENDOR_COOKIE, `${storeId}.${now() + SESSION_SECONDS}`, sessionSecret(c.env), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: !isLocalhost(c.req.url),
+    maxAge: SESSION_SECONDS,
+  });
+}
+
+/** Signs the vendor out. */
+export function endVendorSession<E extends { Bindings: Env }>(c: Context<E>): void {
+  deleteCookie(c, VENDOR_COOKIE, { path: '/', secure: !isLocalhost(c.req.url) });
+}
+
+/** The store id of a valid, unexpired vendor session, else null. */
+export async function readVendorSession<E extends { Bindings: Env }>(c: Context<E>): Promise<string | null> {
+  const value = await getSignedCookie(c, sessionSecret(c.env), VENDOR_COOKIE);
+  if (typeof value !== 'string') return null;
+  const match = /^([A-Za-z0-9_-]+)\.(\d+)$/.exec(value);
+  if (!match || Number(match[2]) < now()) return null;
+  return match[1]!;
+}
+
+/** Middleware: the signed-in vendor's store in `c.var.store`; browsers without one go to the sign-in page. */
+export const requireVendor: MiddlewareHandler<VendorEnv> = async (c, next) => {
+  const storeId = await readVendorSession(c);
+  const store = storeId
+    ? await getDb(c.env).query.stores.findFirst({ where: eq(schema.stores.id, storeId) })
+    : undefined;
+  if (!store) {
+    if (c.req.method === 'GET' && wantsHtml(c)) return c.redirect('/vendor/login', 303);
+    throw new UnauthorizedError('Sign in as a vendor to continue.');
+  }
+  c.set('store', store);
+  await next();
+};
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+/**
+ * Queues a sign-in link for every store whose account e-mail is `email`. Says nothing about whether
+ * any matched (the page answers the same either way). In development the link is also printed to the
+ * log, since no e-mail leaves the machine.
+ */
+export async function requestLoginLinks(env: Env, email: string, origin: string): Promise<number> {
+  const db = getDb(env);
+  const stores = await db
+    .select()
+    .from(schema.stores)
+    .where(and(sql`lower(${schema.stores.email}) = ${email.toLowerCase()}`, isNull(schema.stores.deauthorizedAt)));
+  for (const store of stores) {
+    const token = randomToken();
+    const link = `${origin}/vendor/login/${token}`;
+    await db.batch([
+      db.insert(schema.vendorLoginTokens).values({
+        tokenHash: await sha256Hex(token),
+        storeId: store.id,
+        expiresAt: now() + LOGIN_TOKEN_SECONDS,
+      }),
+      emailInsert(db, {
+        kind: 'vendor_login',
+        to: store.email!,
+        subject: `Sign in to ${store.name} on ${storeConfig(env).storeName}`,
+        body: `Open this link to sign in to your vendor dashboard (it works once, for ${LOGIN_TOKEN_SECONDS / 60} minutes):\n\n${link}\n\nIf you did not ask for it, ignore this e-mail.`,
+      }),
+    ]);
+    if (!storeConfig(env).production) {
+      console.log(JSON.stringify({ msg: 'dev: vendor sign-in link', store: store.slug, link }));
+    }
+  }
+  return stores.length;
+}
+
+/** True when `token` is shaped like one of ours (saves a query for junk). */
+export function looksLikeToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}
+
+/** The store of a valid, unused, unexpired token, without using it (the confirmation page). */
+export async function peekLoginToken(env: Env, token: string): Promise<StoreRow | null> {
+  if (!looksLikeToken(token)) return null;
+  const db = getDb(env);
+  const row = await db.query.vendorLoginTokens.findFirst({
+    where: and(
+      eq(schema.vendorLoginTokens.tokenHash, await sha256Hex(token)),
+      isNull(schema.vendorLoginTokens.usedAt),
+      gt(schema.vendorLoginTokens.expiresAt, now()),
+    ),
+  });
+  if (!row) return null;
+  return (await db.query.stores.findFirst({ where: eq(schema.stores.id, row.storeId) })) ?? null;
+}
+
+/** Uses a token (once: a conditional update, so two clicks can't both sign in). Returns the store id. */
+export async function consumeLoginToken(env: Env, token: string): Promise<string | null> {
+  if (!looksLikeToken(token)) return null;
+  const db = getDb(env);
+  const [row] = await db
+    .update(schema.vendorLoginTokens)
+    .set({ usedAt: now() })
+    .where(
+      and(
+        eq(schema.vendorLoginTokens.tokenHash, await sha256Hex(token)),
+        isNull(schema.vendorLoginTokens.usedAt),
+        gt(schema.vendorLoginTokens.expiresAt, now()),
+      ),
+    )
+    .returning({ storeId: schema.vendorLoginTokens.storeId });
+  return row?.storeId ?? null;
+}

@@ -1,0 +1,574 @@
+// Products, prices, subscriptions and invoices: as much as a subscription-mode Checkout needs
+// (first invoice paid at checkout, renewals through a control endpoint, cancel and update).
+import type { Ctx } from '../context';
+import { previous } from '../context';
+import { invalidParam, invalidRequest, noSuch } from '../errors';
+import { bool, expandPaths, int, mergeMetadata, obj, oneOf, str, type Params } from '../form';
+import { newId } from '../ids';
+import { chargePaymentIntent, createPaymentIntent } from '../payments';
+import { createdFilter, embeddedList, list, render } from '../render';
+import { route, type Route } from '../router';
+import type { StripeObject } from '../store';
+import type { CustomerObj, InvoiceObj, PaymentMethodObj, PriceObj, SubscriptionObj } from '../types';
+
+const INTERVALS = ['day', 'week', 'month', 'year'] as const;
+
+/** Creates a product (prod_...). */
+export function createProduct(ctx: Ctx, p: Params, prefix = ''): StripeObject {
+  const name = str(p, 'name', { required: true, prefix })!;
+  const product: StripeObject = {
+    id: newId('prod', 14),
+    object: 'product',
+    active: true,
+    created: ctx.now(),
+    default_price: null,
+    description: str(p, 'description') ?? null,
+    images: Array.isArray(p.images) ? p.images.filter((x) => typeof x === 'string') : [],
+    livemode: false,
+    marketing_features: [],
+    metadata: mergeMetadata({}, p),
+    name,
+    package_dimensions: null,
+    shippable: null,
+    statement_descriptor: null,
+    tax_code: str(p, 'tax_code') ?? null,
+    type: 'service',
+    unit_label: null,
+    updated: ctx.now(),
+    url: null,
+  };
+  return ctx.store.put(product, ctx.account);
+}
+
+/** Creates a price from `price_data`-style params (with `product_data` or `product`). */
+export function createPrice(ctx: Ctx, p: Params, prefix: string): PriceObj {
+  const currency = str(p, 'currency', { required: true, prefix })!.toLowerCase();
+  let unit = int(p, 'unit_amount', { prefix });
+  if (unit === undefined) {
+    const dec = str(p, 'unit_amount_decimal', { prefix });
+    if (dec === undefined) throw invalidParam(`${prefix}[unit_amount]`, `Missing required param: ${prefix}[unit_amount].`, 'parameter_missing');
+    unit = Math.round(Number(dec));
+    if (!Number.isFinite(unit) || unit < 0) throw invalidParam(`${prefix}[unit_amount_decimal]`, `Invalid decimal: ${dec}`);
+  }
+  let productId = str(p, 'product');
+  const productData = obj(p, 'product_data', { prefix });
+  if (productId) {
+    if (!ctx.store.get(productId, ctx.account, 'product')) throw noSuch('product', productId, `${prefix}[product]`);
+  } else if (productData) {
+    productId = createProduct(ctx, productData, `${prefix}[product_data]`).id;
+  } else {
+    throw invalidParam(`${prefix}[product_data]`, `Missing required param: ${prefix}[product_data].`, 'parameter_missing');
+  }
+  const rec = obj(p, 'recurring', { prefix });
+  const recurring = rec
+    ? {
+        interval: oneOf(rec, 'interval', INTERVALS, { required: true, prefix: `${prefix}[recurring]` })!,
+        interval_count: int(rec, 'interval_count', { min: 1 }) ?? 1,
+        meter: null,
+        trial_period_days: null,
+        usage_type: 'licensed',
+      }
+    : null;
+  const price: PriceObj = {
+    id: newId('price', 24),
+    object: 'price',
+    active: true,
+    billing_scheme: 'per_unit',
+    created: ctx.now(),
+    currency,
+    custom_unit_amount: null,
+    livemode: false,
+    lookup_key: null,
+    metadata: mergeMetadata({}, p),
+    nickname: null,
+    product: productId,
+    recurring,
+    tax_behavior: str(p, 'tax_behavior') ?? 'unspecified',
+    tiers_mode: null,
+    transform_quantity: null,
+    type: recurring ? 'recurring' : 'one_time',
+    unit_amount: unit,
+    unit_amount_decimal: String(unit),
+  };
+  return ctx.store.put(price, ctx.account);
+}
+
+/** Adds `count` intervals to a timestamp (calendar months/years like Stripe's billing). */
+export function addInterval(t: number, interval: string, count: number): number {
+  const d = new Date(t * 1000);
+  if (interval === 'day') d.setUTCDate(d.getUTCDate() + count);
+  else if (interval === 'week') d.setUTCDate(d.getUTCDate() + 7 * count);
+  else if (interval === 'month') d.setUTCMonth(d.getUTCMonth() + count);
+  else d.setUTCFullYear(d.getUTCFullYear() + count);
+  return Math.floor(d.getTime() / 1000);
+}
+
+function plan(price: PriceObj): Record<string, unknown> {
+  return {
+    id: price.id,
+    object: 'plan',
+    active: true,
+    amount: price.unit_amount,
+    amount_decimal: String(price.unit_amount),
+    billing_scheme: 'per_unit',
+    created: price.created,
+    currency: price.currency,
+    interval: price.recurring?.interval ?? 'month',
+    interval_count: price.recurring?.interval_count ?? 1,
+    livemode: false,
+    metadata: {},
+    meter: null,
+    nickname: null,
+    product: price.product,
+    tiers_mode: null,
+    transform_usage: null,
+    trial_period_days: null,
+    usage_type: 'licensed',
+  };
+}
+
+interface InvoiceLineInput {
+  price: PriceObj;
+  quantity: number;
+  description: string;
+  subscription_item?: string;
+}
+
+/**
+ * Creates a finalized invoice for a subscription and pays it with the payment method. Emits
+ * `invoice.created`, `invoice.finalized`, the payment's events, `invoice.paid` and
+ * `invoice.payment_succeeded`. Amount 0 (a trial) is paid without a charge.
+ */
+export function createPaidInvoice(
+  ctx: Ctx,
+  sub: SubscriptionObj,
+  customer: CustomerObj,
+  pm: PaymentMethodObj | null,
+  lines: InvoiceLineInput[],
+  f: { billing_reason: string; period_start: number; period_end: number; shipping?: number },
+): InvoiceObj {
+  const id = newId('in');
+  const now = ctx.now();
+  const lineObjects = lines.map((l) => ({
+    id: newId('il'),
+    object: 'line_item',
+    amount: l.price.unit_amount * l.quantity,
+    currency: l.price.currency,
+    description: l.description,
+    discount_amounts: [],
+    discountable: true,
+    discounts: [],
+    invoice: id,
+    livemode: false,
+    metadata: {},
+    parent: l.subscription_item
+      ? {
+          invoice_item_details: null,
+          subscription_item_details: {
+            invoice_item: null,
+            proration: false,
+            proration_details: { credited_items: null },
+            subscription: sub.id,
+            subscription_item: l.subscription_item,
+          },
+          type: 'subscription_item_details',
+        }
+      : {
+          invoice_item_details: { invoice_item: newId('ii'), proration: false, proration_details: { credited_items: null }, subscription: sub.id },
+          subscription_item_details: null,
+          type: 'invoice_item_details',
+        },
+    period: { end: f.period_end, start: f.period_start },
+    pretax_credit_amounts: [],
+    pricing: {
+      price_details: { price: l.price.id, product: l.price.product },
+      type: 'price_details',
+      unit_amount_decimal: String(l.price.unit_amount),
+    },
+    quantity: l.quantity,
+    taxes: [],
+  }));
+  const subtotal = lineObjects.reduce((s, l) => s + l.amount, 0);
+  const total = subtotal + (f.shipping ?? 0);
+  const invoice: InvoiceObj = {
+    id,
+    object: 'invoice',
+    account_country: 'US',
+    account_name: 'Harbor Market',
+    account_tax_ids: null,
+    amount_due: total,
+    amount_overpaid: 0,
+    amount_paid: 0,
+    amount_remaining: total,
+    amount_shipping: f.shipping ?? 0,
+    application: null,
+    attempt_count: 0,
+    attempted: false,
+    auto_advance: false,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: null,
+    billing_reason: f.billing_reason,
+    collection_method: 'charge_automatically',
+    created: now,
+    currency: sub.currency,
+    custom_fields: null,
+    customer: customer.id,
+    customer_account: null,
+    customer_address: null,
+    customer_email: customer.email,
+    customer_name: customer.name,
+    customer_phone: null,
+    customer_shipping: null,
+    customer_tax_exempt: 'none',
+    customer_tax_ids: [],
+    default_payment_method: null,
+    default_source: null,
+    default_tax_rates: [],
+    description: null,
+    discounts: [],
+    due_date: null,
+    effective_at: now,
+    ending_balance: 0,
+    footer: null,
+    from_invoice: null,
+    hosted_invoice_url: `${ctx.publicUrl}/invoices/${id}`,
+    invoice_pdf: null,
+    issuer: { type: 'self' },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: embeddedList(lineObjects, `/v1/invoices/${id}/lines`),
+    livemode: false,
+    metadata: {},
+    next_payment_attempt: null,
+    number: `${String(customer.invoice_prefix ?? 'EMU')}-${String(Number(customer.next_invoice_sequence ?? 1)).padStart(4, '0')}`,
+    on_behalf_of: null,
+    parent: {
+      quote_details: null,
+      subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id },
+      type: 'subscription_details',
+    },
+    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    payments: embeddedList([], `/v1/invoice_payments?invoice=${id}`),
+    period_end: f.period_end,
+    period_start: f.period_start,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: 0,
+    statement_descriptor: null,
+    status: 'draft',
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    subtotal,
+    subtotal_excluding_tax: subtotal,
+    test_clock: null,
+    total,
+    total_discount_amounts: [],
+    total_excluding_tax: total,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+    webhooks_delivered_at: now,
+  };
+  customer.next_invoice_sequence = Number(customer.next_invoice_sequence ?? 1) + 1;
+  ctx.store.put(customer, ctx.account);
+  ctx.store.put(invoice, ctx.account);
+  ctx.emit('invoice.created', invoice);
+  invoice.status = 'open';
+  (invoice.status_transitions as Record<string, unknown>).finalized_at = now;
+  ctx.store.put(invoice, ctx.account);
+  ctx.emit('invoice.finalized', invoice);
+  if (total > 0) {
+    if (!pm) throw invalidRequest('This customer has no attached payment source or default payment method.');
+    const pi = createPaymentIntent(ctx, {
+      amount: total,
+      currency: sub.currency,
+      customer: customer.id,
+      description: f.billing_reason === 'subscription_create' ? 'Subscription creation' : 'Subscription update',
+      _invoice: id,
+    });
+    const error = chargePaymentIntent(ctx, pi, pm);
+    if (error) throw error;
+    invoice.payments = embeddedList(
+      [
+        {
+          id: newId('inpay'),
+          object: 'invoice_payment',
+          amount_paid: total,
+          amount_requested: total,
+          created: now,
+          currency: sub.currency,
+          invoice: id,
+          is_default: true,
+          livemode: false,
+          payment: { payment_intent: pi.id, type: 'payment_intent' },
+          status: 'paid',
+          status_transitions: { canceled_at: null, paid_at: now },
+        },
+      ],
+      `/v1/invoice_payments?invoice=${id}`,
+    );
+  }
+  invoice.status = 'paid';
+  invoice.amount_paid = total;
+  invoice.amount_remaining = 0;
+  invoice.attempt_count = total > 0 ? 1 : 0;
+  invoice.attempted = total > 0;
+  (invoice.status_transitions as Record<string, unknown>).paid_at = now;
+  ctx.store.put(invoice, ctx.account);
+  ctx.emit('invoice.paid', invoice);
+  ctx.emit('invoice.payment_succeeded', invoice);
+  return invoice;
+}
+
+function lineDescription(price: PriceObj, quantity: number, ctx: Ctx): string {
+  const product = ctx.store.get<StripeObject & { name: string }>(price.product, ctx.account);
+  const name = product?.name ?? 'Item';
+  const every = price.recurring ? ` / ${price.recurring.interval}` : '';
+  return `${quantity} × ${name} (at ${(price.unit_amount / 100).toFixed(2)} ${price.currency.toUpperCase()}${every})`;
+}
+
+/**
+ * Starts a subscription for a paid subscription-mode Checkout Session: the subscription, its first
+ * invoice (recurring and one-time items) and its payment. Emits `customer.subscription.created`.
+ */
+export function startSubscription(
+  ctx: Ctx,
+  f: {
+    customer: CustomerObj;
+    pm: PaymentMethodObj;
+    items: Array<{ price: PriceObj; quantity: number }>;
+    metadata: Record<string, string>;
+    description: string | null;
+    trial_days: number | null;
+    shipping: number;
+  },
+): { subscription: SubscriptionObj; invoice: InvoiceObj } {
+  const now = ctx.now();
+  const recurring = f.items.filter((i) => i.price.recurring);
+  const first = recurring[0]!.price.recurring!;
+  const trialEnd = f.trial_days ? now + f.trial_days * 86400 : null;
+  const periodEnd = trialEnd ?? addInterval(now, first.interval, first.interval_count);
+  const subId = newId('sub');
+  const items = recurring.map((i) => ({
+    id: newId('si', 14),
+    object: 'subscription_item',
+    billing_thresholds: null,
+    created: now,
+    current_period_end: periodEnd,
+    current_period_start: now,
+    discounts: [],
+    metadata: {},
+    plan: plan(i.price),
+    price: i.price,
+    quantity: i.quantity,
+    subscription: subId,
+    tax_rates: [],
+  }));
+  const sub: SubscriptionObj = {
+    id: subId,
+    object: 'subscription',
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: periodEnd,
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: 'classic' },
+    billing_thresholds: null,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    canceled_at: null,
+    cancellation_details: { comment: null, feedback: null, reason: null },
+    collection_method: 'charge_automatically',
+    created: now,
+    currency: first ? recurring[0]!.price.currency : 'usd',
+    customer: f.customer.id,
+    customer_account: null,
+    days_until_due: null,
+    default_payment_method: f.pm.id,
+    default_source: null,
+    default_tax_rates: [],
+    description: f.description,
+    discounts: [],
+    ended_at: null,
+    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
+    items: embeddedList(items, `/v1/subscription_items?subscription=${subId}`),
+    latest_invoice: null,
+    livemode: false,
+    metadata: f.metadata,
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: now,
+    status: trialEnd ? 'trialing' : 'active',
+    test_clock: null,
+    transfer_data: null,
+    trial_end: trialEnd,
+    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+    trial_start: trialEnd ? now : null,
+  };
+  ctx.store.put(sub, ctx.account);
+  ctx.emit('customer.subscription.created', sub);
+  const lines: InvoiceLineInput[] = f.items.map((i) => ({
+    price: i.price,
+    quantity: trialEnd && i.price.recurring ? 0 : i.quantity,
+    description: lineDescription(i.price, i.quantity, ctx),
+    subscription_item: items.find((it) => it.price.id === i.price.id)?.id,
+  }));
+  const invoice = createPaidInvoice(ctx, sub, f.customer, f.pm, lines, {
+    billing_reason: 'subscription_create',
+    period_start: now,
+    period_end: now,
+    shipping: f.shipping,
+  });
+  sub.latest_invoice = invoice.id;
+  ctx.store.put(sub, ctx.account);
+  return { subscription: sub, invoice };
+}
+
+/** Bills the next period of a subscription (what Stripe does at the period end). */
+export function renewSubscription(ctx: Ctx, sub: SubscriptionObj): { subscription: SubscriptionObj; invoice: InvoiceObj } {
+  if (sub.status === 'canceled') throw invalidRequest(`Subscription ${sub.id} is canceled.`);
+  const customer = ctx.store.get<CustomerObj>(sub.customer, ctx.account, 'customer');
+  if (!customer) throw noSuch('customer', sub.customer);
+  const pmId = sub.default_payment_method as string | null;
+  const pm = pmId ? (ctx.store.get<PaymentMethodObj>(pmId, ctx.account, 'payment_method') ?? null) : null;
+  const prev = previous(sub, ['items', 'latest_invoice', 'status']);
+  const start = Number(sub.items.data[0]?.current_period_end ?? ctx.now());
+  const rec = sub.items.data[0]!.price.recurring!;
+  const end = addInterval(start, rec.interval, rec.interval_count);
+  const invoice = createPaidInvoice(
+    ctx,
+    sub,
+    customer,
+    pm,
+    sub.items.data.map((i) => ({
+      price: i.price,
+      quantity: i.quantity,
+      description: lineDescription(i.price, i.quantity, ctx),
+      subscription_item: String(i.id),
+    })),
+    { billing_reason: 'subscription_cycle', period_start: start, period_end: end },
+  );
+  for (const item of sub.items.data) {
+    item.current_period_start = start;
+    item.current_period_end = end;
+  }
+  sub.latest_invoice = invoice.id;
+  sub.status = 'active';
+  ctx.store.put(sub, ctx.account);
+  ctx.emit('customer.subscription.updated', sub, { previous_attributes: prev });
+  return { subscription: sub, invoice };
+}
+
+function getSubscription(ctx: Ctx, id: string): SubscriptionObj {
+  const s = ctx.store.get<SubscriptionObj>(id, ctx.account, 'subscription');
+  if (!s) throw noSuch('subscription', id);
+  return s;
+}
+
+/** Cancels a subscription now and emits `customer.subscription.deleted`. */
+export function cancelSubscription(ctx: Ctx, sub: SubscriptionObj, reason = 'cancellation_requested'): SubscriptionObj {
+  if (sub.status === 'canceled') {
+    throw invalidRequest(`A canceled subscription can only update its cancellation_details and metadata.`, 'resource_missing');
+  }
+  sub.status = 'canceled';
+  sub.canceled_at = ctx.now();
+  sub.ended_at = ctx.now();
+  sub.cancellation_details = { comment: null, feedback: null, reason };
+  ctx.store.put(sub, ctx.account);
+  ctx.emit('customer.subscription.deleted', sub);
+  return sub;
+}
+
+export const billingRoutes: Route[] = [
+  route('POST', '/v1/products', (ctx, p) => createProduct(ctx, p)),
+  route('GET', '/v1/products/:id', (ctx, p, { id }) => {
+    const o = ctx.store.get<StripeObject>(id!, ctx.account, 'product');
+    if (!o) throw noSuch('product', id!);
+    return render(ctx, o, expandPaths(p));
+  }),
+  route('POST', '/v1/prices', (ctx, p) => render(ctx, createPrice(ctx, p, ''), expandPaths(p))),
+  route('GET', '/v1/prices/:id', (ctx, p, { id }) => {
+    const o = ctx.store.get<PriceObj>(id!, ctx.account, 'price');
+    if (!o) throw noSuch('price', id!);
+    return render(ctx, o, expandPaths(p));
+  }),
+  route('GET', '/v1/shipping_rates/:id', (ctx, p, { id }) => {
+    const o = ctx.store.get<StripeObject>(id!, ctx.account, 'shipping_rate');
+    if (!o) throw noSuch('shipping_rate', id!);
+    return render(ctx, o, expandPaths(p));
+  }),
+
+  route('GET', '/v1/subscriptions', (ctx, p) => {
+    const status = str(p, 'status');
+    return list(
+      ctx,
+      ctx.store
+        .all<SubscriptionObj>('subscription', ctx.account)
+        .filter((s) => p.customer === undefined || s.customer === p.customer)
+        .filter((s) => (status === 'all' ? true : status ? s.status === status : s.status !== 'canceled'))
+        .filter(createdFilter(p)),
+      '/v1/subscriptions',
+      p,
+      expandPaths(p),
+    );
+  }),
+  route('GET', '/v1/subscriptions/:id', (ctx, p, { id }) => render(ctx, getSubscription(ctx, id!), expandPaths(p))),
+  route('POST', '/v1/subscriptions/:id', (ctx, p, { id }) => {
+    const sub = getSubscription(ctx, id!);
+    const keys = ['cancel_at_period_end', 'metadata', 'description'].filter((k) => p[k] !== undefined);
+    const prev = previous(sub, keys);
+    const cape = bool(p, 'cancel_at_period_end');
+    if (cape !== undefined) {
+      if (sub.status === 'canceled') throw invalidRequest('A canceled subscription cannot be updated.');
+      sub.cancel_at_period_end = cape;
+      sub.cancel_at = cape ? Number(sub.items.data[0]?.current_period_end ?? null) : null;
+    }
+    sub.metadata = mergeMetadata(sub.metadata, p);
+    const d = str(p, 'description');
+    if (d !== undefined) sub.description = d;
+    ctx.store.put(sub, ctx.account);
+    if (keys.length) ctx.emit('customer.subscription.updated', sub, { previous_attributes: prev });
+    return render(ctx, sub, expandPaths(p));
+  }),
+  route('DELETE', '/v1/subscriptions/:id', (ctx, p, { id }) =>
+    render(ctx, cancelSubscription(ctx, getSubscription(ctx, id!)), expandPaths(p)),
+  ),
+
+  route('GET', '/v1/invoices', (ctx, p) =>
+    list(
+      ctx,
+      ctx.store
+        .all<InvoiceObj>('invoice', ctx.account)
+        .filter((i) => p.customer === undefined || i.customer === p.customer)
+        .filter(
+          (i) =>
+            p.subscription === undefined ||
+            (i.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details
+              ?.subscription === p.subscription,
+        )
+        .filter((i) => p.status === undefined || i.status === p.status),
+      '/v1/invoices',
+      p,
+      expandPaths(p),
+    ),
+  ),
+  route('GET', '/v1/invoices/:id', (ctx, p, { id }) => {
+    const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
+    if (!inv) throw noSuch('invoice', id!);
+    return render(ctx, inv, expandPaths(p));
+  }),
+  route('GET', '/v1/invoices/:id/lines', (ctx, p, { id }) => {
+    const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
+    if (!inv) throw noSuch('invoice', id!);
+    const lines = (inv.lines as { data: StripeObject[] }).data;
+    return list(ctx, lines, `/v1/invoices/${inv.id}/lines`, p, expandPaths(p));
+  }),
+];

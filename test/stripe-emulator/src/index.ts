@@ -1,0 +1,10 @@
+// Entry of the Stripe emulator Worker: every request goes to the one Durable Object holding its state.
+import type { EmulatorEnv } from './delivery';
+
+export { StripeEmulator } from './emulator';
+
+export default {
+  async fetch(request, env) {
+    return env.EMULATOR.get(env.EMULATOR.idFromName('stripe')).fetch(request);
+  },
+} satisfies ExportedHandler<EmulatorEnv>;
