@@ -23,7 +23,8 @@ export default defineConfig(async () => {
               compatibilityDate: '2026-11-01',
               durableObjects: { EMULATOR: { className: 'StripeEmulator', useSQLite: true } },
               bindings: {
-                PUBLIC_URL: 'http://localhost/__stripe',
+                // Same as the storefront's STRIPE_EMULATOR_PUBLIC_URL (wrangler.toml [vars]).
+                PUBLIC_URL: 'http://localhost:8787/__stripe',
                 WEBHOOK_SECRET: 'whsec_test_primary',
                 CONNECT_WEBHOOK_SECRET: 'whsec_test_connect',
                 WEBHOOK_URL: 'http://localhost/webhooks/stripe',

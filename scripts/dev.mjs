@@ -98,7 +98,9 @@ const emulatorConfigExists = existsSync(path.join(ROOT, EMULATOR_CONFIG));
 // In emulator mode the app must verify what the emulator signs: its webhook secret is in its own [vars].
 if (emulatorMode && emulatorConfigExists) {
   const emuVars = readTomlVars(path.join(ROOT, EMULATOR_CONFIG));
-  const emuSecret = Object.entries(emuVars).find(([k, v]) => /WEBHOOK_SECRET/.test(k) && v.startsWith('whsec_'))?.[1];
+  const emuSecret = Object.entries(emuVars).find(
+    ([k, v]) => /WEBHOOK_SECRET/.test(k) && v.startsWith('whsec_'),
+  )?.[1];
   const appSecrets = (devVars.STRIPE_WEBHOOK_SECRET ?? '').split(',').map((s) => s.trim());
   if (emuSecret && !appSecrets.includes(emuSecret)) {
     if (opts.emulator) opts.vars.STRIPE_WEBHOOK_SECRET = emuSecret;
@@ -146,10 +148,17 @@ const wranglerArgs = [
   ...Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ...opts.passthrough,
 ];
-log(emulatorMode ? 'Stripe: local emulator (no STRIPE_SECRET_KEY set).' : 'Stripe: test mode with the keys in .dev.vars.');
-if (!emulatorMode) log(`forward Stripe's events with: stripe listen --forward-to localhost:${opts.port}/webhooks/stripe`);
+log(
+  emulatorMode
+    ? 'Stripe: local emulator (no STRIPE_SECRET_KEY set).'
+    : 'Stripe: test mode with the keys in .dev.vars.',
+);
+if (!emulatorMode)
+  log(`forward Stripe's events with: stripe listen --forward-to localhost:${opts.port}/webhooks/stripe`);
 
-log(`wrangler ${wranglerArgs.map((a, i) => (wranglerArgs[i - 1] === '--var' ? `${a.split(':')[0]}:…` : a)).join(' ')}`);
+log(
+  `wrangler ${wranglerArgs.map((a, i) => (wranglerArgs[i - 1] === '--var' ? `${a.split(':')[0]}:…` : a)).join(' ')}`,
+);
 const child = spawn(process.execPath, [WRANGLER_BIN, ...wranglerArgs], { cwd: ROOT, stdio: 'inherit' });
 let exited = false;
 child.on('exit', (code, signal) => {
@@ -169,7 +178,10 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 // 4. Once it answers: the optional demo-vendor step, then say where everything is.
 try {
-  const res = await waitForHttp(`http://${HOST}:${opts.port}/health`, { timeoutMs: 180_000, isAlive: () => !exited });
+  const res = await waitForHttp(`http://${HOST}:${opts.port}/health`, {
+    timeoutMs: 180_000,
+    isAlive: () => !exited,
+  });
   await res.body?.cancel();
   if (emulatorMode && emulatorConfigExists) {
     const step = await runDemoVendorStep({
@@ -182,7 +194,9 @@ try {
     else if (step.status === 'absent') log('demo vendors: no demo-vendor step in this version (skipped).');
     else log(`warning: demo-vendor step failed, the store still runs: ${step.detail}`);
   }
-  log(`ready: ${baseUrl}  (health: ${baseUrl}/health, admin: ${baseUrl}/admin with ADMIN_TOKEN from .dev.vars)`);
+  log(
+    `ready: ${baseUrl}  (health: ${baseUrl}/health, admin: ${baseUrl}/admin with ADMIN_TOKEN from .dev.vars)`,
+  );
 } catch (err) {
   if (!exited) log(`warning: ${err instanceof Error ? err.message : err}`);
 }

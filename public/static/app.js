@@ -183,7 +183,9 @@
     return fetch(url, {
       method: method,
       credentials: 'same-origin',
-      headers: body ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
+      headers: body
+        ? { 'content-type': 'application/json', accept: 'application/json' }
+        : { accept: 'application/json' },
       body: body ? JSON.stringify(body) : undefined,
     }).then(function (res) {
       return res.json().then(

@@ -42,15 +42,24 @@ export async function runDemoVendorStep({ baseUrl, adminToken, persistTo, log = 
     const res = await fetch(new URL(DEMO_VENDOR_ROUTE, baseUrl), {
       method: 'POST',
       // JSON, so the app's cross-site form guard (which checks form posts) lets the token decide.
-      headers: { authorization: `Bearer ${adminToken}`, accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        accept: 'application/json',
+        'content-type': 'application/json',
+      },
       body: '{}',
       signal: AbortSignal.timeout(60_000),
     });
-    if (res.status === 404 || res.status === 405) return { status: 'absent', detail: 'no demo-vendor step yet' };
+    if (res.status === 404 || res.status === 405)
+      return { status: 'absent', detail: 'no demo-vendor step yet' };
     const text = await res.text();
-    if (!res.ok) return { status: 'failed', detail: `POST ${DEMO_VENDOR_ROUTE} → ${res.status} ${text.slice(0, 300)}` };
+    if (!res.ok)
+      return { status: 'failed', detail: `POST ${DEMO_VENDOR_ROUTE} → ${res.status} ${text.slice(0, 300)}` };
     return { status: 'done', detail: `POST ${DEMO_VENDOR_ROUTE} → ${res.status}` };
   } catch (err) {
-    return { status: 'failed', detail: `POST ${DEMO_VENDOR_ROUTE}: ${err instanceof Error ? err.message : err}` };
+    return {
+      status: 'failed',
+      detail: `POST ${DEMO_VENDOR_ROUTE}: ${err instanceof Error ? err.message : err}`,
+    };
   }
 }

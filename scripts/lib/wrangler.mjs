@@ -11,7 +11,11 @@ const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** wrangler's CLI entry in node_modules; run with the current node, which npm scripts make Node 22. */
-export const WRANGLER_BIN = path.join(path.dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
+export const WRANGLER_BIN = path.join(
+  path.dirname(require.resolve('wrangler/package.json')),
+  'bin',
+  'wrangler.js',
+);
 
 /** The storefront's and the emulator's wrangler configs, relative to the root. */
 export const APP_CONFIG = 'wrangler.toml';
@@ -58,7 +62,9 @@ export function runWrangler(args, opts = {}) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve(out);
-      const err = new Error(`wrangler ${args.slice(0, 3).join(' ')} failed (${signal ?? `exit ${code}`})\n${out}`);
+      const err = new Error(
+        `wrangler ${args.slice(0, 3).join(' ')} failed (${signal ?? `exit ${code}`})\n${out}`,
+      );
       reject(err);
     });
   });
@@ -108,6 +114,17 @@ export async function seedIfEmpty(persistTo) {
   if (!existsSync(path.join(ROOT, DEMO_SEED))) return 'missing';
   const [row] = await queryLocal(persistTo, 'select count(*) as n from products');
   if (Number(row?.n ?? 0) > 0) return 'kept';
-  await runWrangler(['d1', 'execute', 'DB', '--local', '-c', APP_CONFIG, '--persist-to', persistTo, '--file', DEMO_SEED]);
+  await runWrangler([
+    'd1',
+    'execute',
+    'DB',
+    '--local',
+    '-c',
+    APP_CONFIG,
+    '--persist-to',
+    persistTo,
+    '--file',
+    DEMO_SEED,
+  ]);
   return 'seeded';
 }

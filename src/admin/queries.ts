@@ -79,12 +79,17 @@ export async function listOrders(db: Db, q: z.infer<typeof orderQuery>) {
 export async function getOrderDetail(db: Db, id: string) {
   const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, id) });
   if (!order) throw new NotFoundError(`No order ${id}.`);
-  const [lines, checkouts, transfers, refunds] = await Promise.all([
+  const [lines, checkouts, transferRows, refunds] = await Promise.all([
     db.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, id)),
     db.select().from(schema.checkouts).where(eq(schema.checkouts.orderId, id)).orderBy(desc(schema.checkouts.createdAt)),
-    db.select().from(schema.transfers).where(eq(schema.transfers.orderId, id)),
+    db
+      .select({ transfer: schema.transfers, storeName: schema.stores.name })
+      .from(schema.transfers)
+      .leftJoin(schema.stores, eq(schema.stores.id, schema.transfers.storeId))
+      .where(eq(schema.transfers.orderId, id)),
     db.select().from(schema.refunds).where(eq(schema.refunds.orderId, id)).orderBy(desc(schema.refunds.createdAt)),
   ]);
+  const transfers = transferRows.map((r) => ({ ...r.transfer, storeName: r.storeName }));
   const reversals = transfers.length
     ? await db
         .select()

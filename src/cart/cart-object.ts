@@ -94,7 +94,13 @@ export class CartObject extends DurableObject<Env> {
     const cleanNote = normalizeNote(note);
     const line: CartLine = existing
       ? { ...existing, qty: newQty, note: cleanNote || existing.note }
-      : { productId, qty: newQty, note: cleanNote, seenUnitAmount: safeAmount(seenUnitAmount), addedAt: Date.now() };
+      : {
+          productId,
+          qty: newQty,
+          note: cleanNote,
+          seenUnitAmount: safeAmount(seenUnitAmount),
+          addedAt: Date.now(),
+        };
     const lines = existing
       ? state.lines.map((l) => (l.productId === productId ? line : l))
       : [...state.lines, line];
@@ -299,7 +305,9 @@ export class CartObject extends DurableObject<Env> {
   private hasSchema(): boolean {
     if (this.schemaReady) return true;
     const found = this.sql
-      .exec<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'cart_meta'`)
+      .exec<{ n: number }>(
+        `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'cart_meta'`,
+      )
       .one().n;
     this.schemaReady = found > 0;
     return this.schemaReady;
@@ -375,7 +383,8 @@ export class CartObject extends DurableObject<Env> {
         const before = new Map(state.lines.map((l, i) => [l.productId, { line: l, position: i }]));
         const keep = new Set(lines.map((l) => l.productId));
         for (const old of state.lines)
-          if (!keep.has(old.productId)) this.sql.exec('DELETE FROM cart_lines WHERE product_id = ?', old.productId);
+          if (!keep.has(old.productId))
+            this.sql.exec('DELETE FROM cart_lines WHERE product_id = ?', old.productId);
         lines.forEach((l, position) => {
           const prev = before.get(l.productId);
           if (prev && prev.position === position && sameLines([prev.line], [l])) return;
@@ -399,7 +408,11 @@ export class CartObject extends DurableObject<Env> {
         );
       }
       if (purchaseKey) {
-        this.sql.exec('INSERT OR IGNORE INTO cart_purchases (key, applied_at) VALUES (?, ?)', purchaseKey, now);
+        this.sql.exec(
+          'INSERT OR IGNORE INTO cart_purchases (key, applied_at) VALUES (?, ?)',
+          purchaseKey,
+          now,
+        );
         this.sql.exec(
           'DELETE FROM cart_purchases WHERE key NOT IN (SELECT key FROM cart_purchases ORDER BY applied_at DESC LIMIT ?)',
           PURCHASES_KEPT,

@@ -159,7 +159,8 @@ cartRoutes
       throw new AppError(426, 'Upgrade required', 'Connect to /cart/live with a WebSocket.');
     const { id } = await ensureCart(c);
     const upstream = await cartStub(c.env, id).fetch(c.req.raw);
-    if (!upstream.webSocket) throw new AppError(502, 'Upstream error', 'The cart did not accept the WebSocket.');
+    if (!upstream.webSocket)
+      throw new AppError(502, 'Upstream error', 'The cart did not accept the WebSocket.');
     // A fresh Response (mutable headers) that carries the cookie of a cart created just now.
     const headers = new Headers();
     for (const cookie of c.res.headers.getSetCookie()) headers.append('set-cookie', cookie);
@@ -172,7 +173,11 @@ async function currentView(c: AppContext): Promise<CartView> {
   return viewCart(c.env, id, created ? emptyCart(id) : undefined);
 }
 
-async function patchLine(c: AppContext, pid: string, input: { qty?: number; note?: string }): Promise<CartResult> {
+async function patchLine(
+  c: AppContext,
+  pid: string,
+  input: { qty?: number; note?: string },
+): Promise<CartResult> {
   const { id } = await ensureCart(c);
   const limit = input.qty ? (await limitsFor(getDb(c.env), c.env, [pid]))[pid] : undefined;
   return cartStub(c.env, id).setItem(
@@ -220,7 +225,8 @@ async function readForm(c: AppContext): Promise<URLSearchParams> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes.`);
   const buf = await c.req.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes.`);
+  if (buf.byteLength > MAX_BODY_BYTES)
+    throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes.`);
   const type = c.req.header('content-type') ?? '';
   if (type.startsWith('multipart/form-data')) {
     const data = await new Response(buf, { headers: { 'content-type': type } }).formData();

@@ -25,7 +25,11 @@ export async function viewCart(env: Env, cartId: string, known?: CartState): Pro
 }
 
 /** The limit for each product id, from one D1 query (unknown ids get a limit of 0 that says so). */
-export async function limitsFor(db: Db, env: Env, ids: readonly string[]): Promise<Record<string, LineLimit>> {
+export async function limitsFor(
+  db: Db,
+  env: Env,
+  ids: readonly string[],
+): Promise<Record<string, LineLimit>> {
   const found = await getProductsByIds(db, ids);
   const currency = storeConfig(env).currency;
   const limits: Record<string, LineLimit> = {};

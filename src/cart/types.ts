@@ -82,12 +82,7 @@ export interface LineLimit {
 
 /** Why the object refused a change. The cart is unchanged; `cart` is its current state. */
 export type CartFailureCode =
-  | 'invalid_qty'
-  | 'invalid_note'
-  | 'too_many_lines'
-  | 'unavailable'
-  | 'not_in_cart'
-  | 'stale_version';
+  'invalid_qty' | 'invalid_note' | 'too_many_lines' | 'unavailable' | 'not_in_cart' | 'stale_version';
 
 export interface CartFailure {
   code: CartFailureCode;
@@ -98,9 +93,7 @@ export interface CartFailure {
 }
 
 /** What every mutating RPC method answers: the new cart (and whether it changed), or why not. */
-export type CartResult =
-  | { ok: true; changed: boolean; cart: CartState }
-  | { ok: false; error: CartFailure };
+export type CartResult = { ok: true; changed: boolean; cart: CartState } | { ok: false; error: CartFailure };
 
 /** The body of a whole-cart replacement (`POST /cart`): quantity and optional note per product. */
 export type CartReplacement = Record<string, { qty: number; note?: string }>;

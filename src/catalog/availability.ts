@@ -10,7 +10,9 @@ export type Product = typeof schema.products.$inferSelect;
  * A store can sell only when Stripe lets its account take charges and receive payouts and it has not
  * disconnected from the platform. Vendors, pricing, pages and checkout all ask this one function.
  */
-export function storeCanSell(store: Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>): boolean {
+export function storeCanSell(
+  store: Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>,
+): boolean {
   return Boolean(store.chargesEnabled && store.payoutsEnabled && store.deauthorizedAt == null);
 }
 
@@ -40,10 +42,18 @@ export function productAvailability(
   if (!storeCanSell(store))
     return { available: false, maxQty: 0, reason: `${product.name}'s shop isn't taking orders right now.` };
   if (product.currency.toLowerCase() !== currency.toLowerCase())
-    return { available: false, maxQty: 0, reason: `${product.name} can't be bought in this store's currency.` };
+    return {
+      available: false,
+      maxQty: 0,
+      reason: `${product.name} can't be bought in this store's currency.`,
+    };
   // Checkout charges one-off payments only; a subscription in the cart could never be paid for.
   if (product.recurringInterval)
-    return { available: false, maxQty: 0, reason: `${product.name} is a subscription and can't be bought from the cart yet.` };
+    return {
+      available: false,
+      maxQty: 0,
+      reason: `${product.name} is a subscription and can't be bought from the cart yet.`,
+    };
   if (product.stock !== null && product.stock <= 0)
     return { available: false, maxQty: 0, reason: `${product.name} is sold out.` };
   const maxQty = Math.min(MAX_QTY, product.stock ?? MAX_QTY);

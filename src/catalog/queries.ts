@@ -29,7 +29,10 @@ export async function getProductById(db: Db, id: string): Promise<ProductWithSto
 }
 
 /** Products and their stores by id, in one query (at most 100 ids: D1's bound-parameter limit). */
-export async function getProductsByIds(db: Db, ids: readonly string[]): Promise<Map<string, ProductWithStore>> {
+export async function getProductsByIds(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, ProductWithStore>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   if (unique.length > 100) throw new RangeError('getProductsByIds takes at most 100 ids');
@@ -120,14 +123,16 @@ function sellingStoresQuery(db: Db, limit: number) {
     .limit(limit * 4);
 }
 
-/** The home page's featured products and shops in one D1 round trip. */
+/** The home page's featured products and shops (two queries at once). */
 export async function loadHome(
   db: Db,
   limits: { products?: number; stores?: number } = {},
 ): Promise<{ featured: ProductWithStore[]; stores: Store[] }> {
   const productLimit = limits.products ?? 12;
   const storeLimit = limits.stores ?? 24;
-  const [productRows, storeRows] = await db.batch([
+  // Two concurrent queries, not db.batch(): drizzle's D1 batch maps joined rows by column name, and
+  // products and stores share names (id, slug, name).
+  const [productRows, storeRows] = await Promise.all([
     featuredQuery(db, productLimit),
     sellingStoresQuery(db, storeLimit),
   ]);
@@ -143,9 +148,9 @@ export async function listSellingStores(db: Db, limit = 24): Promise<Store[]> {
   return rows.filter(storeCanSell).slice(0, limit);
 }
 
-/** A shop page's store and its active products, in one D1 round trip; null when there is no such store. */
+/** A shop page's store and its active products (two queries at once); null when there is no such store. */
 export async function loadShop(db: Db, slug: string): Promise<{ store: Store; products: Product[] } | null> {
-  const [storeRows, productRows] = await db.batch([
+  const [storeRows, productRows] = await Promise.all([
     db
       .select()
       .from(stores)
@@ -162,20 +167,25 @@ export async function loadShop(db: Db, slug: string): Promise<{ store: Store; pr
   return store ? { store, products: productRows.map((r) => r.product) } : null;
 }
 
-/** The product page's product and a few others from the same shop, in one D1 round trip. */
+/** The product page's product and a few others from the same shop (two queries at once). */
 export async function loadProductPage(
   db: Db,
   storeSlug: string,
   productSlug: string,
   moreLimit = 4,
 ): Promise<{ product: Product; store: Store; more: Product[] } | null> {
-  const [found, others] = await db.batch([
+  const [found, others] = await Promise.all([
     db
       .select({ product: products, store: stores })
       .from(products)
       .innerJoin(stores, eq(products.storeId, stores.id))
       .where(
-        and(eq(stores.slug, storeSlug), eq(products.slug, productSlug), eq(products.active, true), storeListed),
+        and(
+          eq(stores.slug, storeSlug),
+          eq(products.slug, productSlug),
+          eq(products.active, true),
+          storeListed,
+        ),
       )
       .limit(1),
     db

@@ -44,6 +44,11 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const config = storeConfig(c.env);
     cacheable(c);
     return c.html(
-      <ShopPage storeName={config.storeName} currency={config.currency} store={shop.store} products={shop.products} />,
+      <ShopPage
+        storeName={config.storeName}
+        currency={config.currency}
+        store={shop.store}
+        products={shop.products}
+      />,
     );
   });

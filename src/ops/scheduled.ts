@@ -1,4 +1,32 @@
-// The cron sweep: re-sends payout rows that never reached the queue, expires stale checkouts.
+// The cron sweep: re-sends payout rows that never reached the queue (transfers and reversals), closes
+// stale checkouts, and "sends" pending outbox e-mails (logged: there is no e-mail provider).
+import { sweepStaleCheckouts } from '../checkout/sweep';
+import { getDb } from '../db/client';
+import { resendStaleReversals, resendStaleTransfers, resendStuckTransfers } from '../payouts/outbox';
+import { sendPendingEmails } from '../vendors/mail';
 
-/** Runs every few minutes (wrangler.toml [triggers]). */
-export async function handleScheduled(_controller: ScheduledController, _env: Env): Promise<void> {}
+/** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
+export const STALE_PENDING_SECONDS = 5 * 60;
+/** A transfer `sending` this long without progress lost its message (retries take minutes, not an hour). */
+export const STUCK_SENDING_SECONDS = 60 * 60;
+
+/** Runs every few minutes (wrangler.toml [triggers]). Each step runs even if another one failed. */
+export async function handleScheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  const db = getDb(env);
+  const steps: [string, () => Promise<number>][] = [
+    ['transfers re-sent', () => resendStaleTransfers(env, db, STALE_PENDING_SECONDS)],
+    ['stuck transfers re-sent', () => resendStuckTransfers(env, db, STUCK_SENDING_SECONDS)],
+    ['reversals re-sent', () => resendStaleReversals(env, db, STALE_PENDING_SECONDS)],
+    ['checkouts closed', () => sweepStaleCheckouts(env)],
+    ['emails sent', () => sendPendingEmails(env)],
+  ];
+  const results = await Promise.allSettled(steps.map(([, run]) => run()));
+  const summary: Record<string, number | string> = {};
+  results.forEach((r, i) => {
+    summary[steps[i]![0]] = r.status === 'fulfilled' ? r.value : `error: ${String(r.reason)}`;
+  });
+  console.log(JSON.stringify({ msg: 'cron sweep', ...summary }));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // Thrown after every step ran, so the cron's failure shows in the dashboard.
+  if (failed) throw failed.reason;
+}

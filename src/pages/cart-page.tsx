@@ -9,7 +9,8 @@ import { Layout } from './layout';
 
 /** What the checkout routes say when they send the shopper back here (`/cart?checkout=...`). */
 const CHECKOUT_MESSAGES: Record<string, string> = {
-  changed: 'Something in your cart changed (a price, the stock or a shop). Check the notes below and try again.',
+  changed:
+    'Something in your cart changed (a price, the stock or a shop). Check the notes below and try again.',
   empty: 'Your cart is empty: add something before checking out.',
   retry: 'Checkout was busy with another request from this cart. Please try again.',
 };
@@ -20,7 +21,12 @@ export function CartPage(props: { view: CartView; config: StoreConfig; checkout?
   const buyable = view.lines.filter((l) => l.available);
   return (
     <Layout title="Your cart" storeName={config.storeName} cartCount={view.count}>
-      <section class="cart" id="cart-root" data-cart-version={String(view.version)} aria-labelledby="cart-title">
+      <section
+        class="cart"
+        id="cart-root"
+        data-cart-version={String(view.version)}
+        aria-labelledby="cart-title"
+      >
         <h1 id="cart-title">Your cart</h1>
         {checkoutMessage ? (
           <p class="notice notice-error" role="alert">
@@ -76,12 +82,20 @@ export function CartPage(props: { view: CartView; config: StoreConfig; checkout?
               <form method="post" action="/checkout" class="pay-form">
                 {/* The subtotal this page showed: checkout accepts prices that rose up to it. */}
                 <input type="hidden" name="accepted_subtotal" value={String(view.subtotal)} />
-                <button type="submit" class="button button-primary button-large button-wide" disabled={buyable.length === 0}>
+                <button
+                  type="submit"
+                  class="button button-primary button-large button-wide"
+                  disabled={buyable.length === 0}
+                >
                   Checkout
                 </button>
               </form>
               <form method="get" action="/pay" class="pay-form">
-                <button type="submit" class="button button-secondary button-wide" disabled={buyable.length === 0}>
+                <button
+                  type="submit"
+                  class="button button-secondary button-wide"
+                  disabled={buyable.length === 0}
+                >
                   Pay with card on this page
                 </button>
               </form>

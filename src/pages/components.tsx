@@ -18,7 +18,10 @@ export function Price(props: { amount: number; currency: string; interval?: stri
 }
 
 /** The product's picture, or a neutral placeholder. */
-export function ProductImage(props: { product: Pick<Product, 'image' | 'name'>; size: 'card' | 'hero' | 'thumb' }) {
+export function ProductImage(props: {
+  product: Pick<Product, 'image' | 'name'>;
+  size: 'card' | 'hero' | 'thumb';
+}) {
   const dims = { card: [480, 360], hero: [800, 600], thumb: [96, 72] }[props.size];
   return (
     <img
@@ -41,7 +44,12 @@ export function StockNote(props: { stock: number | null }) {
 }
 
 /** A product in a grid: picture, name, maker, price, and a quick add when it can be bought. */
-export function ProductCard(props: { product: Product; store: Pick<Store, 'slug' | 'name'>; canSell: boolean; showStore?: boolean }) {
+export function ProductCard(props: {
+  product: Product;
+  store: Pick<Store, 'slug' | 'name'>;
+  canSell: boolean;
+  showStore?: boolean;
+}) {
   const { product, store } = props;
   const href = productPath(store.slug, product.slug);
   const soldOut = product.stock !== null && product.stock <= 0;
@@ -147,7 +155,10 @@ export function AddToCartForm(props: {
 }
 
 /** The shop's header and its tabs (the vendors' About and Contact pages hang below the shop page). */
-export function ShopHeader(props: { store: Pick<Store, 'slug' | 'name' | 'tagline'>; current: 'products' | 'about' | 'contact' }) {
+export function ShopHeader(props: {
+  store: Pick<Store, 'slug' | 'name' | 'tagline'>;
+  current: 'products' | 'about' | 'contact';
+}) {
   const base = shopPath(props.store.slug);
   const tabs = [
     ['products', base, 'Products'],

@@ -47,7 +47,11 @@ export function ProductPage(props: {
           </p>
           <h1>{product.name}</h1>
           <p class="product-price">
-            <Price amount={product.unitAmount} currency={product.currency} interval={product.recurringInterval} />{' '}
+            <Price
+              amount={product.unitAmount}
+              currency={product.currency}
+              interval={product.recurringInterval}
+            />{' '}
             <StockNote stock={product.stock} />
           </p>
           {product.recurringInterval ? (

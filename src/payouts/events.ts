@@ -46,7 +46,7 @@ async function applyReversals(env: Env, rowId: string, transfer: Stripe.Transfer
       .where(and(inArray(schema.transferReversals.id, ids), eq(schema.transferReversals.transferId, rowId)));
     for (const r of rows) {
       const stripeReversal = tagged.find((t) => t.metadata!.reversal_id === r.id)!;
-      await recordReversalSent(db, r.id, stripeReversal.id, rowId);
+      await recordReversalSent(env, r.id, stripeReversal.id, rowId);
     }
   }
   await db

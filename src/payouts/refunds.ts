@@ -1,10 +1,9 @@
 // What a refund does to vendor payouts: reduce or cancel unsent transfers, reverse sent ones in proportion.
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import { sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import { newId } from '../lib/ids';
 import { allocate, assertMinorUnits, sum } from '../lib/money';
+import { runBatch } from './d1-batch';
 import { enqueueReversals } from './outbox';
 import { reduceUnsentTransfer } from './reversals';
 
@@ -112,20 +111,21 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
     recorded,
   });
   if (plans.length > 0) {
-    const statements: BatchItem<'sqlite'>[] = plans.map((p) =>
-      // The transfer's state decides, inside the transaction: not yet handed to Stripe → reduce it
-      // (`reducing`, capped at what is left); otherwise → a reversal to send.
-      db.run(sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
+    const statements: SQL[] = plans.map(
+      (p) =>
+        // The transfer's state decides, inside the transaction: not yet handed to Stripe → reduce it
+        // (`reducing`, capped at what is left); otherwise → a reversal to send.
+        sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
         SELECT ${newId('trev')}, t.id, ${p.refundId},
           CASE WHEN t.stripe_transfer_id IS NULL AND t.status IN ('pending', 'failed', 'canceled')
                THEN MIN(${p.amount}, t.amount) ELSE ${p.amount} END,
           CASE WHEN t.stripe_transfer_id IS NULL AND t.status IN ('pending', 'failed', 'canceled')
                THEN 'reducing' ELSE 'pending' END
         FROM transfers t WHERE t.id = ${p.transferId}
-        ON CONFLICT (transfer_id, refund_id) DO NOTHING`),
+        ON CONFLICT (transfer_id, refund_id) DO NOTHING`,
     );
-    for (const id of new Set(plans.map((p) => p.transferId))) statements.push(...reduceUnsentTransfer(db, id));
-    await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    for (const id of new Set(plans.map((p) => p.transferId))) statements.push(...reduceUnsentTransfer(id));
+    await runBatch(env.DB, statements);
   }
   // Queue every reversal of this order that is due and not yet handed to the queue (also those a
   // previous run wrote but could not send).

@@ -1,11 +1,11 @@
 // Taking money back from a vendor: a Stripe transfer reversal for a sent transfer, or a smaller
 // transfer when the refund came before the money left. Operators retry failed reversals.
-import { and, eq, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { getStripe, type Stripe } from '../stripe/client';
+import { runBatch } from './d1-batch';
 import { classifyFailure } from './failures';
 import { enqueueReversals } from './outbox';
 import type { SendOutcome } from './transfers';
@@ -24,18 +24,18 @@ export function reversalIdempotencyKey(row: Pick<ReversalRow, 'id' | 'generation
  * zero) and mark them `applied`. Run in the batch that set them `reducing`: all or nothing, and a
  * second run finds nothing `reducing`, so it never takes the money twice.
  */
-export function reduceUnsentTransfer(db: Db, transferId: string): BatchItem<'sqlite'>[] {
+export function reduceUnsentTransfer(transferId: string): SQL[] {
   return [
-    db.run(sql`UPDATE transfers
+    sql`UPDATE transfers
       SET amount = amount - COALESCE((SELECT SUM(r.amount) FROM transfer_reversals r
                                       WHERE r.transfer_id = transfers.id AND r.status = 'reducing'), 0),
           updated_at = unixepoch()
       WHERE id = ${transferId}
-        AND EXISTS (SELECT 1 FROM transfer_reversals r WHERE r.transfer_id = transfers.id AND r.status = 'reducing')`),
-    db.run(sql`UPDATE transfers SET status = 'canceled', updated_at = unixepoch()
-      WHERE id = ${transferId} AND amount = 0 AND stripe_transfer_id IS NULL AND status IN ('pending', 'failed')`),
-    db.run(sql`UPDATE transfer_reversals SET status = 'applied', updated_at = unixepoch()
-      WHERE transfer_id = ${transferId} AND status = 'reducing'`),
+        AND EXISTS (SELECT 1 FROM transfer_reversals r WHERE r.transfer_id = transfers.id AND r.status = 'reducing')`,
+    sql`UPDATE transfers SET status = 'canceled', updated_at = unixepoch()
+      WHERE id = ${transferId} AND amount = 0 AND stripe_transfer_id IS NULL AND status IN ('pending', 'failed')`,
+    sql`UPDATE transfer_reversals SET status = 'applied', updated_at = unixepoch()
+      WHERE transfer_id = ${transferId} AND status = 'reducing'`,
   ];
 }
 
@@ -53,14 +53,14 @@ export async function sendReversal(env: Env, reversalId: string): Promise<SendOu
     // cron sweep re-sends it if the transfer fails instead; nothing to do until then.
     if (transfer.status === 'sending') return { done: true, status: 'waiting' };
     // Never sent (pending, failed or canceled): shrink it instead of reversing.
-    await db.batch([
-      db.run(sql`UPDATE transfer_reversals
+    await runBatch(env.DB, [
+      sql`UPDATE transfer_reversals
         SET status = 'reducing',
             amount = MIN(amount, (SELECT t.amount FROM transfers t WHERE t.id = transfer_reversals.transfer_id))
         WHERE id = ${row.id} AND status = 'pending'
           AND EXISTS (SELECT 1 FROM transfers t WHERE t.id = transfer_reversals.transfer_id
-                      AND t.stripe_transfer_id IS NULL AND t.status IN ('pending', 'failed', 'canceled'))`),
-      ...reduceUnsentTransfer(db, transfer.id),
+                      AND t.stripe_transfer_id IS NULL AND t.status IN ('pending', 'failed', 'canceled'))`,
+      ...reduceUnsentTransfer(transfer.id),
     ]);
     const after = await db.query.transferReversals.findFirst({ where: eq(schema.transferReversals.id, row.id) });
     return after?.status === 'applied'
@@ -85,7 +85,7 @@ export async function sendReversal(env: Env, reversalId: string): Promise<SendOu
       },
       { idempotencyKey: reversalIdempotencyKey(row), maxNetworkRetries: 0 },
     );
-    await recordReversalSent(db, row.id, reversal.id, transfer.id);
+    await recordReversalSent(env, row.id, reversal.id, transfer.id);
     return { done: true, status: 'sent' };
   } catch (err) {
     const failure = classifyFailure(err);
@@ -119,16 +119,21 @@ async function findStripeReversal(
  * Marks a reversal row sent and refreshes the transfer's `amount_reversed` (never below what Stripe
  * already reported). Idempotent.
  */
-export async function recordReversalSent(db: Db, reversalRowId: string, stripeReversalId: string, transferId: string) {
-  await db.batch([
-    db.run(sql`UPDATE transfer_reversals
+export async function recordReversalSent(
+  env: Pick<Env, 'DB'>,
+  reversalRowId: string,
+  stripeReversalId: string,
+  transferId: string,
+): Promise<void> {
+  await runBatch(env.DB, [
+    sql`UPDATE transfer_reversals
       SET status = 'sent', stripe_reversal_id = ${stripeReversalId}, last_error = NULL, updated_at = unixepoch()
-      WHERE id = ${reversalRowId} AND status IN ('pending', 'failed')`),
-    db.run(sql`UPDATE transfers
+      WHERE id = ${reversalRowId} AND status IN ('pending', 'failed')`,
+    sql`UPDATE transfers
       SET amount_reversed = MAX(amount_reversed, COALESCE((SELECT SUM(r.amount) FROM transfer_reversals r
                                                            WHERE r.transfer_id = transfers.id AND r.status = 'sent'), 0)),
           updated_at = unixepoch()
-      WHERE id = ${transferId}`),
+      WHERE id = ${transferId}`,
   ]);
 }
 

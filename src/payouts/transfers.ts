@@ -6,6 +6,7 @@ import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { getStripe, type Stripe } from '../stripe/client';
+import { runBatch } from './d1-batch';
 import { classifyFailure, RetryLater } from './failures';
 import { enqueueReversals, enqueueTransfers } from './outbox';
 import { reconcileOrderRefunds } from './refunds';
@@ -140,17 +141,17 @@ export async function recordTransferSent(env: Env, transfer: Stripe.Transfer): P
   const rowId = await rowIdFor(db, transfer);
   if (!rowId) return null;
   const destination = typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id;
-  await db.batch([
-    db.run(sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
+  await runBatch(env.DB, [
+    sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
       SELECT ${newId('trev')}, t.id, ${'excess:' + transfer.id}, ${transfer.amount} - t.amount, 'pending'
       FROM transfers t
       WHERE t.id = ${rowId} AND t.stripe_transfer_id IS NULL AND ${transfer.amount} > t.amount
-      ON CONFLICT (transfer_id, refund_id) DO NOTHING`),
-    db.run(sql`UPDATE transfers
+      ON CONFLICT (transfer_id, refund_id) DO NOTHING`,
+    sql`UPDATE transfers
       SET status = 'sent', stripe_transfer_id = ${transfer.id}, amount = ${transfer.amount},
           destination = COALESCE(${destination ?? null}, destination), last_error = NULL,
           amount_reversed = MAX(amount_reversed, ${transfer.amount_reversed ?? 0}), updated_at = unixepoch()
-      WHERE id = ${rowId} AND stripe_transfer_id IS NULL`),
+      WHERE id = ${rowId} AND stripe_transfer_id IS NULL`,
   ]);
   // Reversals waiting for this transfer to exist (a refund while it was being sent) go now.
   const waiting = await db

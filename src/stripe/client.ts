@@ -9,7 +9,10 @@ export type StripeMode = 'live' | 'test' | 'emulator';
 export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
 export const EMULATOR_PUBLISHABLE_KEY = 'pk_test_emulator';
 
-type StripeEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'ENVIRONMENT'> & { STRIPE_EMULATOR?: Fetcher };
+type StripeEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'ENVIRONMENT'> & {
+  STRIPE_EMULATOR?: Fetcher;
+  STRIPE_EMULATOR_PUBLIC_URL?: string;
+};
 
 /** Which Stripe this deployment talks to, from its secret key. */
 export function stripeMode(env: StripeEnv): StripeMode {
@@ -59,9 +62,13 @@ export function getStripe(env: StripeEnv): Stripe {
           host: 'stripe-emulator.local',
           protocol: 'http',
           port: 80,
-          httpClient: Stripe.createFetchHttpClient((input: RequestInfo | URL, init?: RequestInit) =>
-            env.STRIPE_EMULATOR!.fetch(input as RequestInfo, init),
-          ),
+          httpClient: Stripe.createFetchHttpClient((input: RequestInfo | URL, init?: RequestInit) => {
+            // The emulator builds its hosted-page URLs from the storefront's public origin (`--port` aware).
+            const headers = new Headers(init?.headers);
+            if (env.STRIPE_EMULATOR_PUBLIC_URL)
+              headers.set('x-emulator-public-url', env.STRIPE_EMULATOR_PUBLIC_URL);
+            return env.STRIPE_EMULATOR!.fetch(input as RequestInfo, { ...init, headers });
+          }),
         })
       : new Stripe(env.STRIPE_SECRET_KEY!.trim(), { ...common, httpClient: Stripe.createFetchHttpClient() });
   clients.set(env, client);

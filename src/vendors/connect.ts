@@ -78,6 +78,23 @@ export async function onboardingLink(env: Env, accountId: string, origin: string
   }
 }
 
+/**
+ * Re-reads the store's account from Stripe (the vendor is back from onboarding): the store opens at
+ * once even if the `account.updated` webhook is still on its way.
+ */
+export async function refreshStoreFromStripe(env: Env, store: StoreRow): Promise<StoreRow> {
+  if (!store.stripeAccountId) return store;
+  try {
+    const account = await getStripe(env).accounts.retrieve(store.stripeAccountId);
+    await applyAccount(env, account, Math.floor(Date.now() / 1000));
+  } catch (err) {
+    // The webhook will do it; the dashboard still renders.
+    console.warn(JSON.stringify({ msg: 'vendor: account refresh failed', store: store.id, error: String(err) }));
+    return store;
+  }
+  return (await getDb(env).query.stores.findFirst({ where: eq(schema.stores.id, store.id) })) ?? store;
+}
+
 /** A one-time link into the vendor's Stripe Express dashboard. */
 export async function expressDashboardLink(env: Env, store: StoreRow): Promise<string> {
   if (!store.stripeAccountId) throw new ValidationError('This shop has no Stripe account yet.');

@@ -5,7 +5,7 @@ import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { isForm } from '../lib/http';
-import { connectSchema, connectVendor, expressDashboardLink, onboardingLink } from './connect';
+import { connectSchema, connectVendor, expressDashboardLink, onboardingLink, refreshStoreFromStripe } from './connect';
 import { contactSchema, submitContactMessage } from './contact';
 import { vendorOrders, vendorTransfers } from './dashboard';
 import { check, echo, readInput } from './forms';
@@ -147,7 +147,8 @@ vendorRoutes.post('/vendor/logout', (c) => {
 // ------------------------------------------------------------------ dashboard
 
 vendorRoutes.get('/vendor', requireVendor, async (c) => {
-  const store = c.var.store;
+  const returned = c.req.query('onboarding') === 'done';
+  const store = returned ? await refreshStoreFromStripe(c.env, c.var.store) : c.var.store;
   const db = getDb(c.env);
   const [products, orders, transfers] = await Promise.all([
     listStoreProducts(db, store.id),
@@ -158,7 +159,7 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
   if (!c.req.header('accept')?.includes('text/html') && c.req.header('accept')?.includes('json')) {
     return c.json({ store: { ...store, status: storeStatus(store) }, products, orders, transfers });
   }
-  const notice = c.req.query('onboarding') === 'done' ? 'onboarding-done' : (c.req.query('notice') ?? '');
+  const notice = returned ? 'onboarding-done' : (c.req.query('notice') ?? '');
   return c.html(
     <VendorDashboard
       storeName={storeConfig(c.env).storeName}

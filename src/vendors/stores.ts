@@ -5,6 +5,7 @@ import { storeCanSell } from '../catalog/availability';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { newId } from '../lib/ids';
+import { changes, runBatch } from '../payouts/d1-batch';
 import type { Stripe } from '../stripe/client';
 
 export type StoreRow = typeof schema.stores.$inferSelect;
@@ -193,8 +194,8 @@ export async function applyAccount(
     metadataStoreId: account.metadata?.store_id,
   });
   // The guard and the update run in one transaction: the store changes only if no newer event did.
-  const results = await db.batch([
-    db.run(sql`UPDATE stores SET
+  const results = await runBatch(env.DB, [
+    sql`UPDATE stores SET
         name = COALESCE(${fields.name}, name),
         email = COALESCE(${fields.email}, email),
         support_email = COALESCE(${fields.supportEmail}, support_email),
@@ -207,12 +208,11 @@ export async function applyAccount(
         details_submitted = ${fields.detailsSubmitted ? 1 : 0},
         updated_at = unixepoch()
       WHERE id = ${storeId}
-        AND EXISTS (SELECT 1 FROM vendor_accounts v WHERE v.account_id = ${account.id} AND v.last_event_at <= ${eventCreated})`),
-    db.run(sql`UPDATE vendor_accounts SET last_event_at = ${eventCreated}, updated_at = unixepoch()
-      WHERE account_id = ${account.id} AND last_event_at <= ${eventCreated}`),
+        AND EXISTS (SELECT 1 FROM vendor_accounts v WHERE v.account_id = ${account.id} AND v.last_event_at <= ${eventCreated})`,
+    sql`UPDATE vendor_accounts SET last_event_at = ${eventCreated}, updated_at = unixepoch()
+      WHERE account_id = ${account.id} AND last_event_at <= ${eventCreated}`,
   ]);
-  const changes = (results[0] as { meta?: { changes?: number } }).meta?.changes ?? 0;
-  return { storeId, applied: changes > 0 };
+  return { storeId, applied: changes(results[0]) > 0 };
 }
 
 /**

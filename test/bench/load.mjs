@@ -101,7 +101,10 @@ async function run(s, o) {
     timeout: 10,
     requests: [requestFor(s)],
   });
-  const ok = (s.okStatuses ?? [200]).reduce((sum, code) => sum + (result.statusCodeStats?.[code]?.count ?? 0), 0);
+  const ok = (s.okStatuses ?? [200]).reduce(
+    (sum, code) => sum + (result.statusCodeStats?.[code]?.count ?? 0),
+    0,
+  );
   const sent = result.requests.total;
   return {
     name: s.name,
@@ -113,7 +116,9 @@ async function run(s, o) {
     rps: result.duration > 0 ? ok / result.duration : 0,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]),
+    ),
   };
 }
 
@@ -122,6 +127,8 @@ for (const s of plan.scenarios) {
   if (s.warmup !== false) await run(s, { duration: plan.warmupSeconds, record: false });
   const r = await run(s, { duration: plan.durationSeconds, record: true });
   results.push(r);
-  console.error(`[load] ${r.name}: ${r.rps.toFixed(0)} req/s ok, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`);
+  console.error(
+    `[load] ${r.name}: ${r.rps.toFixed(0)} req/s ok, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`,
+  );
 }
 writeFileSync(outPath, JSON.stringify(results, null, 2));

@@ -6,7 +6,16 @@
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=20 npm run bench
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +50,9 @@ const TARGETS = { home: 0.5, cartAdd: 0.25, gzipKiB: 250 };
 const log = (msg) => console.error(`[bench] ${msg}`);
 const require = createRequire(import.meta.url);
 const wranglerRequire = createRequire(require.resolve('wrangler/package.json'));
-const { Miniflare, convertV4MiniflareOptions } = await import(pathToFileURL(wranglerRequire.resolve('miniflare')).href);
+const { Miniflare, convertV4MiniflareOptions } = await import(
+  pathToFileURL(wranglerRequire.resolve('miniflare')).href
+);
 const esbuild = await import(pathToFileURL(wranglerRequire.resolve('esbuild')).href);
 const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
 
@@ -209,7 +220,15 @@ try {
   const f = (p, init) => fetch(new URL(p, baseUrl), { redirect: 'manual', ...init });
   const home = await f('/', { headers: { accept: 'text/html' } });
   const homeHtml = await home.text();
-  const productPath = [...homeHtml.matchAll(/href="(\/products\/[^"#?]+)"/g)].map((m) => m[1])[0] ?? null;
+  const linksIn = (text, prefix) =>
+    [...text.matchAll(new RegExp(`href="(${prefix}[^"#?]+)"`, 'g'))].map((m) => m[1]);
+  let productPath = linksIn(homeHtml, '/products/')[0] ?? null;
+  // Not featured on the home page: the first product of a maker's shop page will do.
+  for (const shop of [...new Set(linksIn(homeHtml, '/shops/'))].slice(0, 4)) {
+    if (productPath) break;
+    const res = await f(shop, { headers: { accept: 'text/html' } });
+    productPath = linksIn(await res.text(), '/products/')[0] ?? null;
+  }
 
   const db = await mf.getD1Database('DB', 'storefront');
   const candidates = (
@@ -258,17 +277,43 @@ try {
   const cartCookies = productIds.length ? await makeCarts(CART_POOL) : [];
 
   /** @type {any[]} */
-  const scenarios = [{ name: 'baseline', key: 'baseline', kind: 'plain', method: 'GET', path: '/__bench/ok' }];
+  const scenarios = [
+    { name: 'baseline', key: 'baseline', kind: 'plain', method: 'GET', path: '/__bench/ok' },
+  ];
   /** @type {Record<string, string>} */
   const unavailable = {};
   const html = { accept: 'text/html' };
-  if (home.status === 200) scenarios.push({ name: 'home page', key: 'home', kind: 'plain', method: 'GET', path: '/', headers: html });
+  if (home.status === 200)
+    scenarios.push({
+      name: 'home page',
+      key: 'home',
+      kind: 'plain',
+      method: 'GET',
+      path: '/',
+      headers: html,
+    });
   else unavailable.home = `GET / → ${home.status}`;
-  if (productPath) scenarios.push({ name: `product page`, key: 'product', kind: 'plain', method: 'GET', path: productPath, headers: html });
-  else unavailable.product = 'no /products/… link on the home page';
+  if (productPath)
+    scenarios.push({
+      name: `product page`,
+      key: 'product',
+      kind: 'plain',
+      method: 'GET',
+      path: productPath,
+      headers: html,
+    });
+  else unavailable.product = 'no /products/… link on the home or shop pages';
   if (cartCookies.length) {
     const json = { accept: 'application/json' };
-    scenarios.push({ name: 'GET /cart', key: 'cart', kind: 'rotate-cookie', method: 'GET', path: '/cart', headers: json, cookies: cartCookies });
+    scenarios.push({
+      name: 'GET /cart',
+      key: 'cart',
+      kind: 'rotate-cookie',
+      method: 'GET',
+      path: '/cart',
+      headers: json,
+      cookies: cartCookies,
+    });
     scenarios.push({
       name: 'POST /cart/items',
       key: 'cartAdd',
@@ -295,7 +340,14 @@ try {
     api_version: '2025-01-27.acacia',
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
-    data: { object: { id: `cus_bench_probe_${Date.now()}`, object: 'customer', email: 'probe@example.test', metadata: {} } },
+    data: {
+      object: {
+        id: `cus_bench_probe_${Date.now()}`,
+        object: 'customer',
+        email: 'probe@example.test',
+        metadata: {},
+      },
+    },
   });
   const { createHmac } = await import('node:crypto');
   const t = Math.floor(Date.now() / 1000);
@@ -343,7 +395,8 @@ try {
         warmup: false,
         okStatuses: [200, 201, 302, 303],
       });
-    } else unavailable.checkout = `POST /checkout → ${probe.status} ${probeText.slice(0, 120).replace(/\s+/g, ' ')}`;
+    } else
+      unavailable.checkout = `POST /checkout → ${probe.status} ${probeText.slice(0, 120).replace(/\s+/g, ' ')}`;
   } else unavailable.checkout = 'no cart could be filled';
 
   // 5. Load from a separate process.
@@ -351,11 +404,21 @@ try {
   const outFile = path.join(tmp, 'load-results.json');
   writeFileSync(
     planFile,
-    JSON.stringify({ baseUrl, connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, scenarios }),
+    JSON.stringify({
+      baseUrl,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      warmupSeconds: WARMUP,
+      scenarios,
+    }),
   );
-  log(`loading ${scenarios.length} routes from a separate process (${CONNECTIONS} connections, ${DURATION} s each)…`);
+  log(
+    `loading ${scenarios.length} routes from a separate process (${CONNECTIONS} connections, ${DURATION} s each)…`,
+  );
   const code = await new Promise((resolve) => {
-    loader = spawn(process.execPath, [path.join(HERE, 'load.mjs'), planFile, outFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+    loader = spawn(process.execPath, [path.join(HERE, 'load.mjs'), planFile, outFile], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     loader.on('close', (c) => resolve(c));
   });
   if (code !== 0) throw new Error(`load process exited ${code}`);
@@ -375,7 +438,12 @@ try {
     const s = scenarios.find((x) => x.key === key);
     const m = s ? measured.find((x) => x.name === s.name) : undefined;
     if (!m) {
-      results.routes.push({ key, route: label, available: false, reason: unavailable[key] ?? 'not measured' });
+      results.routes.push({
+        key,
+        route: label,
+        available: false,
+        reason: unavailable[key] ?? 'not measured',
+      });
       continue;
     }
     results.routes.push({
@@ -411,7 +479,8 @@ const lines = [
   '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
 ];
 for (const r of results.routes) {
-  if (!r.available) lines.push(`| ${r.route} | n/a | n/a | n/a | n/a | ${target[r.key] ?? ''} | ${r.reason} |`);
+  if (!r.available)
+    lines.push(`| ${r.route} | n/a | n/a | n/a | n/a | ${target[r.key] ?? ''} | ${r.reason} |`);
   else
     lines.push(
       `| ${r.route} | ${fmt(r.rps)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${r.ratio == null ? 'n/a' : `${fmt(r.ratio * 100, 1)}%`} | ${
@@ -435,7 +504,14 @@ const outDir = path.join(HERE, 'results');
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const json = JSON.stringify(
-  { date: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION, cores: os.cpus().length, targets: TARGETS, ...results },
+  {
+    date: new Date().toISOString(),
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    cores: os.cpus().length,
+    targets: TARGETS,
+    ...results,
+  },
   null,
   2,
 );

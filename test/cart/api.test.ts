@@ -1,7 +1,14 @@
 // The cart API through SELF.fetch: every operation, and the error table with the cart unchanged each time.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CartView } from '../../src/cart/types';
-import { createCatalog, createProduct, createStore, DEMO, seedDemoCatalog, updateProduct } from '../helpers/catalog';
+import {
+  createCatalog,
+  createProduct,
+  createStore,
+  DEMO,
+  seedDemoCatalog,
+  updateProduct,
+} from '../helpers/catalog';
 import { CartClient, summary, type Problem } from './client';
 
 beforeAll(async () => {
@@ -166,7 +173,7 @@ describe('cart operations', () => {
   });
 
   it('reports a price change since a line was added, and prices the line at today’s price', async () => {
-    const { store, products } = await createCatalog(1);
+    const { products } = await createCatalog(1);
     const client = new CartClient();
     await client.add(products[0]!.id, 2);
     await updateProduct(products[0]!.id, { unitAmount: 1250 });
@@ -174,7 +181,6 @@ describe('cart operations', () => {
     expect(view.lines[0]).toMatchObject({ unitAmount: 1250, previousUnitAmount: 1000, amount: 2500 });
     expect(view.subtotal).toBe(2500);
     expect(view.notices.join(' ')).toContain('changed from $10.00 to $12.50');
-    expect(store.id).toBeTruthy();
   });
 });
 
@@ -226,8 +232,16 @@ describe('bad input: a 4xx problem that says what is wrong, and the cart unchang
       /qty|number/i,
     );
     expect(added.errors?.[0]?.path).toMatch(/qty/);
-    await expectProblem(await client.json('PATCH', `/cart/items/${DEMO.products.mug}`, { qty }), 422, /qty|number/i);
-    await expectProblem(await client.replace({ [DEMO.products.mug]: { qty } }, before.version), 422, /qty|number/i);
+    await expectProblem(
+      await client.json('PATCH', `/cart/items/${DEMO.products.mug}`, { qty }),
+      422,
+      /qty|number/i,
+    );
+    await expectProblem(
+      await client.replace({ [DEMO.products.mug]: { qty } }, before.version),
+      422,
+      /qty|number/i,
+    );
     expect(summary(await client.cart())).toEqual(before);
   });
 

@@ -63,7 +63,12 @@ export class CartClient {
   }
 
   async replace(items: Record<string, unknown>, ifMatch?: string | number): Promise<Response> {
-    return this.json('POST', '/cart', { items }, ifMatch === undefined ? {} : { 'if-match': String(ifMatch) });
+    return this.json(
+      'POST',
+      '/cart',
+      { items },
+      ifMatch === undefined ? {} : { 'if-match': String(ifMatch) },
+    );
   }
 
   async form(path: string, fields: Record<string, string>, origin = ORIGIN): Promise<Response> {

@@ -60,10 +60,7 @@ describe('two tabs, 200 interleaved changes sent at once', () => {
     expect(actual).toEqual(intended);
     // Every one of the 200 requests was a real change, and each bumped the version once.
     expect(end.version).toBe(start.version + 200);
-    const subtotal = Object.entries(intended).reduce(
-      (sum, [id, qty]) => sum + qty * end.items[id]!.price,
-      0,
-    );
+    const subtotal = Object.entries(intended).reduce((sum, [id, qty]) => sum + qty * end.items[id]!.price, 0);
     expect(end.subtotal).toBe(subtotal);
   });
 
@@ -83,7 +80,10 @@ describe('two tabs, 200 interleaved changes sent at once', () => {
     const end = await tabA.cart();
     if (replaced.status === 200) {
       // The replacement ran first: every add came after it.
-      expect(end.items).toEqual({ [x]: { price: end.items[x]!.price, qty: 20 }, [y]: { price: end.items[y]!.price, qty: 5 } });
+      expect(end.items).toEqual({
+        [x]: { price: end.items[x]!.price, qty: 20 },
+        [y]: { price: end.items[y]!.price, qty: 5 },
+      });
     } else {
       // It was stale: 409 and every add kept.
       expect(replaced.status).toBe(409);

@@ -16,13 +16,26 @@ describe('checkout sessions: create and retrieve', () => {
       locale: 'fr',
       automatic_tax: { enabled: true },
       line_items: [
-        { quantity: 2, price_data: { currency: 'usd', unit_amount: 1200, product_data: { name: 'Mug', metadata: { sku: 'm1' } } } },
+        {
+          quantity: 2,
+          price_data: {
+            currency: 'usd',
+            unit_amount: 1200,
+            product_data: { name: 'Mug', metadata: { sku: 'm1' } },
+          },
+        },
         { quantity: 1, price_data: { currency: 'usd', unit_amount: 800, product_data: { name: 'Card' } } },
       ],
       payment_intent_data: { transfer_group: 'ord_123', metadata: { order_id: 'ord_123' } },
       shipping_address_collection: { allowed_countries: ['US', 'CA'] },
       shipping_options: [
-        { shipping_rate_data: { display_name: 'Standard', type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } } },
+        {
+          shipping_rate_data: {
+            display_name: 'Standard',
+            type: 'fixed_amount',
+            fixed_amount: { amount: 500, currency: 'usd' },
+          },
+        },
       ],
     });
     expect(session.id).toMatch(/^cs_test_/);
@@ -44,7 +57,7 @@ describe('checkout sessions: create and retrieve', () => {
       shipping_address_collection: { allowed_countries: ['US', 'CA'] },
       automatic_tax: { enabled: true },
     });
-    expect(session.url).toBe(`http://localhost/__stripe/c/pay/${session.id}`);
+    expect(session.url).toBe(`http://localhost:8787/__stripe/c/pay/${session.id}`);
     expect(session.shipping_options[0]?.shipping_amount).toBe(500);
     expect(String(session.shipping_options[0]?.shipping_rate)).toMatch(/^shr_/);
     expect(session.expires_at - session.created).toBe(24 * 3600);
@@ -78,13 +91,31 @@ describe('checkout sessions: create and retrieve', () => {
 
   it('answers Stripe’s errors for bad parameters', async () => {
     await expect(
-      stripe.checkout.sessions.create({ success_url: 'http://x/ok', line_items: [] } as unknown as Stripe.Checkout.SessionCreateParams),
-    ).rejects.toMatchObject({ type: 'StripeInvalidRequestError', statusCode: 400, code: 'parameter_missing', param: 'mode' });
+      stripe.checkout.sessions.create({
+        success_url: 'http://x/ok',
+        line_items: [],
+      } as unknown as Stripe.Checkout.SessionCreateParams),
+    ).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      code: 'parameter_missing',
+      param: 'mode',
+    });
     await expect(
       stripe.checkout.sessions.create({
         mode: 'payment',
         success_url: 'http://x/ok',
-        line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Sub' }, recurring: { interval: 'month' } } }],
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: 'usd',
+              unit_amount: 500,
+              product_data: { name: 'Sub' },
+              recurring: { interval: 'month' },
+            },
+          },
+        ],
       }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'line_items' });
     await expect(
@@ -92,14 +123,19 @@ describe('checkout sessions: create and retrieve', () => {
         mode: 'payment',
         success_url: 'http://x/ok',
         expires_at: Math.floor(Date.now() / 1000) + 60,
-        line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'X' } } }],
+        line_items: [
+          { quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'X' } } },
+        ],
       }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'expires_at' });
     await expect(
       stripe.checkout.sessions.create({
         mode: 'payment',
         success_url: 'http://x/ok',
-        line_items: Array.from({ length: 101 }, () => ({ quantity: 1, price_data: { currency: 'usd', unit_amount: 100, product_data: { name: 'X' } } })),
+        line_items: Array.from({ length: 101 }, () => ({
+          quantity: 1,
+          price_data: { currency: 'usd', unit_amount: 100, product_data: { name: 'X' } },
+        })),
       }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'line_items' });
     await expect(stripe.checkout.sessions.retrieve('cs_test_nope')).rejects.toMatchObject({
@@ -112,30 +148,54 @@ describe('checkout sessions: create and retrieve', () => {
 
 describe('checkout sessions: paying with the test cards', () => {
   it('4242 pays: the redirect carries the session id and the session, intent and charge are paid', async () => {
-    const session = await createSession({ payment_intent_data: { transfer_group: 'ord_pay', metadata: { order_id: 'ord_pay' } } });
-    const paid = await emu.pay(session.id, { card: '4242 4242 4242 4242', email: 'ann@example.com', name: 'Ann' });
+    const session = await createSession({
+      payment_intent_data: { transfer_group: 'ord_pay', metadata: { order_id: 'ord_pay' } },
+    });
+    const paid = await emu.pay(session.id, {
+      card: '4242 4242 4242 4242',
+      email: 'ann@example.com',
+      name: 'Ann',
+    });
     expect(paid.redirect).toBe(`http://localhost/orders/ord_1?session_id=${session.id}`);
 
-    const after = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent', 'payment_intent.latest_charge'] });
+    const after = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ['payment_intent', 'payment_intent.latest_charge'],
+    });
     expect(after).toMatchObject({ status: 'complete', payment_status: 'paid' });
     expect(after.customer_details).toMatchObject({ email: 'ann@example.com', name: 'Ann' });
     const pi = after.payment_intent as Stripe.PaymentIntent;
-    expect(pi).toMatchObject({ status: 'succeeded', amount: 2500, amount_received: 2500, transfer_group: 'ord_pay', metadata: { order_id: 'ord_pay' } });
+    expect(pi).toMatchObject({
+      status: 'succeeded',
+      amount: 2500,
+      amount_received: 2500,
+      transfer_group: 'ord_pay',
+      metadata: { order_id: 'ord_pay' },
+    });
     const charge = pi.latest_charge as Stripe.Charge;
-    expect(charge).toMatchObject({ status: 'succeeded', paid: true, amount: 2500, amount_refunded: 0, refunded: false, transfer_group: 'ord_pay' });
-    expect(charge.receipt_url).toBe(`http://localhost/__stripe/receipts/${charge.id}`);
+    expect(charge).toMatchObject({
+      status: 'succeeded',
+      paid: true,
+      amount: 2500,
+      amount_refunded: 0,
+      refunded: false,
+      transfer_group: 'ord_pay',
+    });
+    expect(charge.receipt_url).toBe(`http://localhost:8787/__stripe/receipts/${charge.id}`);
     expect(String(charge.balance_transaction)).toMatch(/^txn_/);
   });
 
   it('4000 0000 0000 0002 is declined (card_declined) and the session stays open', async () => {
     const session = await createSession();
-    const res = await emu.call<{ error: { type: string; code: string; decline_code: string; message: string } }>(
-      'POST',
-      `/_emulator/checkout/sessions/${session.id}/pay`,
-      { card: '4000000000000002' },
-    );
+    const res = await emu.call<{
+      error: { type: string; code: string; decline_code: string; message: string };
+    }>('POST', `/_emulator/checkout/sessions/${session.id}/pay`, { card: '4000000000000002' });
     expect(res.status).toBe(402);
-    expect(res.body.error).toMatchObject({ type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' });
+    expect(res.body.error).toMatchObject({
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'generic_decline',
+      message: 'Your card was declined.',
+    });
     const after = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] });
     expect(after.status).toBe('open');
     expect(after.payment_status).toBe('unpaid');
@@ -156,14 +216,22 @@ describe('checkout sessions: paying with the test cards', () => {
       { card: '4000000000009995' },
     );
     expect(res.status).toBe(402);
-    expect(res.body.error).toMatchObject({ code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' });
+    expect(res.body.error).toMatchObject({
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+      message: 'Your card has insufficient funds.',
+    });
   });
 
   it('a card number that fails the Luhn check is incorrect_number', async () => {
     const session = await createSession();
-    const res = await emu.call<{ error: { code: string } }>('POST', `/_emulator/checkout/sessions/${session.id}/pay`, {
-      card: '4242424242424241',
-    });
+    const res = await emu.call<{ error: { code: string } }>(
+      'POST',
+      `/_emulator/checkout/sessions/${session.id}/pay`,
+      {
+        card: '4242424242424241',
+      },
+    );
     expect(res.status).toBe(402);
     expect(res.body.error.code).toBe('incorrect_number');
   });
@@ -171,16 +239,28 @@ describe('checkout sessions: paying with the test cards', () => {
   it('a completed session cannot be paid again', async () => {
     const session = await createSession();
     await emu.pay(session.id);
-    const again = await emu.call<{ error: { code: string } }>('POST', `/_emulator/checkout/sessions/${session.id}/pay`, { card: '4242424242424242' });
+    const again = await emu.call<{ error: { code: string } }>(
+      'POST',
+      `/_emulator/checkout/sessions/${session.id}/pay`,
+      { card: '4242424242424242' },
+    );
     expect(again.status).toBe(400);
     expect(again.body.error.code).toBe('checkout_session_complete');
   });
 
   it('collects the shipping address it was asked to', async () => {
     const session = await createSession({ shipping_address_collection: { allowed_countries: ['CA'] } });
-    await emu.pay(session.id, { shipping: { name: 'Bo', address: { line1: '1 Rue', city: 'Montréal', postal_code: 'H2X', country: 'CA' } } });
+    await emu.pay(session.id, {
+      shipping: {
+        name: 'Bo',
+        address: { line1: '1 Rue', city: 'Montréal', postal_code: 'H2X', country: 'CA' },
+      },
+    });
     const after = await stripe.checkout.sessions.retrieve(session.id);
-    expect(after.collected_information?.shipping_details).toMatchObject({ name: 'Bo', address: { city: 'Montréal', country: 'CA' } });
+    expect(after.collected_information?.shipping_details).toMatchObject({
+      name: 'Bo',
+      address: { city: 'Montréal', country: 'CA' },
+    });
     const refused = await createSession({ shipping_address_collection: { allowed_countries: ['CA'] } });
     const res = await emu.call('POST', `/_emulator/checkout/sessions/${refused.id}/pay`, {
       card: '4242424242424242',
@@ -196,7 +276,11 @@ describe('checkout sessions: expiry', () => {
     const expired = await stripe.checkout.sessions.expire(session.id);
     expect(expired.status).toBe('expired');
     await expect(stripe.checkout.sessions.expire(session.id)).rejects.toMatchObject({ statusCode: 400 });
-    const res = await emu.call<{ error: { code: string } }>('POST', `/_emulator/checkout/sessions/${session.id}/pay`, { card: '4242424242424242' });
+    const res = await emu.call<{ error: { code: string } }>(
+      'POST',
+      `/_emulator/checkout/sessions/${session.id}/pay`,
+      { card: '4242424242424242' },
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('checkout_session_expired');
   });
@@ -234,7 +318,12 @@ describe('checkout sessions: hosted page', () => {
     const paid = await env.STRIPE_EMULATOR!.fetch(`http://stripe-emulator.local/c/pay/${session.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: 'a@example.com', card_number: '4242 4242 4242 4242', exp: '12/34', cvc: '123' }),
+      body: new URLSearchParams({
+        email: 'a@example.com',
+        card_number: '4242 4242 4242 4242',
+        exp: '12/34',
+        cvc: '123',
+      }),
       redirect: 'manual',
     });
     expect(paid.status).toBe(303);

@@ -11,7 +11,11 @@ function page(path: string, init?: RequestInit): Promise<Response> {
 describe('accounts', () => {
   it('creates an Express account that cannot take payouts until onboarded, and emits no account.created', async () => {
     const account = await stripe.accounts.create({
-      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' }, losses: { payments: 'application' } },
+      controller: {
+        stripe_dashboard: { type: 'express' },
+        fees: { payer: 'application' },
+        losses: { payments: 'application' },
+      },
       capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
       email: 'new-vendor@example.com',
       business_profile: { name: 'Kiln & Co', url: 'https://kiln.example' },
@@ -32,12 +36,18 @@ describe('accounts', () => {
     expect(account.requirements?.currently_due?.length).toBeGreaterThan(0);
     const created = await stripe.events.list({ type: 'account.created' }, { stripeAccount: account.id });
     expect(created.data).toEqual([]);
-    await expect(stripe.accounts.create({} as Stripe.AccountCreateParams)).rejects.toMatchObject({ statusCode: 400, param: 'type' });
+    await expect(stripe.accounts.create({} as Stripe.AccountCreateParams)).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'type',
+    });
   });
 
   it('updates an account and emits account.updated carrying the account', async () => {
     const account = await stripe.accounts.create({ type: 'express' });
-    const updated = await stripe.accounts.update(account.id, { business_profile: { name: 'Renamed' }, metadata: { a: '1' } });
+    const updated = await stripe.accounts.update(account.id, {
+      business_profile: { name: 'Renamed' },
+      metadata: { a: '1' },
+    });
     expect(updated.business_profile?.name).toBe('Renamed');
     const events = await stripe.events.list({ type: 'account.updated' }, { stripeAccount: account.id });
     expect(events.data).toHaveLength(1);
@@ -50,7 +60,10 @@ describe('accounts', () => {
 
 describe('account links and the onboarding page', () => {
   it('onboards through the form and returns to return_url', async () => {
-    const account = await stripe.accounts.create({ type: 'express', capabilities: { transfers: { requested: true } } });
+    const account = await stripe.accounts.create({
+      type: 'express',
+      capabilities: { transfers: { requested: true } },
+    });
     const link = await stripe.accountLinks.create({
       account: account.id,
       type: 'account_onboarding',
@@ -59,7 +72,7 @@ describe('account links and the onboarding page', () => {
     });
     expect(link).toMatchObject({ object: 'account_link' });
     expect(link.expires_at).toBeGreaterThan(link.created);
-    expect(link.url).toMatch(/^http:\/\/localhost\/__stripe\/connect\/onboarding\//);
+    expect(link.url).toMatch(/^http:\/\/localhost:8787\/__stripe\/connect\/onboarding\//);
     const path = new URL(link.url).pathname.replace('/__stripe', '');
 
     const form = await page(path);
@@ -71,7 +84,11 @@ describe('account links and the onboarding page', () => {
     const submitted = await page(path, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ business_name: 'Glass House', email: 'glass@example.com', url: 'https://glass.example' }),
+      body: new URLSearchParams({
+        business_name: 'Glass House',
+        email: 'glass@example.com',
+        url: 'https://glass.example',
+      }),
     });
     expect(submitted.status).toBe(303);
     expect(submitted.headers.get('location')).toBe('http://localhost/vendors/onboarding/return');
@@ -110,10 +127,19 @@ describe('account links and the onboarding page', () => {
   it('validates account link parameters', async () => {
     const account = await stripe.accounts.create({ type: 'express' });
     await expect(
-      stripe.accountLinks.create({ account: account.id, type: 'account_onboarding', return_url: 'http://x' } as Stripe.AccountLinkCreateParams),
+      stripe.accountLinks.create({
+        account: account.id,
+        type: 'account_onboarding',
+        return_url: 'http://x',
+      } as Stripe.AccountLinkCreateParams),
     ).rejects.toMatchObject({ statusCode: 400, param: 'refresh_url' });
     await expect(
-      stripe.accountLinks.create({ account: 'acct_missing', type: 'account_onboarding', refresh_url: 'http://x', return_url: 'http://x' }),
+      stripe.accountLinks.create({
+        account: 'acct_missing',
+        type: 'account_onboarding',
+        refresh_url: 'http://x',
+        return_url: 'http://x',
+      }),
     ).rejects.toMatchObject({ statusCode: 404 });
   });
 });
@@ -124,7 +150,10 @@ describe('login links', () => {
     await expect(stripe.accounts.createLoginLink(pending.id)).rejects.toMatchObject({ statusCode: 400 });
     const vendor = await onboardedAccount('dash@example.com');
     const link = await stripe.accounts.createLoginLink(vendor.id);
-    expect(link).toMatchObject({ object: 'login_link', url: `http://localhost/__stripe/express/${vendor.id}` });
+    expect(link).toMatchObject({
+      object: 'login_link',
+      url: `http://localhost:8787/__stripe/express/${vendor.id}`,
+    });
     const dash = await page(`/express/${vendor.id}`);
     expect(dash.status).toBe(200);
     expect(await dash.text()).toContain('Demo Vendor');

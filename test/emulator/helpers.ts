@@ -29,7 +29,12 @@ export function createSession(
     mode: 'payment',
     success_url: 'http://localhost/orders/ord_1?session_id={CHECKOUT_SESSION_ID}',
     cancel_url: 'http://localhost/cart',
-    line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: amount, product_data: { name: 'Canvas tote' } } }],
+    line_items: [
+      {
+        quantity: 1,
+        price_data: { currency: 'usd', unit_amount: amount, product_data: { name: 'Canvas tote' } },
+      },
+    ],
     ...extra,
   });
 }
@@ -41,7 +46,9 @@ export async function paidSession(
 ): Promise<{ session: Stripe.Checkout.Session; pi: Stripe.PaymentIntent; charge: Stripe.Charge }> {
   const created = await createSession(extra, amount);
   await emu.pay(created.id);
-  const session = await stripe.checkout.sessions.retrieve(created.id, { expand: ['payment_intent.latest_charge'] });
+  const session = await stripe.checkout.sessions.retrieve(created.id, {
+    expand: ['payment_intent.latest_charge'],
+  });
   const pi = session.payment_intent as Stripe.PaymentIntent;
   return { session, pi, charge: pi.latest_charge as Stripe.Charge };
 }
@@ -49,7 +56,11 @@ export async function paidSession(
 /** A connected Express account that finished onboarding (can receive transfers). */
 export async function onboardedAccount(email = 'vendor@example.com'): Promise<Stripe.Account> {
   const account = await stripe.accounts.create({
-    controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' }, losses: { payments: 'application' } },
+    controller: {
+      stripe_dashboard: { type: 'express' },
+      fees: { payer: 'application' },
+      losses: { payments: 'application' },
+    },
     capabilities: { transfers: { requested: true } },
     email,
   });

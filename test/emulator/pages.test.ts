@@ -35,7 +35,9 @@ describe('control index', () => {
   it('lists the control endpoints and answers unknown ones with 404', async () => {
     const index = await env.STRIPE_EMULATOR!.fetch('http://stripe-emulator.local/_emulator');
     expect((await index.json<{ endpoints: string[] }>()).endpoints.length).toBeGreaterThan(5);
-    const unknown = await env.STRIPE_EMULATOR!.fetch('http://stripe-emulator.local/_emulator/nope', { method: 'POST' });
+    const unknown = await env.STRIPE_EMULATOR!.fetch('http://stripe-emulator.local/_emulator/nope', {
+      method: 'POST',
+    });
     expect(unknown.status).toBe(404);
   });
 });

@@ -31,10 +31,18 @@ describe('payment intents', () => {
     const confirmed = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
     expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 1999 });
     const charge = await stripe.charges.retrieve(confirmed.latest_charge as string);
-    expect(charge).toMatchObject({ amount: 1999, paid: true, status: 'succeeded', payment_intent: pi.id, transfer_group: 'ord_pi1' });
+    expect(charge).toMatchObject({
+      amount: 1999,
+      paid: true,
+      status: 'succeeded',
+      payment_intent: pi.id,
+      transfer_group: 'ord_pi1',
+    });
     expect(charge.payment_method_details?.card?.last4).toBe('4242');
 
-    await expect(stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' })).rejects.toMatchObject({
+    await expect(
+      stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' }),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'payment_intent_unexpected_state',
     });
@@ -55,9 +63,17 @@ describe('payment intents', () => {
   });
 
   it('creates and confirms in one call, and cancels only what can be canceled', async () => {
-    const done = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const done = await stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
     expect(done.status).toBe('succeeded');
-    await expect(stripe.paymentIntents.cancel(done.id)).rejects.toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
+    await expect(stripe.paymentIntents.cancel(done.id)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'payment_intent_unexpected_state',
+    });
 
     const open = await stripe.paymentIntents.create({ amount: 700, currency: 'usd' });
     const canceled = await stripe.paymentIntents.cancel(open.id, { cancellation_reason: 'abandoned' });
@@ -70,21 +86,33 @@ describe('payment intents', () => {
       statusCode: 400,
       code: 'amount_too_small',
     });
-    await expect(stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams)).rejects.toMatchObject({
+    await expect(
+      stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'parameter_missing',
       param: 'amount',
     });
-    await expect(stripe.paymentIntents.retrieve('pi_missing')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    await expect(stripe.paymentIntents.retrieve('pi_missing')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
   });
 
   it('accepts the publishable key only for a client-side confirm with the matching client secret', async () => {
     const pi = await stripe.paymentIntents.create({ amount: 1500, currency: 'usd' });
-    const pk = { authorization: 'Bearer pk_test_emulator', 'content-type': 'application/x-www-form-urlencoded' };
+    const pk = {
+      authorization: 'Bearer pk_test_emulator',
+      'content-type': 'application/x-www-form-urlencoded',
+    };
     const wrong = await emulatorFetch(`/v1/payment_intents/${pi.id}/confirm`, {
       method: 'POST',
       headers: pk,
-      body: form({ client_secret: 'nope', 'payment_method_data[type]': 'card', 'payment_method_data[card][number]': '4242424242424242' }),
+      body: form({
+        client_secret: 'nope',
+        'payment_method_data[type]': 'card',
+        'payment_method_data[card][number]': '4242424242424242',
+      }),
     });
     expect(wrong.status).toBe(400);
     const listing = await emulatorFetch('/v1/payment_intents', { headers: pk });
@@ -93,7 +121,11 @@ describe('payment intents', () => {
     const ok = await emulatorFetch(`/v1/payment_intents/${pi.id}/confirm`, {
       method: 'POST',
       headers: pk,
-      body: form({ client_secret: pi.client_secret!, 'payment_method_data[type]': 'card', 'payment_method_data[card][number]': '4242424242424242' }),
+      body: form({
+        client_secret: pi.client_secret!,
+        'payment_method_data[type]': 'card',
+        'payment_method_data[card][number]': '4242424242424242',
+      }),
     });
     expect(ok.status).toBe(200);
     expect((await ok.json<{ status: string }>()).status).toBe('succeeded');
@@ -102,10 +134,16 @@ describe('payment intents', () => {
     const declined = await emulatorFetch(`/v1/payment_intents/${other.id}/confirm`, {
       method: 'POST',
       headers: pk,
-      body: form({ client_secret: other.client_secret!, 'payment_method_data[card][number]': '4000000000000002' }),
+      body: form({
+        client_secret: other.client_secret!,
+        'payment_method_data[card][number]': '4000000000000002',
+      }),
     });
     expect(declined.status).toBe(402);
-    expect((await declined.json<{ error: { type: string; code: string } }>()).error).toMatchObject({ type: 'card_error', code: 'card_declined' });
+    expect((await declined.json<{ error: { type: string; code: string } }>()).error).toMatchObject({
+      type: 'card_error',
+      code: 'card_declined',
+    });
   });
 });
 
@@ -113,24 +151,32 @@ describe('authentication', () => {
   it('answers 401 in Stripe’s shape for a missing or wrong key', async () => {
     const none = await emulatorFetch('/v1/customers');
     expect(none.status).toBe(401);
-    expect((await none.json<{ error: { type: string; message: string } }>()).error.message).toContain('You did not provide an API key');
+    expect((await none.json<{ error: { type: string; message: string } }>()).error.message).toContain(
+      'You did not provide an API key',
+    );
     const live = new Stripe('sk_live_123456789012', {
       host: 'stripe-emulator.local',
       protocol: 'http',
       port: 80,
-      httpClient: Stripe.createFetchHttpClient((i: RequestInfo | URL, init?: RequestInit) => env.STRIPE_EMULATOR!.fetch(i as RequestInfo, init)),
+      httpClient: Stripe.createFetchHttpClient((i: RequestInfo | URL, init?: RequestInit) =>
+        env.STRIPE_EMULATOR!.fetch(i as RequestInfo, init),
+      ),
     });
     await expect(live.customers.list()).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
   });
 
   it('refuses a Stripe-Account it does not know with 403', async () => {
-    await expect(stripe.customers.list({}, { stripeAccount: 'acct_unknown' })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(stripe.customers.list({}, { stripeAccount: 'acct_unknown' })).rejects.toMatchObject({
+      statusCode: 403,
+    });
   });
 
   it('answers unknown paths like Stripe', async () => {
     const res = await emulatorFetch('/v1/unicorns', { headers: SECRET_AUTH });
     expect(res.status).toBe(404);
-    expect((await res.json<{ error: { message: string } }>()).error.message).toContain('Unrecognized request URL');
+    expect((await res.json<{ error: { message: string } }>()).error.message).toContain(
+      'Unrecognized request URL',
+    );
   });
 });
 
@@ -142,7 +188,11 @@ describe('idempotency', () => {
     expect(b.id).toBe(a.id);
     const raw = await emulatorFetch('/v1/customers', {
       method: 'POST',
-      headers: { ...SECRET_AUTH, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': key },
+      headers: {
+        ...SECRET_AUTH,
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': key,
+      },
       body: form({ email: 'idem@example.com' }),
     });
     expect(raw.headers.get('idempotent-replayed')).toBe('true');
@@ -155,7 +205,9 @@ describe('idempotency', () => {
   it('rejects the same key with different parameters (idempotency_error)', async () => {
     const key = `idem-${crypto.randomUUID()}`;
     await stripe.customers.create({ email: 'one@example.com' }, { idempotencyKey: key });
-    const err = await stripe.customers.create({ email: 'two@example.com' }, { idempotencyKey: key }).catch((e: unknown) => e);
+    const err = await stripe.customers
+      .create({ email: 'two@example.com' }, { idempotencyKey: key })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(err).toMatchObject({ statusCode: 400, type: 'StripeIdempotencyError' });
   });
@@ -164,9 +216,21 @@ describe('idempotency', () => {
     const pi = await stripe.paymentIntents.create({ amount: 900, currency: 'usd' });
     const key = `idem-${crypto.randomUUID()}`;
     const body = form({ payment_method: 'pm_card_chargeDeclined' });
-    const headers = { ...SECRET_AUTH, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': key };
-    const first = await emulatorFetch(`/v1/payment_intents/${pi.id}/confirm`, { method: 'POST', headers, body });
-    const second = await emulatorFetch(`/v1/payment_intents/${pi.id}/confirm`, { method: 'POST', headers, body });
+    const headers = {
+      ...SECRET_AUTH,
+      'content-type': 'application/x-www-form-urlencoded',
+      'idempotency-key': key,
+    };
+    const first = await emulatorFetch(`/v1/payment_intents/${pi.id}/confirm`, {
+      method: 'POST',
+      headers,
+      body,
+    });
+    const second = await emulatorFetch(`/v1/payment_intents/${pi.id}/confirm`, {
+      method: 'POST',
+      headers,
+      body,
+    });
     expect(first.status).toBe(402);
     expect(second.status).toBe(402);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
@@ -182,7 +246,9 @@ describe('injected faults', () => {
     expect((await stripe.customers.list({ email: 'retry@example.com' })).data).toHaveLength(1);
 
     await emu.faults({ fail_next: 3, status: 500 });
-    await expect(stripe.customers.create({ email: 'down@example.com' })).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+    await expect(stripe.customers.create({ email: 'down@example.com' })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeAPIError,
+    );
     expect((await emu.faults({})).fail_next).toBe(0);
   });
 

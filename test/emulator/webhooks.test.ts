@@ -24,8 +24,20 @@ describe('signed delivery', () => {
   it('delivers paying a session as Stripe does; each verifies with the app’s secret, a tampered body does not', async () => {
     const { session } = await paidSession();
     const results = await emu.drain();
-    const mine = results.filter((r) => ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed'].includes(r.type));
-    expect(mine.map((r) => r.type)).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed']);
+    const mine = results.filter((r) =>
+      [
+        'payment_intent.created',
+        'charge.succeeded',
+        'payment_intent.succeeded',
+        'checkout.session.completed',
+      ].includes(r.type),
+    );
+    expect(mine.map((r) => r.type)).toEqual([
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
 
     const completed = mine.find((r) => r.type === 'checkout.session.completed')!;
     const { headers, body } = await captured(completed.event_id);
@@ -33,18 +45,41 @@ describe('signed delivery', () => {
     expect(headers['user-agent']).toBe('Stripe/1.0 (+https://stripe.com/docs/webhooks)');
     expect(headers['stripe-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
 
-    const event = await stripe.webhooks.constructEventAsync(body, headers['stripe-signature']!, 'whsec_test_primary', undefined, crypto);
-    expect(event).toMatchObject({ id: completed.event_id, type: 'checkout.session.completed', object: 'event', livemode: false });
+    const event = await stripe.webhooks.constructEventAsync(
+      body,
+      headers['stripe-signature']!,
+      'whsec_test_primary',
+      undefined,
+      crypto,
+    );
+    expect(event).toMatchObject({
+      id: completed.event_id,
+      type: 'checkout.session.completed',
+      object: 'event',
+      livemode: false,
+    });
     expect((event.data.object as Stripe.Checkout.Session).id).toBe(session.id);
     expect(event.account).toBeUndefined();
 
     const tampered = body.replace('"livemode": false', '"livemode": true');
     expect(tampered).not.toBe(body);
     await expect(
-      stripe.webhooks.constructEventAsync(tampered, headers['stripe-signature']!, 'whsec_test_primary', undefined, crypto),
+      stripe.webhooks.constructEventAsync(
+        tampered,
+        headers['stripe-signature']!,
+        'whsec_test_primary',
+        undefined,
+        crypto,
+      ),
     ).rejects.toBeInstanceOf(Stripe.errors.StripeSignatureVerificationError);
     await expect(
-      stripe.webhooks.constructEventAsync(body, headers['stripe-signature']!, 'whsec_test_connect', undefined, crypto),
+      stripe.webhooks.constructEventAsync(
+        body,
+        headers['stripe-signature']!,
+        'whsec_test_connect',
+        undefined,
+        crypto,
+      ),
     ).rejects.toBeInstanceOf(Stripe.errors.StripeSignatureVerificationError);
   });
 
@@ -54,7 +89,13 @@ describe('signed delivery', () => {
     const updated = results.find((r) => r.type === 'account.updated');
     expect(updated).toBeDefined();
     const { headers, body } = await captured(updated!.event_id);
-    const event = await stripe.webhooks.constructEventAsync(body, headers['stripe-signature']!, 'whsec_test_connect', undefined, crypto);
+    const event = await stripe.webhooks.constructEventAsync(
+      body,
+      headers['stripe-signature']!,
+      'whsec_test_connect',
+      undefined,
+      crypto,
+    );
     expect(event.account).toBe(vendor.id);
     expect((event.data.object as Stripe.Account).details_submitted).toBe(true);
   });
@@ -66,12 +107,17 @@ describe('signed delivery', () => {
     expect(event.id).toMatch(/^evt_/);
     expect(event.pending_webhooks).toBe(1);
     await emu.drain();
-    const retrieved = (await stripe.events.retrieve(event.id)) as Stripe.Event & { delivery_attempts: Array<{ attempt: number }> };
+    const retrieved = (await stripe.events.retrieve(event.id)) as unknown as Stripe.Event & {
+      delivery_attempts: Array<{ attempt: number }>;
+    };
     expect(retrieved.pending_webhooks).toBe(0);
     expect(retrieved.delivery_attempts.map((a) => a.attempt)).toEqual([1]);
     // Paid by the shopper on the hosted page, not by an API request.
     expect(retrieved.request).toEqual({ id: null, idempotency_key: null });
-    const apiMade = await stripe.customers.create({ email: 'req@example.com' }, { idempotencyKey: `req-${pi.id}` });
+    const apiMade = await stripe.customers.create(
+      { email: 'req@example.com' },
+      { idempotencyKey: `req-${pi.id}` },
+    );
     const created = (await stripe.events.list({ type: 'customer.created', limit: 100 })).data.find(
       (e) => (e.data.object as Stripe.Customer).id === apiMade.id,
     )!;
@@ -120,7 +166,13 @@ describe('retries and controls', () => {
   it('resends, duplicates concurrently, and delivers a set in the order asked', async () => {
     const { events } = await emu.trigger({ type: 'charge.refunded' });
     const types = events.map((e) => e.type);
-    expect(types).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'refund.created', 'charge.refunded']);
+    expect(types).toEqual([
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'refund.created',
+      'charge.refunded',
+    ]);
     await emu.drain();
 
     const resent = await emu.resend(events[0]!.id);
@@ -135,20 +187,34 @@ describe('retries and controls', () => {
     const ordered = await emu.deliver(reversed);
     expect(ordered.map((r) => r.event_id)).toEqual(reversed);
     const state = await emu.deliveries();
-    const orderedAttempts = state.attempts.filter((a) => a.trigger === 'ordered').map((a) => a.event_id).reverse();
+    const orderedAttempts = state.attempts
+      .filter((a) => a.trigger === 'ordered')
+      .map((a) => a.event_id)
+      .reverse();
     expect(orderedAttempts.slice(-reversed.length)).toEqual(reversed);
   });
 
   it('triggers Connect and subscription events, and any event from a given object', async () => {
     const transfer = await emu.trigger({ type: 'transfer.reversed', transfer_group: 'ord_trig' });
     expect(transfer.events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['account.updated', 'charge.succeeded', 'transfer.created', 'transfer.reversed']),
+      expect.arrayContaining([
+        'account.updated',
+        'charge.succeeded',
+        'transfer.created',
+        'transfer.reversed',
+      ]),
     );
-    const raw = await emu.trigger({ type: 'account.application.deauthorized', account: transfer.objects.account, object: { id: 'ca_test', object: 'application', name: 'Harbor' } });
+    const raw = await emu.trigger({
+      type: 'account.application.deauthorized',
+      account: transfer.objects.account,
+      object: { id: 'ca_test', object: 'application', name: 'Harbor' },
+    });
     expect(raw.events.map((e) => e.type)).toEqual(['account.application.deauthorized']);
     const event = await stripe.events.retrieve(raw.events[0]!.id);
     expect(event.account).toBe(transfer.objects.account);
-    const unknown = await emu.call('POST', '/_emulator/trigger', { type: 'radar.early_fraud_warning.created' });
+    const unknown = await emu.call('POST', '/_emulator/trigger', {
+      type: 'radar.early_fraud_warning.created',
+    });
     expect(unknown.status).toBe(400);
   });
 });

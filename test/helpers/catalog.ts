@@ -84,7 +84,10 @@ export async function createStore(overrides: Partial<NewStore> = {}): Promise<Te
 }
 
 /** Inserts an active one-off product ($10.00 USD, unlimited stock unless given) in `storeId`. */
-export async function createProduct(storeId: string, overrides: Partial<NewProduct> = {}): Promise<TestProduct> {
+export async function createProduct(
+  storeId: string,
+  overrides: Partial<NewProduct> = {},
+): Promise<TestProduct> {
   const id = overrides.id ?? newId('prod_test');
   const row: NewProduct = {
     id,

@@ -40,7 +40,8 @@ export function emulatorControl(emulator: Fetcher, publicUrl?: string) {
   }
   async function ok<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await call<T>(method, path, body);
-    if (res.status >= 400) throw new Error(`emulator ${method} ${path} → ${res.status}: ${JSON.stringify(res.body)}`);
+    if (res.status >= 400)
+      throw new Error(`emulator ${method} ${path} → ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
   return {
@@ -55,14 +56,19 @@ export function emulatorControl(emulator: Fetcher, publicUrl?: string) {
         webhook_url?: string | null;
         webhook_secret?: string | null;
       } = {},
-    ) =>
-      ok<Record<string, unknown>>('POST', '/_emulator/config', patch),
+    ) => ok<Record<string, unknown>>('POST', '/_emulator/config', patch),
     /** Delivers every pending event now, in order; resolves after the storefront answered each. */
     drain: () => ok<DeliveryResult[]>('POST', '/_emulator/deliveries/drain'),
     deliveries: (eventId?: string) =>
       ok<{
         pending: Array<{ event_id: string; type: string; attempts: number }>;
-        deliveries: Array<{ event_id: string; type: string; state: string; attempts: number; last_status: number | null }>;
+        deliveries: Array<{
+          event_id: string;
+          type: string;
+          state: string;
+          attempts: number;
+          last_status: number | null;
+        }>;
         attempts: Array<{
           event_id: string;
           attempt: number;
@@ -74,11 +80,24 @@ export function emulatorControl(emulator: Fetcher, publicUrl?: string) {
       }>('GET', `/_emulator/deliveries${eventId ? `?event_id=${encodeURIComponent(eventId)}` : ''}`),
     resend: (eventId: string) => ok<DeliveryResult>('POST', `/_emulator/events/${eventId}/resend`),
     duplicate: (eventId: string) => ok<DeliveryResult[]>('POST', `/_emulator/events/${eventId}/duplicate`),
-    deliver: (eventIds: string[]) => ok<DeliveryResult[]>('POST', '/_emulator/deliver', { event_ids: eventIds }),
+    deliver: (eventIds: string[]) =>
+      ok<DeliveryResult[]>('POST', '/_emulator/deliver', { event_ids: eventIds }),
     trigger: (body: { type: string; [k: string]: unknown }) =>
-      ok<{ objects: Record<string, string>; events: Array<{ id: string; type: string }> }>('POST', '/_emulator/trigger', body),
-    faults: (body: { fail_next?: number; status?: 500 | 502 | 503 | 429; fail_transfers_to?: string | string[] | null }) =>
-      ok<{ fail_next: number; status: number; fail_transfers_to: string[] }>('POST', '/_emulator/faults', body),
+      ok<{ objects: Record<string, string>; events: Array<{ id: string; type: string }> }>(
+        'POST',
+        '/_emulator/trigger',
+        body,
+      ),
+    faults: (body: {
+      fail_next?: number;
+      status?: 500 | 502 | 503 | 429;
+      fail_transfers_to?: string | string[] | null;
+    }) =>
+      ok<{ fail_next: number; status: number; fail_transfers_to: string[] }>(
+        'POST',
+        '/_emulator/faults',
+        body,
+      ),
     /** Pays a Checkout Session like the hosted page (default card 4242…); throws on a decline. */
     pay: (sessionId: string, input: PayInput = {}) =>
       ok<{ redirect: string; session: string; payment_intent: string | null; subscription: string | null }>(
@@ -86,12 +105,19 @@ export function emulatorControl(emulator: Fetcher, publicUrl?: string) {
         `/_emulator/checkout/sessions/${sessionId}/pay`,
         { card: '4242424242424242', ...input },
       ),
-    completeOnboarding: (accountId: string, details: { business_name?: string; email?: string; url?: string } = {}) =>
-      ok<Record<string, unknown>>('POST', `/_emulator/accounts/${accountId}/complete_onboarding`, details),
-    updateAccount: (accountId: string, flags: { charges_enabled?: boolean; payouts_enabled?: boolean; details_submitted?: boolean }) =>
-      ok<Record<string, unknown>>('POST', `/_emulator/accounts/${accountId}/update`, flags),
+    completeOnboarding: (
+      accountId: string,
+      details: { business_name?: string; email?: string; url?: string } = {},
+    ) => ok<Record<string, unknown>>('POST', `/_emulator/accounts/${accountId}/complete_onboarding`, details),
+    updateAccount: (
+      accountId: string,
+      flags: { charges_enabled?: boolean; payouts_enabled?: boolean; details_submitted?: boolean },
+    ) => ok<Record<string, unknown>>('POST', `/_emulator/accounts/${accountId}/update`, flags),
     renewSubscription: (subscriptionId: string) =>
-      ok<{ subscription: string; invoice: string }>('POST', `/_emulator/subscriptions/${subscriptionId}/renew`),
+      ok<{ subscription: string; invoice: string }>(
+        'POST',
+        `/_emulator/subscriptions/${subscriptionId}/renew`,
+      ),
     advanceClock: (seconds: number) => ok<{ now: number }>('POST', '/_emulator/clock/advance', { seconds }),
     reset: () => ok<{ reset: true }>('POST', '/_emulator/reset'),
   };

@@ -23,10 +23,15 @@ const routes: Route[] = [
 ];
 
 /** Calls Stripe.js makes with a publishable key; everything else needs a secret key. */
-const PUBLISHABLE_ALLOWED = [/^GET \/v1\/payment_intents\/[^/]+$/, /^POST \/v1\/payment_intents\/[^/]+\/confirm$/];
+const PUBLISHABLE_ALLOWED = [
+  /^GET \/v1\/payment_intents\/[^/]+$/,
+  /^POST \/v1\/payment_intents\/[^/]+\/confirm$/,
+];
 
 function mask(key: string): string {
-  return key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(Math.max(4, key.length - 12))}${key.slice(-4)}` : key;
+  return key.length > 12
+    ? `${key.slice(0, 8)}${'*'.repeat(Math.max(4, key.length - 12))}${key.slice(-4)}`
+    : key;
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -66,7 +71,12 @@ export interface ApiResult {
 }
 
 /** Handles one `/v1/...` request. */
-export async function handleApi(store: Store, request: Request, url: URL, publicUrl: string): Promise<ApiResult> {
+export async function handleApi(
+  store: Store,
+  request: Request,
+  url: URL,
+  publicUrl: string,
+): Promise<ApiResult> {
   const requestId = newId('req', 14);
   const method = request.method.toUpperCase();
   const headers: Record<string, string> = {
@@ -80,7 +90,8 @@ export async function handleApi(store: Store, request: Request, url: URL, public
         headers: {
           'access-control-allow-origin': '*',
           'access-control-allow-methods': 'GET, POST, DELETE',
-          'access-control-allow-headers': 'authorization, content-type, stripe-account, stripe-version, idempotency-key',
+          'access-control-allow-headers':
+            'authorization, content-type, stripe-account, stripe-version, idempotency-key',
         },
       }),
       ctx: null,
@@ -91,7 +102,8 @@ export async function handleApi(store: Store, request: Request, url: URL, public
   try {
     const type = request.headers.get('content-type') ?? '';
     // Decoded from bytes: workerd warns when .text() reads a form-encoded body.
-    const raw = method === 'GET' || method === 'DELETE' ? '' : new TextDecoder().decode(await request.arrayBuffer());
+    const raw =
+      method === 'GET' || method === 'DELETE' ? '' : new TextDecoder().decode(await request.arrayBuffer());
     params =
       type.includes('application/json') && raw
         ? (JSON.parse(raw) as Params)
@@ -100,7 +112,13 @@ export async function handleApi(store: Store, request: Request, url: URL, public
       params = { ...parseForm(url.searchParams), ...params };
     }
   } catch {
-    return { response: errorResponse(new StripeError(400, 'invalid_request_error', 'Invalid request body.'), headers), ctx: null };
+    return {
+      response: errorResponse(
+        new StripeError(400, 'invalid_request_error', 'Invalid request body.'),
+        headers,
+      ),
+      ctx: null,
+    };
   }
 
   const key = bearer(request, params);
@@ -122,7 +140,12 @@ export async function handleApi(store: Store, request: Request, url: URL, public
   if (!/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key) && !publishable) {
     return {
       response: errorResponse(
-        new StripeError(401, 'invalid_request_error', `Invalid API Key provided: ${mask(key)}`, 'api_key_invalid'),
+        new StripeError(
+          401,
+          'invalid_request_error',
+          `Invalid API Key provided: ${mask(key)}`,
+          'api_key_invalid',
+        ),
         headers,
       ),
       ctx: null,
@@ -169,8 +192,17 @@ export async function handleApi(store: Store, request: Request, url: URL, public
     store.setConfig({ fail_next: config.fail_next - 1 });
     const err =
       config.fail_status === 429
-        ? new StripeError(429, 'rate_limit_error', 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.', 'rate_limit')
-        : new StripeError(config.fail_status, 'api_error', 'An unknown error occurred (injected by the Stripe emulator).');
+        ? new StripeError(
+            429,
+            'rate_limit_error',
+            'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+            'rate_limit',
+          )
+        : new StripeError(
+            config.fail_status,
+            'api_error',
+            'An unknown error occurred (injected by the Stripe emulator).',
+          );
     return { response: errorResponse(err, headers), ctx: null };
   }
 
@@ -180,7 +212,12 @@ export async function handleApi(store: Store, request: Request, url: URL, public
     if (idemKey.length > 255 || idemKey.length === 0) {
       return {
         response: errorResponse(
-          new StripeError(400, 'invalid_request_error', 'Idempotency-Key must be between 1 and 255 characters long.', 'idempotency_key_in_use'),
+          new StripeError(
+            400,
+            'invalid_request_error',
+            'Idempotency-Key must be between 1 and 255 characters long.',
+            'idempotency_key_in_use',
+          ),
           headers,
         ),
         ctx: null,
@@ -222,7 +259,8 @@ export async function handleApi(store: Store, request: Request, url: URL, public
 
   const ctx = new Ctx(store, account, publicUrl, { id: requestId, idempotency_key: idemKey });
   ctx.publishable = publishable;
-  sweepExpiredSessions(ctx.as(null));
+  // Expiry is Stripe's own doing, not this request's: its events carry no request id.
+  sweepExpiredSessions(new Ctx(store, null, publicUrl, { id: null, idempotency_key: null }, ctx.emitted));
 
   const found = match(routes, method, url.pathname);
   if (!found.route) {
@@ -259,7 +297,12 @@ export async function handleApi(store: Store, request: Request, url: URL, public
   return {
     response: new Response(text, {
       status,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, no-store', 'access-control-allow-origin': '*', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-cache, no-store',
+        'access-control-allow-origin': '*',
+        ...headers,
+      },
     }),
     ctx,
   };

@@ -58,7 +58,9 @@ export class Ctx {
       data,
       livemode: false,
       pending_webhooks: 1,
-      request: this.request.id ? { id: this.request.id, idempotency_key: this.request.idempotency_key } : { id: null, idempotency_key: null },
+      request: this.request.id
+        ? { id: this.request.id, idempotency_key: this.request.idempotency_key }
+        : { id: null, idempotency_key: null },
       type,
     };
     this.store.insertEvent(event);

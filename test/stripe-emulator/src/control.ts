@@ -39,9 +39,7 @@ async function readJson<T>(request: Request): Promise<T> {
 
 function deliveryView(core: EmulatorCore, eventId?: string) {
   const pending = core.store.pendingDeliveries().map((d) => ({ ...d }));
-  const deliveries = eventId
-    ? [core.store.delivery(eventId)].filter(Boolean)
-    : core.store.allDeliveries(500);
+  const deliveries = eventId ? [core.store.delivery(eventId)].filter(Boolean) : core.store.allDeliveries(500);
   return {
     config: core.store.config(),
     pending,
@@ -71,7 +69,12 @@ const INDEX = {
 };
 
 /** Handles one /_emulator/... request. */
-export async function handleControl(core: EmulatorCore, request: Request, url: URL, publicUrl: string): Promise<{ response: Response; ctx: Ctx | null }> {
+export async function handleControl(
+  core: EmulatorCore,
+  request: Request,
+  url: URL,
+  publicUrl: string,
+): Promise<{ response: Response; ctx: Ctx | null }> {
   const ctx = core.makeCtx(publicUrl);
   const path = url.pathname.replace(/\/+$/, '');
   const method = request.method.toUpperCase();
@@ -86,10 +89,14 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
         const patch: Partial<EmulatorConfig> = {};
         if (typeof body.auto_deliver === 'boolean') patch.auto_deliver = body.auto_deliver;
         if (typeof body.webhook_capture === 'boolean') patch.webhook_capture = body.webhook_capture;
-        if (typeof body.retry_base_seconds === 'number' && body.retry_base_seconds >= 0) patch.retry_base_seconds = body.retry_base_seconds;
-        if (typeof body.max_attempts === 'number' && body.max_attempts >= 1) patch.max_attempts = Math.floor(body.max_attempts);
-        if (body.webhook_url === null || typeof body.webhook_url === 'string') patch.webhook_url = body.webhook_url || null;
-        if (body.webhook_secret === null || typeof body.webhook_secret === 'string') patch.webhook_secret = body.webhook_secret || null;
+        if (typeof body.retry_base_seconds === 'number' && body.retry_base_seconds >= 0)
+          patch.retry_base_seconds = body.retry_base_seconds;
+        if (typeof body.max_attempts === 'number' && body.max_attempts >= 1)
+          patch.max_attempts = Math.floor(body.max_attempts);
+        if (body.webhook_url === null || typeof body.webhook_url === 'string')
+          patch.webhook_url = body.webhook_url || null;
+        if (body.webhook_secret === null || typeof body.webhook_secret === 'string')
+          patch.webhook_secret = body.webhook_secret || null;
         core.store.setConfig(patch);
       }
       return { response: json(core.store.config()), ctx };
@@ -97,7 +104,19 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
 
     if (path === '/_emulator/deliveries/drain' && method === 'POST') {
       const results = await core.drain();
-      return { response: json(results.map((x) => ({ event_id: x.event_id, type: x.type, status: x.status, ok: x.ok, attempt: x.attempt, ...(x.error ? { error: x.error } : {}) }))), ctx };
+      return {
+        response: json(
+          results.map((x) => ({
+            event_id: x.event_id,
+            type: x.type,
+            status: x.status,
+            ok: x.ok,
+            attempt: x.attempt,
+            ...(x.error ? { error: x.error } : {}),
+          })),
+        ),
+        ctx,
+      };
     }
 
     if (path === '/_emulator/deliveries' && method === 'GET') {
@@ -109,16 +128,26 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
       if (!core.store.getEvent(id)) throw noSuch('event', id);
       if (r[2] === 'resend') return { response: json(await core.deliverer.attempt(id, 'resend')), ctx };
       // Two deliveries of the same event at the same time, as Stripe's at-least-once delivery allows.
-      const both = await Promise.all([core.deliverer.attempt(id, 'duplicate'), core.deliverer.attempt(id, 'duplicate')]);
+      const both = await Promise.all([
+        core.deliverer.attempt(id, 'duplicate'),
+        core.deliverer.attempt(id, 'duplicate'),
+      ]);
       return { response: json(both), ctx };
     }
 
     if (path === '/_emulator/deliver' && method === 'POST') {
       const body = await readJson<{ event_ids?: unknown }>(request);
       if (!Array.isArray(body.event_ids) || body.event_ids.some((x) => typeof x !== 'string')) {
-        throw new StripeError(400, 'invalid_request_error', '`event_ids` must be an array of event ids.', 'parameter_invalid_array', 'event_ids');
+        throw new StripeError(
+          400,
+          'invalid_request_error',
+          '`event_ids` must be an array of event ids.',
+          'parameter_invalid_array',
+          'event_ids',
+        );
       }
-      for (const id of body.event_ids as string[]) if (!core.store.getEvent(id)) throw noSuch('event', id, 'event_ids');
+      for (const id of body.event_ids as string[])
+        if (!core.store.getEvent(id)) throw noSuch('event', id, 'event_ids');
       const results: AttemptResult[] = [];
       for (const id of body.event_ids as string[]) results.push(await core.deliverer.attempt(id, 'ordered'));
       return { response: json(results), ctx };
@@ -134,23 +163,42 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
 
     if (path === '/_emulator/faults') {
       if (method === 'POST') {
-        const body = await readJson<{ fail_next?: number; status?: number; fail_transfers_to?: string | string[] | null }>(request);
+        const body = await readJson<{
+          fail_next?: number;
+          status?: number;
+          fail_transfers_to?: string | string[] | null;
+        }>(request);
         const patch: Partial<EmulatorConfig> = {};
         if (typeof body.fail_next === 'number') patch.fail_next = Math.max(0, Math.floor(body.fail_next));
         if (body.status !== undefined) {
           if (![500, 502, 503, 429].includes(body.status)) {
-            throw new StripeError(400, 'invalid_request_error', '`status` must be 500, 502, 503 or 429.', undefined, 'status');
+            throw new StripeError(
+              400,
+              'invalid_request_error',
+              '`status` must be 500, 502, 503 or 429.',
+              undefined,
+              'status',
+            );
           }
           patch.fail_status = body.status;
         }
         if (body.fail_transfers_to === null) patch.fail_transfers_to = [];
         else if (typeof body.fail_transfers_to === 'string') {
-          patch.fail_transfers_to = [...new Set([...core.store.config().fail_transfers_to, body.fail_transfers_to])];
+          patch.fail_transfers_to = [
+            ...new Set([...core.store.config().fail_transfers_to, body.fail_transfers_to]),
+          ];
         } else if (Array.isArray(body.fail_transfers_to)) patch.fail_transfers_to = body.fail_transfers_to;
         core.store.setConfig(patch);
       }
       const c = core.store.config();
-      return { response: json({ fail_next: c.fail_next, status: c.fail_status, fail_transfers_to: c.fail_transfers_to }), ctx };
+      return {
+        response: json({
+          fail_next: c.fail_next,
+          status: c.fail_status,
+          fail_transfers_to: c.fail_transfers_to,
+        }),
+        ctx,
+      };
     }
 
     if ((r = m(/^\/_emulator\/checkout\/sessions\/([^/]+)\/pay$/)) && method === 'POST') {
@@ -160,11 +208,22 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
       const scoped = ctx.as(found.account);
       const body = await readJson<PayInput>(request);
       if (typeof body.card !== 'string') {
-        throw new StripeError(400, 'invalid_request_error', 'Missing required param: card.', 'parameter_missing', 'card');
+        throw new StripeError(
+          400,
+          'invalid_request_error',
+          'Missing required param: card.',
+          'parameter_missing',
+          'card',
+        );
       }
       const { redirect, session } = paySession(scoped, getSession(scoped, id), body);
       return {
-        response: json({ redirect, session: session.id, payment_intent: session.payment_intent, subscription: session.subscription }),
+        response: json({
+          redirect,
+          session: session.id,
+          payment_intent: session.payment_intent,
+          subscription: session.subscription,
+        }),
         ctx,
       };
     }
@@ -172,10 +231,18 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
     if ((r = m(/^\/_emulator\/accounts\/([^/]+)\/(complete_onboarding|update)$/)) && method === 'POST') {
       const account = getAccount(ctx.as(null), decodeURIComponent(r[1]!));
       if (r[2] === 'complete_onboarding') {
-        const body = await readJson<{ business_name?: string; email?: string; url?: string; product_description?: string }>(request);
+        const body = await readJson<{
+          business_name?: string;
+          email?: string;
+          url?: string;
+          product_description?: string;
+        }>(request);
         return { response: json(completeOnboarding(ctx.as(null), account, body)), ctx };
       }
-      const body = await readJson<Partial<Pick<AccountObj, 'charges_enabled' | 'payouts_enabled' | 'details_submitted'>>>(request);
+      const body =
+        await readJson<
+          Partial<Pick<AccountObj, 'charges_enabled' | 'payouts_enabled' | 'details_submitted'>>
+        >(request);
       const updated = updateAccountFields(ctx.as(null), account, (a) => {
         for (const k of ['charges_enabled', 'payouts_enabled', 'details_submitted'] as const) {
           if (typeof body[k] === 'boolean') a[k] = body[k];
@@ -195,12 +262,21 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
     }
 
     if (path === '/_emulator/clock' && method === 'GET') {
-      return { response: json({ now: core.store.now(), offset_seconds: core.store.clockOffsetMs() / 1000 }), ctx };
+      return {
+        response: json({ now: core.store.now(), offset_seconds: core.store.clockOffsetMs() / 1000 }),
+        ctx,
+      };
     }
     if (path === '/_emulator/clock/advance' && method === 'POST') {
       const body = await readJson<{ seconds?: number }>(request);
       if (typeof body.seconds !== 'number' || !Number.isFinite(body.seconds) || body.seconds < 0) {
-        throw new StripeError(400, 'invalid_request_error', '`seconds` must be a non-negative number.', undefined, 'seconds');
+        throw new StripeError(
+          400,
+          'invalid_request_error',
+          '`seconds` must be a non-negative number.',
+          undefined,
+          'seconds',
+        );
       }
       const now = core.store.advanceClock(Math.floor(body.seconds));
       sweepExpiredSessions(ctx.as(null));
@@ -213,7 +289,19 @@ export async function handleControl(core: EmulatorCore, request: Request, url: U
       return { response: json({ reset: true }), ctx };
     }
 
-    return { response: json({ error: { type: 'invalid_request_error', message: `No control endpoint ${method} ${path}`, endpoints: INDEX.endpoints } }, 404), ctx };
+    return {
+      response: json(
+        {
+          error: {
+            type: 'invalid_request_error',
+            message: `No control endpoint ${method} ${path}`,
+            endpoints: INDEX.endpoints,
+          },
+        },
+        404,
+      ),
+      ctx,
+    };
   } catch (err) {
     if (err instanceof StripeError) return { response: json(err.body(), err.status), ctx };
     throw err;

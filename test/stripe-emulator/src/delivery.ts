@@ -26,9 +26,13 @@ const encoder = new TextEncoder();
 
 /** Hex HMAC-SHA256, the `v1` scheme of Stripe's signatures. */
 export async function hmacHex(secret: string, payload: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const sig = await crypto.subtle.sign('HMAC', key, encoder.encode(payload));
   return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -76,7 +80,15 @@ export class Deliverer {
   /** One signed POST of the event, recorded; updates the event's delivery state. */
   async attempt(eventId: string, trigger: string): Promise<AttemptResult> {
     const event = this.store.getEvent(eventId);
-    if (!event) return { event_id: eventId, type: 'unknown', status: null, ok: false, attempt: 0, error: 'no such event' };
+    if (!event)
+      return {
+        event_id: eventId,
+        type: 'unknown',
+        status: null,
+        ok: false,
+        attempt: 0,
+        error: 'no such event',
+      };
     const before = this.store.delivery(eventId);
     const attemptNo = (before?.attempts ?? 0) + 1;
     // Reserve the attempt number before the fetch so concurrent duplicates get distinct numbers.
@@ -98,7 +110,12 @@ export class Deliverer {
     let error: string | null = null;
     let responseBody: string | null = null;
     try {
-      const request = new Request(url, { method: 'POST', headers, body: encoder.encode(body), redirect: 'manual' });
+      const request = new Request(url, {
+        method: 'POST',
+        headers,
+        body: encoder.encode(body),
+        redirect: 'manual',
+      });
       const res = this.env.STOREFRONT ? await this.env.STOREFRONT.fetch(request) : await fetch(request);
       status = res.status;
       responseBody = (await res.text()).slice(0, 2000);
@@ -122,7 +139,12 @@ export class Deliverer {
     this.store.addAttempt(row);
     const cur = this.store.delivery(eventId);
     if (ok) {
-      this.store.setDelivery(eventId, { state: 'delivered', next_at: null, last_status: status, last_error: null });
+      this.store.setDelivery(eventId, {
+        state: 'delivered',
+        next_at: null,
+        last_status: status,
+        last_error: null,
+      });
     } else if (cur && cur.state !== 'delivered') {
       const attempts = cur.attempts;
       const exhausted = attempts >= config.max_attempts;
@@ -133,6 +155,13 @@ export class Deliverer {
         last_error: error,
       });
     }
-    return { event_id: eventId, type: event.type, status, ok, attempt: attemptNo, ...(error ? { error } : {}) };
+    return {
+      event_id: eventId,
+      type: event.type,
+      status,
+      ok,
+      attempt: attemptNo,
+      ...(error ? { error } : {}),
+    };
   }
 }

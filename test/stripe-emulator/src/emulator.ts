@@ -62,11 +62,17 @@ export class StripeEmulator extends DurableObject<EmulatorEnv> implements Emulat
     if ((m = /^\/connect\/onboarding\/([^/]+)\/?$/.exec(path)) && (method === 'GET' || method === 'POST')) {
       return onboardingPage(ctx, request, decodeURIComponent(m[1]!));
     }
-    if ((m = /^\/express\/([^/]+)\/?$/.exec(path)) && method === 'GET') return expressDashboard(ctx, decodeURIComponent(m[1]!));
-    if ((m = /^\/receipts\/([^/]+)\/?$/.exec(path)) && method === 'GET') return receiptPage(ctx, decodeURIComponent(m[1]!));
-    if ((m = /^\/invoices\/([^/]+)\/?$/.exec(path)) && method === 'GET') return invoicePage(ctx, decodeURIComponent(m[1]!));
+    if ((m = /^\/express\/([^/]+)\/?$/.exec(path)) && method === 'GET')
+      return expressDashboard(ctx, decodeURIComponent(m[1]!));
+    if ((m = /^\/receipts\/([^/]+)\/?$/.exec(path)) && method === 'GET')
+      return receiptPage(ctx, decodeURIComponent(m[1]!));
+    if ((m = /^\/invoices\/([^/]+)\/?$/.exec(path)) && method === 'GET')
+      return invoicePage(ctx, decodeURIComponent(m[1]!));
     if (path === '/' && method === 'GET') {
-      return messagePage('Stripe emulator', 'The local Stripe emulator is running. API under /v1, controls under /_emulator.');
+      return messagePage(
+        'Stripe emulator',
+        'The local Stripe emulator is running. API under /v1, controls under /_emulator.',
+      );
     }
     return messagePage('Not found', 'There is nothing at this address.', undefined, 404);
   }

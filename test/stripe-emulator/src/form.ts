@@ -120,7 +120,8 @@ export function int(
   const param = label(opts.prefix ?? '', name);
   if (!/^-?\d+$/.test(raw)) throw invalidParam(param, `Invalid integer: ${raw}`, 'parameter_invalid_integer');
   const n = Number(raw);
-  if (!Number.isSafeInteger(n)) throw invalidParam(param, `Invalid integer: ${raw}`, 'parameter_invalid_integer');
+  if (!Number.isSafeInteger(n))
+    throw invalidParam(param, `Invalid integer: ${raw}`, 'parameter_invalid_integer');
   const min = opts.min ?? 0;
   if (n < min) {
     throw invalidParam(
@@ -133,11 +134,19 @@ export function int(
 }
 
 /** A boolean param ("true"/"false"). */
-export function bool(p: Params | undefined, name: string, opts: { prefix?: string } = {}): boolean | undefined {
+export function bool(
+  p: Params | undefined,
+  name: string,
+  opts: { prefix?: string } = {},
+): boolean | undefined {
   const raw = str(p, name, opts);
   if (raw === undefined) return undefined;
   if (raw !== 'true' && raw !== 'false') {
-    throw invalidParam(label(opts.prefix ?? '', name), `Invalid boolean: ${raw}`, 'parameter_invalid_boolean');
+    throw invalidParam(
+      label(opts.prefix ?? '', name),
+      `Invalid boolean: ${raw}`,
+      'parameter_invalid_boolean',
+    );
   }
   return raw === 'true';
 }
@@ -177,7 +186,8 @@ export function mergeMetadata(
   const v = p?.[name];
   if (v === undefined) return out;
   if (v === '') return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidParam(name, 'Invalid hash', 'parameter_invalid_object');
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw invalidParam(name, 'Invalid hash', 'parameter_invalid_object');
   const keys = Object.keys(v);
   if (Object.keys(out).length + keys.length > 50 && keys.some((k) => !(k in out))) {
     throw invalidParam(name, 'You can specify up to 50 keys in metadata.');
@@ -185,7 +195,8 @@ export function mergeMetadata(
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string') throw invalidParam(`${name}[${k}]`, 'Metadata values must be strings.');
     if (k.length > 40) throw invalidParam(`${name}[${k}]`, 'Metadata keys can be up to 40 characters long.');
-    if (val.length > 500) throw invalidParam(`${name}[${k}]`, 'Metadata values can be up to 500 characters long.');
+    if (val.length > 500)
+      throw invalidParam(`${name}[${k}]`, 'Metadata values can be up to 500 characters long.');
     if (val === '') delete out[k];
     else out[k] = val;
   }

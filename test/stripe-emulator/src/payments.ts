@@ -8,9 +8,7 @@ import type { Address, CardDetails, ChargeObj, PaymentIntentObj, PaymentMethodOb
 import type { StripeObject } from './store';
 
 /** What charging a card does: succeed, or fail with Stripe's card error. */
-export type CardOutcome =
-  | { ok: true }
-  | { ok: false; code: string; decline_code?: string; message: string };
+export type CardOutcome = { ok: true } | { ok: false; code: string; decline_code?: string; message: string };
 
 const DECLINED = 'Your card was declined.';
 
@@ -52,7 +50,12 @@ const TEST_CARDS: Record<string, { brand: string; funding?: string; outcome: Car
   },
   '4000000000000069': {
     brand: 'visa',
-    outcome: { ok: false, code: 'expired_card', decline_code: 'expired_card', message: 'Your card has expired.' },
+    outcome: {
+      ok: false,
+      code: 'expired_card',
+      decline_code: 'expired_card',
+      message: 'Your card has expired.',
+    },
   },
   '4000000000000127': {
     brand: 'visa',
@@ -130,7 +133,13 @@ export function normaliseCardNumber(raw: string): string {
 function cardDetails(number: string, expMonth?: number, expYear?: number): CardDetails {
   const brand =
     TEST_CARDS[number]?.brand ??
-    (number.startsWith('4') ? 'visa' : /^(5[1-5]|2[2-7])/.test(number) ? 'mastercard' : number.startsWith('3') ? 'amex' : 'unknown');
+    (number.startsWith('4')
+      ? 'visa'
+      : /^(5[1-5]|2[2-7])/.test(number)
+        ? 'mastercard'
+        : number.startsWith('3')
+          ? 'amex'
+          : 'unknown');
   return {
     brand,
     last4: number.slice(-4),
@@ -205,7 +214,15 @@ export function stripeFee(amount: number): number {
 export function balanceTransaction(
   ctx: Ctx,
   account: string | null,
-  t: { amount: number; currency: string; fee?: number; type: string; source: string; description?: string | null; reporting_category: string },
+  t: {
+    amount: number;
+    currency: string;
+    fee?: number;
+    type: string;
+    source: string;
+    description?: string | null;
+    reporting_category: string;
+  },
 ): string {
   const fee = t.fee ?? 0;
   const txn: StripeObject = {
@@ -219,7 +236,17 @@ export function balanceTransaction(
     description: t.description ?? null,
     exchange_rate: null,
     fee,
-    fee_details: fee ? [{ amount: fee, application: null, currency: t.currency, description: 'Stripe processing fees', type: 'stripe_fee' }] : [],
+    fee_details: fee
+      ? [
+          {
+            amount: fee,
+            application: null,
+            currency: t.currency,
+            description: 'Stripe processing fees',
+            type: 'stripe_fee',
+          },
+        ]
+      : [],
     net: t.amount - fee,
     reporting_category: t.reporting_category,
     source: t.source,
@@ -240,7 +267,10 @@ export function availableBalance(ctx: Ctx, account: string | null, currency: str
 
 /** The `balance` object of an account scope. */
 export function balanceObject(ctx: Ctx, account: string | null): StripeObject & Record<string, unknown> {
-  const txns = ctx.store.all<StripeObject & { net: number; currency: string }>('balance_transaction', account);
+  const txns = ctx.store.all<StripeObject & { net: number; currency: string }>(
+    'balance_transaction',
+    account,
+  );
   const currencies = [...new Set(txns.map((t) => t.currency))];
   if (currencies.length === 0) currencies.push('usd');
   return {
@@ -262,7 +292,11 @@ export function balanceObject(ctx: Ctx, account: string | null): StripeObject & 
  * transaction when it succeeds) and updates the PaymentIntent. Emits the charge and intent events.
  * Returns the card error to answer with when the card is declined.
  */
-export function chargePaymentIntent(ctx: Ctx, pi: PaymentIntentObj, pm: PaymentMethodObj): StripeError | null {
+export function chargePaymentIntent(
+  ctx: Ctx,
+  pi: PaymentIntentObj,
+  pm: PaymentMethodObj,
+): StripeError | null {
   const outcome = cardOutcome(pm._number);
   const now = ctx.now();
   const chargeId = newId('ch');
@@ -449,7 +483,9 @@ export function createPaymentIntent(
     on_behalf_of: null,
     payment_method: null,
     payment_method_configuration_details: null,
-    payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
     payment_method_types: fields.payment_method_types ?? ['card'],
     processing: null,
     receipt_email: fields.receipt_email ?? null,

@@ -60,7 +60,8 @@ export function list<T extends StripeObject>(
   expand: string[] = [],
 ): ListObject<T> {
   const limit = int(params, 'limit', { min: 1 }) ?? 10;
-  if (limit > 100) throw invalidParam('limit', 'This value must be less than or equal to 100.', 'parameter_invalid_integer');
+  if (limit > 100)
+    throw invalidParam('limit', 'This value must be less than or equal to 100.', 'parameter_invalid_integer');
   const after = str(params, 'starting_after');
   const before = str(params, 'ending_before');
   let start = 0;
@@ -114,7 +115,22 @@ export function createdFilter(params: Params): (o: StripeObject) => boolean {
 }
 
 const ZERO_DECIMAL = new Set([
-  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
 ]);
 
 /** Formats minor units for display on the hosted pages, e.g. 1050 usd → "$10.50". */

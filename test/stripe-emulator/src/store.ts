@@ -225,9 +225,7 @@ export class Store {
 
   /** The soonest `expires_at` still ahead, if any. */
   nextExpiry(): number | null {
-    return (
-      this.sql.exec<{ e: number | null }>('SELECT min(expires_at) AS e FROM objects').one().e ?? null
-    );
+    return this.sql.exec<{ e: number | null }>('SELECT min(expires_at) AS e FROM objects').one().e ?? null;
   }
 
   // ---- idempotency ---------------------------------------------------------------------------
@@ -235,7 +233,17 @@ export class Store {
   idempotent(
     account: string | null,
     key: string,
-  ): { method: string; path: string; params: string; status: number; body: string; request_id: string; created: number } | undefined {
+  ):
+    | {
+        method: string;
+        path: string;
+        params: string;
+        status: number;
+        body: string;
+        request_id: string;
+        created: number;
+      }
+    | undefined {
     return this.sql
       .exec<{
         method: string;
@@ -314,7 +322,10 @@ export class Store {
         ? this.sql.exec<{ data: string }>('SELECT data FROM events ORDER BY seq DESC')
         : account === null
           ? this.sql.exec<{ data: string }>('SELECT data FROM events WHERE account IS NULL ORDER BY seq DESC')
-          : this.sql.exec<{ data: string }>('SELECT data FROM events WHERE account = ? ORDER BY seq DESC', account);
+          : this.sql.exec<{ data: string }>(
+              'SELECT data FROM events WHERE account = ? ORDER BY seq DESC',
+              account,
+            );
     return rows.toArray().map((r) => JSON.parse(r.data) as StoredEvent);
   }
 
@@ -351,8 +362,9 @@ export class Store {
 
   nextDeliveryAt(): number | null {
     return (
-      this.sql.exec<{ t: number | null }>("SELECT min(next_at) AS t FROM deliveries WHERE state = 'pending'").one()
-        .t ?? null
+      this.sql
+        .exec<{ t: number | null }>("SELECT min(next_at) AS t FROM deliveries WHERE state = 'pending'")
+        .one().t ?? null
     );
   }
 
@@ -391,8 +403,14 @@ export class Store {
   attempts(eventId?: string, limit = 200): AttemptRow[] {
     const rows =
       eventId === undefined
-        ? this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM attempts ORDER BY n DESC LIMIT ?', limit)
-        : this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM attempts WHERE event_id = ? ORDER BY n', eventId);
+        ? this.sql.exec<Record<string, SqlStorageValue>>(
+            'SELECT * FROM attempts ORDER BY n DESC LIMIT ?',
+            limit,
+          )
+        : this.sql.exec<Record<string, SqlStorageValue>>(
+            'SELECT * FROM attempts WHERE event_id = ? ORDER BY n',
+            eventId,
+          );
     return rows.toArray().map((r) => ({
       event_id: r.event_id as string,
       attempt: r.attempt as number,
@@ -401,7 +419,9 @@ export class Store {
       error: (r.error as string | null) ?? null,
       duration_ms: r.duration_ms as number,
       trigger: r.trigger as string,
-      request_headers: r.request_headers ? (JSON.parse(r.request_headers as string) as Record<string, string>) : null,
+      request_headers: r.request_headers
+        ? (JSON.parse(r.request_headers as string) as Record<string, string>)
+        : null,
       request_body: (r.request_body as string | null) ?? null,
       response_body: (r.response_body as string | null) ?? null,
     }));
@@ -410,7 +430,8 @@ export class Store {
   // ---- settings ------------------------------------------------------------------------------
 
   private setting(key: string): string | undefined {
-    return this.sql.exec<{ value: string }>('SELECT value FROM settings WHERE key = ?', key).toArray()[0]?.value;
+    return this.sql.exec<{ value: string }>('SELECT value FROM settings WHERE key = ?', key).toArray()[0]
+      ?.value;
   }
 
   private setSetting(key: string, value: string): void {

@@ -78,7 +78,10 @@ function sessionParams(b: TriggerBody, mode: 'payment' | 'subscription'): Params
   if (b.metadata) p.metadata = b.metadata;
   if (b.client_reference_id) p.client_reference_id = b.client_reference_id;
   if (mode === 'payment' && (b.transfer_group || b.metadata)) {
-    p.payment_intent_data = { ...(b.transfer_group ? { transfer_group: b.transfer_group } : {}), ...(b.metadata ? { metadata: b.metadata } : {}) };
+    p.payment_intent_data = {
+      ...(b.transfer_group ? { transfer_group: b.transfer_group } : {}),
+      ...(b.metadata ? { metadata: b.metadata } : {}),
+    };
   }
   return p;
 }
@@ -114,12 +117,21 @@ export function runTrigger(ctx: Ctx, b: TriggerBody): Record<string, unknown> {
     if (typeof b.object !== 'object' || typeof b.object.object !== 'string') {
       throw invalidParam('object', '`object` must be a Stripe object with an `object` field.');
     }
-    const event = ctx.emit(type, { ...b.object, id: b.object.id ?? 'obj_trigger' }, { account: b.account ?? null });
+    const event = ctx.emit(
+      type,
+      { ...b.object, id: b.object.id ?? 'obj_trigger' },
+      { account: b.account ?? null },
+    );
     return { event: event.id };
   }
   switch (type) {
     case 'payment_intent.created': {
-      const pi = createPaymentIntent(ctx, { amount: b.amount ?? 2000, currency: b.currency ?? 'usd', metadata: b.metadata, transfer_group: b.transfer_group });
+      const pi = createPaymentIntent(ctx, {
+        amount: b.amount ?? 2000,
+        currency: b.currency ?? 'usd',
+        metadata: b.metadata,
+        transfer_group: b.transfer_group,
+      });
       return { payment_intent: pi.id };
     }
     case 'payment_intent.succeeded':
@@ -133,7 +145,11 @@ export function runTrigger(ctx: Ctx, b: TriggerBody): Record<string, unknown> {
       return { payment_intent: pi.id, charge: pi.latest_charge };
     }
     case 'payment_intent.canceled': {
-      const pi = createPaymentIntent(ctx, { amount: b.amount ?? 2000, currency: b.currency ?? 'usd', metadata: b.metadata });
+      const pi = createPaymentIntent(ctx, {
+        amount: b.amount ?? 2000,
+        currency: b.currency ?? 'usd',
+        metadata: b.metadata,
+      });
       pi.status = 'canceled';
       pi.canceled_at = ctx.now();
       pi.cancellation_reason = 'requested_by_customer';
@@ -159,7 +175,11 @@ export function runTrigger(ctx: Ctx, b: TriggerBody): Record<string, unknown> {
       return { checkout_session: s.id };
     }
     case 'customer.created': {
-      const c = createCustomer(ctx, { email: 'triggered@example.com', name: 'Triggered Customer', metadata: b.metadata });
+      const c = createCustomer(ctx, {
+        email: 'triggered@example.com',
+        name: 'Triggered Customer',
+        metadata: b.metadata,
+      });
       return { customer: c.id };
     }
     case 'customer.subscription.created':

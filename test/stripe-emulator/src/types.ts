@@ -27,7 +27,12 @@ export interface PaymentMethodObj extends StripeObject {
   object: 'payment_method';
   card: CardDetails;
   customer: string | null;
-  billing_details: { address: Address | null; email: string | null; name: string | null; phone: string | null };
+  billing_details: {
+    address: Address | null;
+    email: string | null;
+    name: string | null;
+    phone: string | null;
+  };
   /** The card number the outcome is decided from (never rendered). */
   _number: string;
 }
@@ -93,7 +98,13 @@ export interface TransferObj extends StripeObject {
   destination: string;
   destination_payment: string;
   reversed: boolean;
-  reversals: { object: 'list'; data: TransferReversalObj[]; has_more: boolean; total_count: number; url: string };
+  reversals: {
+    object: 'list';
+    data: TransferReversalObj[];
+    has_more: boolean;
+    total_count: number;
+    url: string;
+  };
   source_transaction: string | null;
   transfer_group: string | null;
   metadata: Metadata;

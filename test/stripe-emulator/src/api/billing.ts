@@ -46,18 +46,29 @@ export function createPrice(ctx: Ctx, p: Params, prefix: string): PriceObj {
   let unit = int(p, 'unit_amount', { prefix });
   if (unit === undefined) {
     const dec = str(p, 'unit_amount_decimal', { prefix });
-    if (dec === undefined) throw invalidParam(`${prefix}[unit_amount]`, `Missing required param: ${prefix}[unit_amount].`, 'parameter_missing');
+    if (dec === undefined)
+      throw invalidParam(
+        `${prefix}[unit_amount]`,
+        `Missing required param: ${prefix}[unit_amount].`,
+        'parameter_missing',
+      );
     unit = Math.round(Number(dec));
-    if (!Number.isFinite(unit) || unit < 0) throw invalidParam(`${prefix}[unit_amount_decimal]`, `Invalid decimal: ${dec}`);
+    if (!Number.isFinite(unit) || unit < 0)
+      throw invalidParam(`${prefix}[unit_amount_decimal]`, `Invalid decimal: ${dec}`);
   }
   let productId = str(p, 'product');
   const productData = obj(p, 'product_data', { prefix });
   if (productId) {
-    if (!ctx.store.get(productId, ctx.account, 'product')) throw noSuch('product', productId, `${prefix}[product]`);
+    if (!ctx.store.get(productId, ctx.account, 'product'))
+      throw noSuch('product', productId, `${prefix}[product]`);
   } else if (productData) {
     productId = createProduct(ctx, productData, `${prefix}[product_data]`).id;
   } else {
-    throw invalidParam(`${prefix}[product_data]`, `Missing required param: ${prefix}[product_data].`, 'parameter_missing');
+    throw invalidParam(
+      `${prefix}[product_data]`,
+      `Missing required param: ${prefix}[product_data].`,
+      'parameter_missing',
+    );
   }
   const rec = obj(p, 'recurring', { prefix });
   const recurring = rec
@@ -174,7 +185,12 @@ export function createPaidInvoice(
           type: 'subscription_item_details',
         }
       : {
-          invoice_item_details: { invoice_item: newId('ii'), proration: false, proration_details: { credited_items: null }, subscription: sub.id },
+          invoice_item_details: {
+            invoice_item: newId('ii'),
+            proration: false,
+            proration_details: { credited_items: null },
+            subscription: sub.id,
+          },
           subscription_item_details: null,
           type: 'invoice_item_details',
         },
@@ -285,7 +301,8 @@ export function createPaidInvoice(
       amount: total,
       currency: sub.currency,
       customer: customer.id,
-      description: f.billing_reason === 'subscription_create' ? 'Subscription creation' : 'Subscription update',
+      description:
+        f.billing_reason === 'subscription_create' ? 'Subscription creation' : 'Subscription update',
       _invoice: id,
     });
     const error = chargePaymentIntent(ctx, pi, pm);
@@ -400,7 +417,11 @@ export function startSubscription(
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
     pause_collection: null,
-    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method: 'off',
+    },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
@@ -433,7 +454,10 @@ export function startSubscription(
 }
 
 /** Bills the next period of a subscription (what Stripe does at the period end). */
-export function renewSubscription(ctx: Ctx, sub: SubscriptionObj): { subscription: SubscriptionObj; invoice: InvoiceObj } {
+export function renewSubscription(
+  ctx: Ctx,
+  sub: SubscriptionObj,
+): { subscription: SubscriptionObj; invoice: InvoiceObj } {
   if (sub.status === 'canceled') throw invalidRequest(`Subscription ${sub.id} is canceled.`);
   const customer = ctx.store.get<CustomerObj>(sub.customer, ctx.account, 'customer');
   if (!customer) throw noSuch('customer', sub.customer);
@@ -474,9 +498,16 @@ function getSubscription(ctx: Ctx, id: string): SubscriptionObj {
 }
 
 /** Cancels a subscription now and emits `customer.subscription.deleted`. */
-export function cancelSubscription(ctx: Ctx, sub: SubscriptionObj, reason = 'cancellation_requested'): SubscriptionObj {
+export function cancelSubscription(
+  ctx: Ctx,
+  sub: SubscriptionObj,
+  reason = 'cancellation_requested',
+): SubscriptionObj {
   if (sub.status === 'canceled') {
-    throw invalidRequest(`A canceled subscription can only update its cancellation_details and metadata.`, 'resource_missing');
+    throw invalidRequest(
+      `A canceled subscription can only update its cancellation_details and metadata.`,
+      'resource_missing',
+    );
   }
   sub.status = 'canceled';
   sub.canceled_at = ctx.now();
@@ -520,7 +551,9 @@ export const billingRoutes: Route[] = [
       expandPaths(p),
     );
   }),
-  route('GET', '/v1/subscriptions/:id', (ctx, p, { id }) => render(ctx, getSubscription(ctx, id!), expandPaths(p))),
+  route('GET', '/v1/subscriptions/:id', (ctx, p, { id }) =>
+    render(ctx, getSubscription(ctx, id!), expandPaths(p)),
+  ),
   route('POST', '/v1/subscriptions/:id', (ctx, p, { id }) => {
     const sub = getSubscription(ctx, id!);
     const keys = ['cancel_at_period_end', 'metadata', 'description'].filter((k) => p[k] !== undefined);

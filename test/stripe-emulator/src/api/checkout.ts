@@ -2,9 +2,26 @@
 // and paying one (what the hosted page and the pay control endpoint do).
 import type { Ctx } from '../context';
 import { StripeError, invalidParam, invalidRequest, missingParam, noSuch } from '../errors';
-import { arr, bool, expandPaths, int, mergeMetadata, obj, oneOf, str, type Param, type Params } from '../form';
+import {
+  arr,
+  bool,
+  expandPaths,
+  int,
+  mergeMetadata,
+  obj,
+  oneOf,
+  str,
+  type Param,
+  type Params,
+} from '../form';
 import { newId } from '../ids';
-import { cardOutcome, createPaymentIntent, createPaymentMethod, chargePaymentIntent, normaliseCardNumber } from '../payments';
+import {
+  cardOutcome,
+  createPaymentIntent,
+  createPaymentMethod,
+  chargePaymentIntent,
+  normaliseCardNumber,
+} from '../payments';
 import { createdFilter, embeddedList, list, registerVirtual, render } from '../render';
 import { route, type Route } from '../router';
 import type {
@@ -21,14 +38,53 @@ import { createCustomer } from './customers';
 import { getPaymentIntent } from './payments';
 
 const LOCALES = [
-  'auto', 'bg', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'es-419', 'et', 'fi', 'fil', 'fr', 'fr-CA', 'hr', 'hu',
-  'id', 'it', 'ja', 'ko', 'lt', 'lv', 'ms', 'mt', 'nb', 'nl', 'pl', 'pt', 'pt-BR', 'ro', 'ru', 'sk', 'sl', 'sv', 'th',
-  'tr', 'vi', 'zh', 'zh-HK', 'zh-TW',
+  'auto',
+  'bg',
+  'cs',
+  'da',
+  'de',
+  'el',
+  'en',
+  'en-GB',
+  'es',
+  'es-419',
+  'et',
+  'fi',
+  'fil',
+  'fr',
+  'fr-CA',
+  'hr',
+  'hu',
+  'id',
+  'it',
+  'ja',
+  'ko',
+  'lt',
+  'lv',
+  'ms',
+  'mt',
+  'nb',
+  'nl',
+  'pl',
+  'pt',
+  'pt-BR',
+  'ro',
+  'ru',
+  'sk',
+  'sl',
+  'sv',
+  'th',
+  'tr',
+  'vi',
+  'zh',
+  'zh-HK',
+  'zh-TW',
 ] as const;
 
 function lineItem(ctx: Ctx, raw: Param, i: number): LineItemObj {
   const prefix = `line_items[${i}]`;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParam(prefix, 'Invalid line item', 'parameter_invalid_object');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw invalidParam(prefix, 'Invalid line item', 'parameter_invalid_object');
   const quantity = int(raw, 'quantity', { required: true, prefix, min: 1 })!;
   let price: PriceObj;
   const priceId = str(raw, 'price');
@@ -62,7 +118,8 @@ function lineItem(ctx: Ctx, raw: Param, i: number): LineItemObj {
 
 function shippingRate(ctx: Ctx, raw: Param, i: number, currency: string): ShippingRateObj {
   const prefix = `shipping_options[${i}]`;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParam(prefix, 'Invalid shipping option', 'parameter_invalid_object');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw invalidParam(prefix, 'Invalid shipping option', 'parameter_invalid_object');
   const existing = str(raw, 'shipping_rate');
   if (existing) {
     const found = ctx.store.get<ShippingRateObj>(existing, ctx.account, 'shipping_rate');
@@ -83,7 +140,9 @@ function shippingRate(ctx: Ctx, raw: Param, i: number, currency: string): Shippi
     display_name: str(data, 'display_name', { required: true, prefix: dp })!,
     fixed_amount: {
       amount: int(fixed, 'amount', { required: true, prefix: `${dp}[fixed_amount]` })!,
-      currency: (str(fixed, 'currency', { required: true, prefix: `${dp}[fixed_amount]` }) ?? currency).toLowerCase(),
+      currency: (
+        str(fixed, 'currency', { required: true, prefix: `${dp}[fixed_amount]` }) ?? currency
+      ).toLowerCase(),
     },
     livemode: false,
     metadata: mergeMetadata({}, data),
@@ -97,14 +156,20 @@ function shippingRate(ctx: Ctx, raw: Param, i: number, currency: string): Shippi
 /** Creates a Checkout Session from API params (also used by the trigger control). */
 export function createSession(ctx: Ctx, p: Params): SessionObj {
   const mode = oneOf(p, 'mode', ['payment', 'subscription', 'setup'] as const, { required: true })!;
-  if (mode === 'setup') throw invalidParam('mode', 'The emulator supports `payment` and `subscription` mode only.');
+  if (mode === 'setup')
+    throw invalidParam('mode', 'The emulator supports `payment` and `subscription` mode only.');
   const rawItems = arr(p, 'line_items');
   if (rawItems.length === 0) throw missingParam('line_items');
-  if (rawItems.length > 100) throw invalidParam('line_items', 'You may only specify up to 100 line items.', 'parameter_invalid_array');
+  if (rawItems.length > 100)
+    throw invalidParam('line_items', 'You may only specify up to 100 line items.', 'parameter_invalid_array');
   const items = rawItems.map((raw, i) => lineItem(ctx, raw, i));
   const currency = items[0]!.currency;
   if (items.some((i) => i.currency !== currency)) {
-    throw invalidParam('line_items', 'All line items must use the same currency.', 'parameter_invalid_string');
+    throw invalidParam(
+      'line_items',
+      'All line items must use the same currency.',
+      'parameter_invalid_string',
+    );
   }
   const hasRecurring = items.some((i) => i.price.recurring);
   if (mode === 'payment' && hasRecurring) {
@@ -114,11 +179,17 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
     );
   }
   if (mode === 'subscription' && !hasRecurring) {
-    throw invalidParam('line_items', 'You must provide at least one recurring price in `subscription` mode when using prices.');
+    throw invalidParam(
+      'line_items',
+      'You must provide at least one recurring price in `subscription` mode when using prices.',
+    );
   }
   const piData = obj(p, 'payment_intent_data');
   if (piData && mode !== 'payment') {
-    throw invalidParam('payment_intent_data', 'You can not pass `payment_intent_data` in `subscription` mode.');
+    throw invalidParam(
+      'payment_intent_data',
+      'You can not pass `payment_intent_data` in `subscription` mode.',
+    );
   }
   const subData = obj(p, 'subscription_data');
   if (subData && mode !== 'subscription') {
@@ -127,17 +198,27 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
   const uiMode = oneOf(p, 'ui_mode', ['hosted', 'embedded', 'custom'] as const) ?? 'hosted';
   const successUrl = str(p, 'success_url') ?? null;
   const returnUrl = str(p, 'return_url');
-  if (uiMode !== 'hosted' && !returnUrl && bool(p, 'redirect_on_completion') !== false) throw missingParam('return_url');
+  if (uiMode !== 'hosted' && !returnUrl && bool(p, 'redirect_on_completion') !== false)
+    throw missingParam('return_url');
   if (uiMode !== 'hosted' && successUrl) {
-    throw invalidParam('success_url', '`success_url` is not supported in `embedded` or `custom` ui_mode; use `return_url`.');
+    throw invalidParam(
+      'success_url',
+      '`success_url` is not supported in `embedded` or `custom` ui_mode; use `return_url`.',
+    );
   }
-  for (const [name, value] of [['success_url', successUrl], ['cancel_url', str(p, 'cancel_url')]] as const) {
+  for (const [name, value] of [
+    ['success_url', successUrl],
+    ['cancel_url', str(p, 'cancel_url')],
+  ] as const) {
     if (value && !/^https?:\/\//.test(value)) throw invalidParam(name, `Not a valid URL`, 'url_invalid');
   }
   const customerId = str(p, 'customer');
   const customerEmail = str(p, 'customer_email');
   if (customerId && customerEmail) {
-    throw invalidParam('customer_email', 'You may only specify one of these parameters: customer, customer_email.');
+    throw invalidParam(
+      'customer_email',
+      'You may only specify one of these parameters: customer, customer_email.',
+    );
   }
   let customer: CustomerObj | undefined;
   if (customerId) {
@@ -162,7 +243,8 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
   const allowedCountries = sac
     ? arr(sac, 'allowed_countries').filter((c): c is string => typeof c === 'string')
     : [];
-  if (sac && allowedCountries.length === 0) throw missingParam('shipping_address_collection[allowed_countries]');
+  if (sac && allowedCountries.length === 0)
+    throw missingParam('shipping_address_collection[allowed_countries]');
   const rates = arr(p, 'shipping_options').map((raw, i) => shippingRate(ctx, raw, i, currency));
   const automaticTax = bool(obj(p, 'automatic_tax'), 'enabled') ?? false;
   const subtotal = items.reduce((s, i) => s + i.amount_subtotal, 0);
@@ -193,7 +275,12 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
     currency,
     currency_conversion: null,
     custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    custom_text: {
+      after_submit: null,
+      shipping_address: null,
+      submit: null,
+      terms_of_service_acceptance: null,
+    },
     customer: customer?.id ?? null,
     customer_account: null,
     customer_creation:
@@ -201,9 +288,27 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
         ? (oneOf(p, 'customer_creation', ['always', 'if_required'] as const) ?? 'if_required')
         : null,
     customer_details: customer
-      ? { address: null, business_name: null, email: customer.email, individual_name: null, name: customer.name, phone: null, tax_exempt: 'none', tax_ids: null }
+      ? {
+          address: null,
+          business_name: null,
+          email: customer.email,
+          individual_name: null,
+          name: customer.name,
+          phone: null,
+          tax_exempt: 'none',
+          tax_ids: null,
+        }
       : customerEmail
-        ? { address: null, business_name: null, email: customerEmail, individual_name: null, name: null, phone: null, tax_exempt: 'none', tax_ids: null }
+        ? {
+            address: null,
+            business_name: null,
+            email: customerEmail,
+            individual_name: null,
+            name: null,
+            phone: null,
+            tax_exempt: 'none',
+            tax_ids: null,
+          }
         : null,
     customer_email: customerEmail ?? null,
     discounts: [],
@@ -212,7 +317,18 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
     invoice: null,
     invoice_creation:
       mode === 'payment'
-        ? { enabled: bool(obj(p, 'invoice_creation'), 'enabled') ?? false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } }
+        ? {
+            enabled: bool(obj(p, 'invoice_creation'), 'enabled') ?? false,
+            invoice_data: {
+              account_tax_ids: null,
+              custom_fields: null,
+              description: null,
+              footer: null,
+              issuer: null,
+              metadata: {},
+              rendering_options: null,
+            },
+          }
         : null,
     livemode: false,
     locale: locale ?? null,
@@ -225,7 +341,8 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
     payment_method_collection: mode === 'subscription' ? 'always' : null,
     payment_method_configuration_details: null,
     payment_method_options: {},
-    payment_method_types: arr(p, 'payment_method_types').filter((x): x is string => typeof x === 'string').length
+    payment_method_types: arr(p, 'payment_method_types').filter((x): x is string => typeof x === 'string')
+      .length
       ? arr(p, 'payment_method_types').filter((x): x is string => typeof x === 'string')
       : ['card'],
     payment_status: 'unpaid',
@@ -236,7 +353,12 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
     setup_intent: null,
     shipping_address_collection: sac ? { allowed_countries: allowedCountries } : null,
     shipping_cost: rates[0]
-      ? { amount_subtotal: shippingAmount, amount_tax: 0, amount_total: shippingAmount, shipping_rate: rates[0].id }
+      ? {
+          amount_subtotal: shippingAmount,
+          amount_tax: 0,
+          amount_total: shippingAmount,
+          shipping_rate: rates[0].id,
+        }
       : null,
     shipping_options: rates.map((r) => ({ shipping_amount: r.fixed_amount.amount, shipping_rate: r.id })),
     status: 'open',
@@ -339,7 +461,11 @@ export function successRedirect(ctx: Ctx, s: SessionObj): string {
  * Pays an open session with a card: exactly what submitting the hosted page does. On success the
  * session is complete and paid; on a decline it stays open and the card error is thrown.
  */
-export function paySession(ctx: Ctx, s: SessionObj, input: PayInput): { redirect: string; session: SessionObj } {
+export function paySession(
+  ctx: Ctx,
+  s: SessionObj,
+  input: PayInput,
+): { redirect: string; session: SessionObj } {
   if (s.status !== 'open') throw notOpen(s);
   const number = normaliseCardNumber(input.card ?? '');
   if (!number) throw missingParam('card');
@@ -362,14 +488,23 @@ export function paySession(ctx: Ctx, s: SessionObj, input: PayInput): { redirect
       country: a.country ?? allowed[0] ?? 'US',
     };
     if (!allowed.includes(address.country!)) {
-      throw invalidParam('shipping[address][country]', `Shipping to ${address.country} is not available for this session.`);
+      throw invalidParam(
+        'shipping[address][country]',
+        `Shipping to ${address.country} is not available for this session.`,
+      );
     }
     shippingDetails = { name: input.shipping?.name?.trim() || name, address };
   }
   if (input.shipping_rate && s.shipping_options.length) {
     const option = s.shipping_options.find((o) => o.shipping_rate === input.shipping_rate);
-    if (!option) throw invalidParam('shipping_rate', `No such shipping rate on this session: ${input.shipping_rate}`);
-    s.shipping_cost = { amount_subtotal: option.shipping_amount, amount_tax: 0, amount_total: option.shipping_amount, shipping_rate: option.shipping_rate };
+    if (!option)
+      throw invalidParam('shipping_rate', `No such shipping rate on this session: ${input.shipping_rate}`);
+    s.shipping_cost = {
+      amount_subtotal: option.shipping_amount,
+      amount_tax: 0,
+      amount_total: option.shipping_amount,
+      shipping_rate: option.shipping_rate,
+    };
     s.total_details = { ...s.total_details, amount_shipping: option.shipping_amount };
     s.amount_total = s.amount_subtotal + option.shipping_amount;
   }
@@ -381,9 +516,20 @@ export function paySession(ctx: Ctx, s: SessionObj, input: PayInput): { redirect
     postal_code: shippingDetails?.address.postal_code ?? '94103',
     state: null,
   };
-  const pm = createPaymentMethod(ctx, number, { email, name, address: billingAddress }, { month: input.exp_month, year: input.exp_year });
+  const pm = createPaymentMethod(
+    ctx,
+    number,
+    { email, name, address: billingAddress },
+    { month: input.exp_month, year: input.exp_year },
+  );
   const shippingOnIntent = shippingDetails
-    ? { address: shippingDetails.address, carrier: null, name: shippingDetails.name, phone: null, tracking_number: null }
+    ? {
+        address: shippingDetails.address,
+        carrier: null,
+        name: shippingDetails.name,
+        phone: null,
+        tracking_number: null,
+      }
     : null;
 
   const complete = (customerId: string | null) => {
@@ -399,8 +545,13 @@ export function paySession(ctx: Ctx, s: SessionObj, input: PayInput): { redirect
       tax_exempt: 'none',
       tax_ids: [],
     };
-    s.collected_information = { business_name: null, individual_name: null, shipping_details: shippingDetails };
-    if ((s.automatic_tax as { enabled: boolean }).enabled) (s.automatic_tax as Record<string, unknown>).status = 'complete';
+    s.collected_information = {
+      business_name: null,
+      individual_name: null,
+      shipping_details: shippingDetails,
+    };
+    if ((s.automatic_tax as { enabled: boolean }).enabled)
+      (s.automatic_tax as Record<string, unknown>).status = 'complete';
     ctx.store.put(s, ctx.account, null);
     ctx.emit('checkout.session.completed', s);
   };
@@ -500,7 +651,9 @@ export const checkoutRoutes: Route[] = [
       expandPaths(p),
     ),
   ),
-  route('GET', '/v1/checkout/sessions/:id', (ctx, p, { id }) => render(ctx, getSession(ctx, id!), expandPaths(p))),
+  route('GET', '/v1/checkout/sessions/:id', (ctx, p, { id }) =>
+    render(ctx, getSession(ctx, id!), expandPaths(p)),
+  ),
   route('POST', '/v1/checkout/sessions/:id', (ctx, p, { id }) => {
     const s = getSession(ctx, id!);
     s.metadata = mergeMetadata(s.metadata, p);

@@ -38,7 +38,10 @@ function requirements(due: string[]): Record<string, unknown> {
   };
 }
 
-function businessProfile(p: Params | undefined, existing: Record<string, unknown> = {}): Record<string, unknown> {
+function businessProfile(
+  p: Params | undefined,
+  existing: Record<string, unknown> = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     annual_revenue: null,
     estimated_worker_count: null,
@@ -52,7 +55,15 @@ function businessProfile(p: Params | undefined, existing: Record<string, unknown
     url: null,
     ...existing,
   };
-  for (const k of ['mcc', 'name', 'product_description', 'support_email', 'support_phone', 'support_url', 'url']) {
+  for (const k of [
+    'mcc',
+    'name',
+    'product_description',
+    'support_email',
+    'support_phone',
+    'support_url',
+    'url',
+  ]) {
     const v = p?.[k];
     if (typeof v === 'string') out[k] = v === '' ? null : v;
   }
@@ -120,7 +131,9 @@ function createAccount(ctx: Ctx, p: Params): AccountObj {
       is_controller: true,
       losses: { payments: str(obj(controller, 'losses'), 'payments') ?? 'application' },
       requirement_collection: str(controller, 'requirement_collection') ?? 'stripe',
-      stripe_dashboard: { type: dashboard ?? (type === 'standard' ? 'full' : type === 'custom' ? 'none' : 'express') },
+      stripe_dashboard: {
+        type: dashboard ?? (type === 'standard' ? 'full' : type === 'custom' ? 'none' : 'express'),
+      },
       type: 'application',
     },
     country: str(p, 'country') ?? 'US',
@@ -135,7 +148,11 @@ function createAccount(ctx: Ctx, p: Params): AccountObj {
     requirements: requirements(DUE_BEFORE_ONBOARDING),
     settings: {
       dashboard: { display_name: null, timezone: 'Etc/UTC' },
-      payouts: { debit_negative_balances: true, schedule: { delay_days: 2, interval: 'daily' }, statement_descriptor: null },
+      payouts: {
+        debit_negative_balances: true,
+        schedule: { delay_days: 2, interval: 'daily' },
+        statement_descriptor: null,
+      },
     },
     tos_acceptance: { date: null, ip: null, user_agent: null },
     type,
@@ -146,13 +163,22 @@ function createAccount(ctx: Ctx, p: Params): AccountObj {
 }
 
 /** Applies changes to an account and emits `account.updated` (a Connect event: it carries `account`). */
-export function updateAccountFields(ctx: Ctx, account: AccountObj, change: (a: AccountObj) => void): AccountObj {
+export function updateAccountFields(
+  ctx: Ctx,
+  account: AccountObj,
+  change: (a: AccountObj) => void,
+): AccountObj {
   const before = structuredClone(account);
   change(account);
-  const changed = Object.keys(account).filter((k) => JSON.stringify(account[k]) !== JSON.stringify(before[k]));
+  const changed = Object.keys(account).filter(
+    (k) => JSON.stringify(account[k]) !== JSON.stringify(before[k]),
+  );
   ctx.store.put(account, null);
   if (changed.length) {
-    ctx.emit('account.updated', account, { account: account.id, previous_attributes: previous(before, changed) });
+    ctx.emit('account.updated', account, {
+      account: account.id,
+      previous_attributes: previous(before, changed),
+    });
   }
   return account;
 }
@@ -161,7 +187,13 @@ export function updateAccountFields(ctx: Ctx, account: AccountObj, change: (a: A
 export function completeOnboarding(
   ctx: Ctx,
   account: AccountObj,
-  details: { business_name?: string; url?: string; email?: string; product_description?: string; mcc?: string } = {},
+  details: {
+    business_name?: string;
+    url?: string;
+    email?: string;
+    product_description?: string;
+    mcc?: string;
+  } = {},
 ): AccountObj {
   return updateAccountFields(ctx, account, (a) => {
     a.details_submitted = true;
@@ -203,14 +235,16 @@ export function completeOnboarding(
 function updateAccount(ctx: Ctx, p: Params, id: string): unknown {
   const account = getAccount(ctx, id, 'account');
   updateAccountFields(ctx, account, (a) => {
-    if (p.business_profile !== undefined) a.business_profile = businessProfile(obj(p, 'business_profile'), a.business_profile);
+    if (p.business_profile !== undefined)
+      a.business_profile = businessProfile(obj(p, 'business_profile'), a.business_profile);
     const email = str(p, 'email');
     if (email !== undefined) a.email = email;
     a.metadata = mergeMetadata(a.metadata, p);
     const caps = obj(p, 'capabilities');
     for (const [name, v] of Object.entries(caps ?? {})) {
       if (typeof v !== 'object' || Array.isArray(v)) continue;
-      if (v.requested === 'true' && !a.capabilities[name]) a.capabilities[name] = a.details_submitted ? 'active' : 'inactive';
+      if (v.requested === 'true' && !a.capabilities[name])
+        a.capabilities[name] = a.details_submitted ? 'active' : 'inactive';
       if (v.requested === 'false') delete a.capabilities[name];
     }
     const currency = str(p, 'default_currency');
@@ -228,7 +262,11 @@ function createAccountLink(ctx: Ctx, p: Params): unknown {
   const refresh = str(p, 'refresh_url', { required: true })!;
   const ret = str(p, 'return_url', { required: true })!;
   if (type === 'account_update' && account.type === 'express') {
-    throw invalidParam('type', 'You cannot create `account_update` type Account Links for Express accounts.', 'parameter_invalid_string');
+    throw invalidParam(
+      'type',
+      'You cannot create `account_update` type Account Links for Express accounts.',
+      'parameter_invalid_string',
+    );
   }
   const now = ctx.now();
   const linkId = newId('link', 24);
@@ -257,7 +295,11 @@ function createLoginLink(ctx: Ctx, id: string): unknown {
     throw invalidRequest('Login links can only be created for Express accounts.', undefined, 'account');
   }
   if (!account.details_submitted) {
-    throw invalidRequest('Cannot create a login link for an account that has not completed onboarding.', undefined, 'account');
+    throw invalidRequest(
+      'Cannot create a login link for an account that has not completed onboarding.',
+      undefined,
+      'account',
+    );
   }
   return { object: 'login_link', created: ctx.now(), url: `${ctx.publicUrl}/express/${account.id}` };
 }
@@ -282,9 +324,17 @@ export function createTransfer(
     description?: string | null;
   },
 ): TransferObj {
-  if (f.amount <= 0) throw invalidParam('amount', 'Amount must be greater than zero.', 'parameter_invalid_integer');
+  if (f.amount <= 0)
+    throw invalidParam('amount', 'Amount must be greater than zero.', 'parameter_invalid_integer');
   const dest = ctx.store.get<AccountObj>(f.destination, null, 'account');
-  if (!dest) throw new StripeError(400, 'invalid_request_error', `No such destination: '${f.destination}'`, 'resource_missing', 'destination');
+  if (!dest)
+    throw new StripeError(
+      400,
+      'invalid_request_error',
+      `No such destination: '${f.destination}'`,
+      'resource_missing',
+      'destination',
+    );
   if (ctx.store.config().fail_transfers_to.includes(dest.id)) {
     throw new StripeError(
       400,
@@ -307,10 +357,17 @@ export function createTransfer(
     const charge = ctx.store.get<ChargeObj>(f.source_transaction, null, 'charge');
     if (!charge) throw noSuch('charge', f.source_transaction, 'source_transaction');
     if (charge.status !== 'succeeded') {
-      throw invalidRequest(`The source_transaction ${charge.id} has not succeeded.`, undefined, 'source_transaction');
+      throw invalidRequest(
+        `The source_transaction ${charge.id} has not succeeded.`,
+        undefined,
+        'source_transaction',
+      );
     }
     if (charge.currency !== f.currency) {
-      throw invalidParam('currency', `The currency of source_transaction's balance transaction (${charge.currency}) must be the same as the transfer currency (${f.currency})`);
+      throw invalidParam(
+        'currency',
+        `The currency of source_transaction's balance transaction (${charge.currency}) must be the same as the transfer currency (${f.currency})`,
+      );
     }
     const already = ctx.store
       .all<TransferObj>('transfer', null)
@@ -398,10 +455,14 @@ export function createReversal(
 ): TransferReversalObj {
   const remaining = transfer.amount - transfer.amount_reversed;
   if (remaining <= 0) {
-    throw invalidRequest(`Transfer ${transfer.id} has already been fully reversed.`, 'transfer_already_reversed');
+    throw invalidRequest(
+      `Transfer ${transfer.id} has already been fully reversed.`,
+      'transfer_already_reversed',
+    );
   }
   const amount = f.amount ?? remaining;
-  if (amount <= 0) throw invalidParam('amount', 'Amount must be greater than zero.', 'parameter_invalid_integer');
+  if (amount <= 0)
+    throw invalidParam('amount', 'Amount must be greater than zero.', 'parameter_invalid_integer');
   if (amount > remaining) {
     throw invalidRequest(
       `Transfer reversal amount (${amount}) is greater than the amount remaining on the transfer (${remaining}).`,
@@ -484,13 +545,21 @@ function transferCreate(ctx: Ctx, p: Params): unknown {
 export const connectRoutes: Route[] = [
   route('POST', '/v1/accounts', (ctx, p) => render(ctx, createAccount(ctx, p), expandPaths(p))),
   route('GET', '/v1/accounts', (ctx, p) =>
-    list(ctx, ctx.store.all<AccountObj>('account', null).filter(createdFilter(p)), '/v1/accounts', p, expandPaths(p)),
+    list(
+      ctx,
+      ctx.store.all<AccountObj>('account', null).filter(createdFilter(p)),
+      '/v1/accounts',
+      p,
+      expandPaths(p),
+    ),
   ),
   route('GET', '/v1/account', (ctx, p) =>
     ctx.account ? render(ctx, getAccount(ctx, ctx.account), expandPaths(p)) : platformAccount(ctx),
   ),
   route('GET', '/v1/accounts/:id', (ctx, p, { id }) =>
-    id === PLATFORM_ACCOUNT_ID ? platformAccount(ctx) : render(ctx, getAccount(ctx, id!, 'account'), expandPaths(p)),
+    id === PLATFORM_ACCOUNT_ID
+      ? platformAccount(ctx)
+      : render(ctx, getAccount(ctx, id!, 'account'), expandPaths(p)),
   ),
   route('POST', '/v1/accounts/:id', (ctx, p, { id }) => updateAccount(ctx, p, id!)),
   route('DELETE', '/v1/accounts/:id', (ctx, _p, { id }) => {
@@ -536,7 +605,13 @@ export const connectRoutes: Route[] = [
   }),
   route('GET', '/v1/transfers/:id/reversals', (ctx, p, { id }) => {
     const t = getTransfer(ctx, id!);
-    return list(ctx, t.reversals.data as unknown as StripeObject[], `/v1/transfers/${t.id}/reversals`, p, expandPaths(p));
+    return list(
+      ctx,
+      t.reversals.data as unknown as StripeObject[],
+      `/v1/transfers/${t.id}/reversals`,
+      p,
+      expandPaths(p),
+    );
   }),
   route('GET', '/v1/transfers/:id/reversals/:rid', (ctx, p, { id, rid }) => {
     getTransfer(ctx, id!);

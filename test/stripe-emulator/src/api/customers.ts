@@ -12,7 +12,15 @@ import { addressParam, shippingParam } from './payments';
 /** Creates a customer and emits `customer.created`. */
 export function createCustomer(
   ctx: Ctx,
-  fields: { email?: string | null; name?: string | null; phone?: string | null; description?: string | null; metadata?: Record<string, string>; address?: unknown; shipping?: unknown },
+  fields: {
+    email?: string | null;
+    name?: string | null;
+    phone?: string | null;
+    description?: string | null;
+    metadata?: Record<string, string>;
+    address?: unknown;
+    shipping?: unknown;
+  },
 ): CustomerObj {
   const customer: CustomerObj = {
     id: newId('cus', 14),
@@ -27,7 +35,12 @@ export function createCustomer(
     discount: null,
     email: fields.email ?? null,
     invoice_prefix: newId('X', 6).slice(2).toUpperCase(),
-    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
     livemode: false,
     metadata: fields.metadata ?? {},
     name: fields.name ?? null,
@@ -52,7 +65,9 @@ export function getCustomer(ctx: Ctx, id: string, param = 'id'): CustomerObj {
 
 function update(ctx: Ctx, p: Params, id: string): unknown {
   const c = getCustomer(ctx, id);
-  const keys = ['email', 'name', 'phone', 'description', 'metadata', 'address', 'shipping'].filter((k) => p[k] !== undefined);
+  const keys = ['email', 'name', 'phone', 'description', 'metadata', 'address', 'shipping'].filter(
+    (k) => p[k] !== undefined,
+  );
   const prev = previous(c, keys);
   for (const k of ['email', 'name', 'phone', 'description'] as const) {
     const v = p[k];

@@ -48,7 +48,9 @@ export const eventRoutes: Route[] = [
       .events(ctx.account)
       .filter(typeMatcher(p))
       .filter(createdFilter(p))
-      .filter((e) => delivered === undefined || (ctx.store.delivery(e.id)?.state === 'delivered') === delivered);
+      .filter(
+        (e) => delivered === undefined || (ctx.store.delivery(e.id)?.state === 'delivered') === delivered,
+      );
     return list(ctx, events as unknown as StripeObject[], '/v1/events', p);
   }),
 ];

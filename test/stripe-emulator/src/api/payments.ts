@@ -115,10 +115,15 @@ function createIntent(ctx: Ctx, p: Params): unknown {
   const apm = obj(p, 'automatic_payment_methods');
   const capture = oneOf(p, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const);
   if (capture === 'manual') {
-    throw invalidParam('capture_method', 'The emulator supports only automatic capture.', 'parameter_invalid_string');
+    throw invalidParam(
+      'capture_method',
+      'The emulator supports only automatic capture.',
+      'parameter_invalid_string',
+    );
   }
   const customer = str(p, 'customer');
-  if (customer && !ctx.store.get(customer, ctx.account, 'customer')) throw noSuch('customer', customer, 'customer');
+  if (customer && !ctx.store.get(customer, ctx.account, 'customer'))
+    throw noSuch('customer', customer, 'customer');
   const pi = createPaymentIntent(ctx, {
     amount,
     currency,
@@ -153,7 +158,8 @@ function updateIntent(ctx: Ctx, p: Params, id: string): unknown {
   const pi = getPaymentIntent(ctx, id);
   if (pi.status === 'succeeded' || pi.status === 'canceled') {
     const amount = str(p, 'amount');
-    if (amount !== undefined) throw unexpectedState(pi, 'update', ['requires_payment_method', 'requires_confirmation']);
+    if (amount !== undefined)
+      throw unexpectedState(pi, 'update', ['requires_payment_method', 'requires_confirmation']);
   }
   const amount = int(p, 'amount');
   if (amount !== undefined) pi.amount = amount;
@@ -181,13 +187,14 @@ function confirmIntent(ctx: Ctx, p: Params, id: string): unknown {
   let pm = paymentMethodFromData(ctx, p);
   const pmId = str(p, 'payment_method');
   if (!pm && pmId) pm = resolvePaymentMethod(ctx, pmId);
-  if (!pm && pi.payment_method) pm = ctx.store.get<PaymentMethodObj>(pi.payment_method, ctx.account, 'payment_method');
+  if (!pm && pi.payment_method)
+    pm = ctx.store.get<PaymentMethodObj>(pi.payment_method, ctx.account, 'payment_method');
   if (!pm) {
     assertConfirmable(pi);
     throw new StripeError(
       400,
       'invalid_request_error',
-      'You cannot confirm this PaymentIntent because it\'s missing a payment method. To confirm the PaymentIntent with a payment method, pass `payment_method`.',
+      "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with a payment method, pass `payment_method`.",
       'payment_intent_unexpected_state',
       'payment_method',
     );
@@ -200,7 +207,13 @@ function confirmIntent(ctx: Ctx, p: Params, id: string): unknown {
 
 function cancelIntent(ctx: Ctx, p: Params, id: string): unknown {
   const pi = getPaymentIntent(ctx, id);
-  const allowed = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
+  const allowed = [
+    'requires_payment_method',
+    'requires_capture',
+    'requires_confirmation',
+    'requires_action',
+    'processing',
+  ];
   if (!allowed.includes(pi.status)) throw unexpectedState(pi, 'cancel', allowed);
   if (pi._session) {
     const session = ctx.store.get<StripeObject & { status: string }>(pi._session, ctx.account);
@@ -214,7 +227,12 @@ function cancelIntent(ctx: Ctx, p: Params, id: string): unknown {
   pi.status = 'canceled';
   pi.canceled_at = ctx.now();
   pi.cancellation_reason =
-    oneOf(p, 'cancellation_reason', ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const) ?? null;
+    oneOf(p, 'cancellation_reason', [
+      'duplicate',
+      'fraudulent',
+      'requested_by_customer',
+      'abandoned',
+    ] as const) ?? null;
   ctx.store.put(pi, ctx.account);
   ctx.emit('payment_intent.canceled', pi);
   return render(ctx, pi, expandPaths(p));
@@ -227,14 +245,18 @@ export function createRefund(
   opts: { amount?: number; metadata?: Record<string, string>; reason?: string | null },
 ): RefundObj {
   if (charge.status !== 'succeeded') {
-    throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, 'charge_not_refundable');
+    throw invalidRequest(
+      `Charge ${charge.id} has not succeeded and cannot be refunded.`,
+      'charge_not_refundable',
+    );
   }
   const remaining = charge.amount - charge.amount_refunded;
   if (remaining <= 0) {
     throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded');
   }
   const amount = opts.amount ?? remaining;
-  if (amount <= 0) throw invalidParam('amount', 'Refund amount must be greater than zero.', 'parameter_invalid_integer');
+  if (amount <= 0)
+    throw invalidParam('amount', 'Refund amount must be greater than zero.', 'parameter_invalid_integer');
   if (amount > remaining) {
     throw invalidRequest(
       `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
@@ -258,7 +280,10 @@ export function createRefund(
     charge: charge.id,
     created: ctx.now(),
     currency: charge.currency,
-    destination_details: { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' },
+    destination_details: {
+      card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+      type: 'card',
+    },
     metadata: opts.metadata ?? {},
     payment_intent: charge.payment_intent,
     reason: opts.reason ?? null,
@@ -285,11 +310,17 @@ function refundCreate(ctx: Ctx, p: Params): unknown {
   if (chargeId) {
     charge = getCharge(ctx, chargeId);
     if (piId && charge.payment_intent !== piId) {
-      throw invalidRequest(`Charge ${chargeId} does not belong to PaymentIntent ${piId}.`, undefined, 'payment_intent');
+      throw invalidRequest(
+        `Charge ${chargeId} does not belong to PaymentIntent ${piId}.`,
+        undefined,
+        'payment_intent',
+      );
     }
   } else {
     const pi = getPaymentIntent(ctx, piId!, 'payment_intent');
-    const latest = pi.latest_charge ? ctx.store.get<ChargeObj>(pi.latest_charge, ctx.account, 'charge') : undefined;
+    const latest = pi.latest_charge
+      ? ctx.store.get<ChargeObj>(pi.latest_charge, ctx.account, 'charge')
+      : undefined;
     if (!latest || latest.status !== 'succeeded') {
       throw invalidRequest(
         `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
@@ -325,7 +356,10 @@ export const paymentRoutes: Route[] = [
   route('GET', '/v1/payment_intents', (ctx, p) =>
     list(
       ctx,
-      ctx.store.all<PaymentIntentObj>('payment_intent', ctx.account).filter(byField(p, ['customer'])).filter(createdFilter(p)),
+      ctx.store
+        .all<PaymentIntentObj>('payment_intent', ctx.account)
+        .filter(byField(p, ['customer']))
+        .filter(createdFilter(p)),
       '/v1/payment_intents',
       p,
       expandPaths(p),
@@ -389,7 +423,9 @@ export const paymentRoutes: Route[] = [
   route('GET', '/v1/balance_transactions', (ctx, p) =>
     list(
       ctx,
-      ctx.store.all<StripeObject>('balance_transaction', ctx.account).filter(byField(p, ['type', 'source', 'currency'])),
+      ctx.store
+        .all<StripeObject>('balance_transaction', ctx.account)
+        .filter(byField(p, ['type', 'source', 'currency'])),
       '/v1/balance_transactions',
       p,
       expandPaths(p),

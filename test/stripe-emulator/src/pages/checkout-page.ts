@@ -16,12 +16,20 @@ function field(name: string, label: string, value: string, attrs = ''): string {
   return `<label for="${name}">${esc(label)}</label><input id="${name}" name="${name}" value="${esc(value)}" ${attrs}>`;
 }
 
-function render(ctx: Ctx, s: SessionObj, values: Record<string, string>, error?: string, status = 200): Response {
+function render(
+  ctx: Ctx,
+  s: SessionObj,
+  values: Record<string, string>,
+  error?: string,
+  status = 200,
+): Response {
   const items = s._line_items
     .map(
       (li) =>
         `<tr><td>${esc(li.description ?? 'Item')}<div class="muted">Qty ${li.quantity}${
-          li.price.recurring ? ` · billed every ${li.price.recurring.interval_count > 1 ? `${li.price.recurring.interval_count} ` : ''}${esc(li.price.recurring.interval)}` : ''
+          li.price.recurring
+            ? ` · billed every ${li.price.recurring.interval_count > 1 ? `${li.price.recurring.interval_count} ` : ''}${esc(li.price.recurring.interval)}`
+            : ''
         }</div></td><td class="num">${esc(formatAmount(li.amount_total, li.currency))}</td></tr>`,
     )
     .join('');
@@ -54,7 +62,9 @@ ${field('ship_line1', 'Address', values.ship_line1 ?? '', 'autocomplete="shippin
           )
           .join('')}`
       : '';
-  const cancel = s.cancel_url ? `<p class="muted"><a href="${esc(s.cancel_url)}">← Back (cancel)</a></p>` : '';
+  const cancel = s.cancel_url
+    ? `<p class="muted"><a href="${esc(s.cancel_url)}">← Back (cancel)</a></p>`
+    : '';
   const submit = s.mode === 'subscription' ? 'Subscribe' : `Pay ${formatAmount(s.amount_total, s.currency)}`;
   const body = `<main class="split">
 <section aria-labelledby="summary">
@@ -109,7 +119,13 @@ function parseExp(exp: string | undefined): { month?: number; year?: number } {
 /** GET and POST of /c/pay/:id. */
 export async function checkoutPage(ctx: Ctx, request: Request, id: string): Promise<Response> {
   const found = ctx.store.getAny<SessionObj>(id, 'checkout.session');
-  if (!found) return messagePage('Checkout session not found', 'There is no checkout session at this address.', undefined, 404);
+  if (!found)
+    return messagePage(
+      'Checkout session not found',
+      'There is no checkout session at this address.',
+      undefined,
+      404,
+    );
   const scoped = ctx.as(found.account);
   const s = getSession(scoped, id);
   if (s.status !== 'open') return closed(s, scoped);

@@ -44,7 +44,8 @@ export async function onboardingPage(ctx: Ctx, request: Request, linkId: string)
   const expired = ctx.now() >= link.expires_at || link.used;
   if (expired) return seeOther(link.refresh_url);
   const account = ctx.store.get<AccountObj>(link.account, null, 'account');
-  if (!account) return messagePage('Account not found', 'The account of this link no longer exists.', undefined, 404);
+  if (!account)
+    return messagePage('Account not found', 'The account of this link no longer exists.', undefined, 404);
   if (request.method !== 'POST') {
     // Account links are single-use: a second visit is sent to refresh_url for a new link.
     if (link.visited) return seeOther(link.refresh_url);
@@ -52,7 +53,9 @@ export async function onboardingPage(ctx: Ctx, request: Request, linkId: string)
     ctx.store.put(link, null);
     return form(account, {});
   }
-  const data = Object.fromEntries([...(await request.formData()).entries()].map(([k, v]) => [k, String(v).trim()]));
+  const data = Object.fromEntries(
+    [...(await request.formData()).entries()].map(([k, v]) => [k, String(v).trim()]),
+  );
   completeOnboarding(ctx.as(null), account, {
     business_name: data.business_name || undefined,
     email: data.email || undefined,
@@ -67,7 +70,8 @@ export async function onboardingPage(ctx: Ctx, request: Request, linkId: string)
 /** GET /express/:acct — a minimal Express dashboard: balance and transfers received. */
 export function expressDashboard(ctx: Ctx, accountId: string): Response {
   const account = ctx.store.get<AccountObj>(accountId, null, 'account');
-  if (!account) return messagePage('Account not found', 'There is no account at this address.', undefined, 404);
+  if (!account)
+    return messagePage('Account not found', 'There is no account at this address.', undefined, 404);
   const transfers = ctx.store.all<TransferObj>('transfer', null).filter((t) => t.destination === account.id);
   const currency = account.default_currency;
   const rows = transfers

@@ -49,7 +49,12 @@ ${body}
 }
 
 /** A small page with a heading, a message and an optional link. */
-export function messagePage(title: string, message: string, link?: { href: string; label: string }, status = 200): Response {
+export function messagePage(
+  title: string,
+  message: string,
+  link?: { href: string; label: string },
+  status = 200,
+): Response {
   return page(
     title,
     `<main><section><h1>${esc(title)}</h1><p>${esc(message)}</p>${

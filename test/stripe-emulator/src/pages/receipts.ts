@@ -30,7 +30,8 @@ export function invoicePage(ctx: Ctx, invoiceId: string): Response {
   const found = ctx.store.getAny<InvoiceObj>(invoiceId, 'invoice');
   if (!found) return messagePage('Invoice not found', 'There is no invoice at this address.', undefined, 404);
   const inv = found.obj;
-  const lines = (inv.lines as { data: Array<{ description: string; amount: number; currency: string }> }).data;
+  const lines = (inv.lines as { data: Array<{ description: string; amount: number; currency: string }> })
+    .data;
   return page(
     `Invoice ${String(inv.number ?? inv.id)}`,
     `<main><section><h1>Invoice ${esc(inv.number ?? inv.id)}</h1>

@@ -1,0 +1,272 @@
+// The operator's admin: sign-in, pages under /admin, the JSON API under /admin/api, and the JSON paths
+// of the original webhook service (GET /stores, /stores/:id, /orders, /customers) for the admin token.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { getSignedCookie } from 'hono/cookie';
+import { getDb } from '../db/client';
+import { storeConfig } from '../lib/config';
+import { AppError, NotFoundError, UnauthorizedError } from '../lib/errors';
+import { wantsHtml } from '../lib/http';
+import { newId } from '../lib/ids';
+import { parse } from '../lib/validate';
+import { retryReversal } from '../payouts/reversals';
+import { retryTransfer } from '../payouts/transfers';
+import { check, readInput } from '../vendors/forms';
+import { processStoredEvent } from '../webhooks/dispatch';
+import {
+  ADMIN_COOKIE,
+  adminCookieSecret,
+  checkAdminToken,
+  endAdminSession,
+  isAdmin,
+  requireAdmin,
+  startAdminSession,
+} from './auth';
+import { connectDemoVendors } from './demo';
+import {
+  AdminHome,
+  AdminLoginPage,
+  CustomersPage,
+  EventPage,
+  EventsPage,
+  OrderPage,
+  OrdersPage,
+  OutboxPage,
+  StorePage,
+  StoresPage,
+  TransfersPage,
+} from './pages';
+import {
+  eventQuery,
+  getOrderDetail,
+  getStoreDetail,
+  getWebhookEvent,
+  listCustomers,
+  listOrders,
+  listOutbox,
+  listStores,
+  listTransfers,
+  listWebhookEvents,
+  orderQuery,
+  overview,
+  pageQuery,
+  transferQuery,
+} from './queries';
+import { refundOrder, refundSchema } from './refunds';
+
+type Ctx = Context<{ Bindings: Env }>;
+
+const NO_STORE = 'no-store';
+
+const NOTICES: Record<string, string> = {
+  'refund-requested': 'Refund requested from Stripe. The order and the vendors’ payouts update when Stripe confirms it.',
+  'transfer-retried': 'Transfer queued again.',
+  'reversal-retried': 'Reversal queued again.',
+  'replayed-processed': 'Event replayed: processed.',
+  'replayed-ignored': 'Event replayed: nothing to do (ignored).',
+  'replayed-failed': 'Event replayed: it failed again; see the error.',
+};
+
+const storeName = (c: Ctx) => storeConfig(c.env).storeName;
+const notice = (c: Ctx) => NOTICES[c.req.query('notice') ?? ''];
+
+/**
+ * Operators only: Bearer token or the admin cookie. A browser without either gets the sign-in form
+ * (401); an API client a 401 problem+json.
+ */
+const guard: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+  const cookie = await getSignedCookie(c, adminCookieSecret(c.env), ADMIN_COOKIE);
+  if (await isAdmin(c.req.raw, c.env, cookie)) {
+    c.header('cache-control', NO_STORE);
+    return next();
+  }
+  const path = new URL(c.req.url).pathname;
+  if (wantsHtml(c) && !path.startsWith('/admin/api')) {
+    c.header('cache-control', NO_STORE);
+    return c.html(<AdminLoginPage storeName={storeName(c)} />, 401);
+  }
+  throw new UnauthorizedError('An operator token is required.');
+};
+
+export const adminRoutes = new Hono<{ Bindings: Env }>();
+
+// ------------------------------------------------------------------ sign-in (before the guard)
+
+adminRoutes.get('/admin/login', (c) => {
+  c.header('cache-control', NO_STORE);
+  return c.html(<AdminLoginPage storeName={storeName(c)} />);
+});
+
+adminRoutes.post('/admin/login', async (c) => {
+  const data = await readInput(c);
+  const token = typeof data.token === 'string' ? data.token : '';
+  c.header('cache-control', NO_STORE);
+  if (!(await checkAdminToken(c.env, token))) {
+    return c.html(<AdminLoginPage storeName={storeName(c)} error="That is not the admin token." />, 401);
+  }
+  await startAdminSession(c);
+  return c.redirect('/admin', 303);
+});
+
+adminRoutes.post('/admin/logout', (c) => {
+  endAdminSession(c);
+  return c.redirect('/admin/login', 303);
+});
+
+adminRoutes.use('/admin', guard);
+adminRoutes.use('/admin/*', guard);
+
+// ------------------------------------------------------------------ pages
+
+adminRoutes.get('/admin', async (c) => c.html(<AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />));
+
+adminRoutes.get('/admin/stores', async (c) => {
+  const stores = await listStores(getDb(c.env), parse(pageQuery, c.req.query()));
+  return c.html(<StoresPage storeName={storeName(c)} stores={stores} />);
+});
+
+adminRoutes.get('/admin/stores/:id', async (c) => {
+  const detail = await getStoreDetail(getDb(c.env), c.req.param('id'));
+  return c.html(<StorePage storeName={storeName(c)} detail={detail} />);
+});
+
+adminRoutes.get('/admin/orders', async (c) => {
+  const q = parse(orderQuery, c.req.query());
+  const orders = await listOrders(getDb(c.env), q);
+  return c.html(<OrdersPage storeName={storeName(c)} orders={orders} status={q.status} />);
+});
+
+adminRoutes.get('/admin/orders/:id', async (c) => {
+  const detail = await getOrderDetail(getDb(c.env), c.req.param('id'));
+  return c.html(<OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} notice={notice(c)} />);
+});
+
+adminRoutes.post('/admin/orders/:id/refund', async (c) => {
+  const id = c.req.param('id');
+  const parsed = check(refundSchema, await readInput(c));
+  try {
+    if (!parsed.ok) throw new AppError(422, 'Validation failed', parsed.errors.map((e) => e.message).join(' '));
+    await refundOrder(c.env, id, parsed.value);
+  } catch (err) {
+    if (!(err instanceof AppError) || err instanceof NotFoundError) throw err;
+    // Show the reason on the order page itself, with the form ready for another try.
+    const detail = await getOrderDetail(getDb(c.env), id);
+    return c.html(
+      <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} error={err.message} />,
+      err.status as 422,
+    );
+  }
+  return c.redirect(`/admin/orders/${encodeURIComponent(id)}?notice=refund-requested`, 303);
+});
+
+adminRoutes.get('/admin/customers', async (c) => {
+  const customers = await listCustomers(getDb(c.env), parse(pageQuery, c.req.query()));
+  return c.html(<CustomersPage storeName={storeName(c)} customers={customers} />);
+});
+
+adminRoutes.get('/admin/transfers', async (c) => {
+  const q = parse(transferQuery, c.req.query());
+  const data = await listTransfers(getDb(c.env), q);
+  return c.html(<TransfersPage storeName={storeName(c)} data={data} status={q.status} notice={notice(c)} />);
+});
+
+adminRoutes.post('/admin/transfers/:id/retry', async (c) => {
+  await retryTransfer(c.env, c.req.param('id'));
+  return c.redirect('/admin/transfers?notice=transfer-retried', 303);
+});
+
+adminRoutes.post('/admin/reversals/:id/retry', async (c) => {
+  await retryReversal(c.env, c.req.param('id'));
+  return c.redirect('/admin/transfers?notice=reversal-retried', 303);
+});
+
+adminRoutes.get('/admin/events', async (c) => {
+  const q = parse(eventQuery, c.req.query());
+  const events = await listWebhookEvents(getDb(c.env), q);
+  return c.html(<EventsPage storeName={storeName(c)} events={events} type={q.type} status={q.status} />);
+});
+
+adminRoutes.get('/admin/events/:id', async (c) => {
+  const event = await getWebhookEvent(getDb(c.env), c.req.param('id'));
+  return c.html(<EventPage storeName={storeName(c)} event={event} notice={notice(c)} />);
+});
+
+adminRoutes.post('/admin/events/:id/replay', async (c) => {
+  const id = c.req.param('id');
+  const result = await processStoredEvent(c.env, id);
+  if (result.status === 'not_found') throw new NotFoundError(`No event ${id}.`);
+  return c.redirect(`/admin/events/${encodeURIComponent(id)}?notice=replayed-${result.status}`, 303);
+});
+
+adminRoutes.get('/admin/outbox', async (c) => {
+  const rows = await listOutbox(getDb(c.env), c.env, parse(pageQuery, c.req.query()));
+  return c.html(<OutboxPage storeName={storeName(c)} rows={rows} />);
+});
+
+// ------------------------------------------------------------------ JSON API
+
+adminRoutes.get('/admin/api/overview', async (c) => c.json(await overview(getDb(c.env))));
+
+async function storesJson(c: Ctx) {
+  return c.json({ stores: await listStores(getDb(c.env), parse(pageQuery, c.req.query())) });
+}
+async function storeJson(c: Ctx) {
+  return c.json(await getStoreDetail(getDb(c.env), c.req.param('id') ?? ''));
+}
+async function ordersJson(c: Ctx) {
+  return c.json({ orders: await listOrders(getDb(c.env), parse(orderQuery, c.req.query())) });
+}
+async function customersJson(c: Ctx) {
+  return c.json({ customers: await listCustomers(getDb(c.env), parse(pageQuery, c.req.query())) });
+}
+
+adminRoutes.get('/admin/api/stores', storesJson);
+adminRoutes.get('/admin/api/stores/:id', storeJson);
+adminRoutes.get('/admin/api/orders', ordersJson);
+adminRoutes.get('/admin/api/orders/:id', async (c) => c.json(await getOrderDetail(getDb(c.env), c.req.param('id'))));
+adminRoutes.get('/admin/api/customers', customersJson);
+adminRoutes.get('/admin/api/transfers', async (c) =>
+  c.json(await listTransfers(getDb(c.env), parse(transferQuery, c.req.query()))),
+);
+adminRoutes.get('/admin/api/events', async (c) =>
+  c.json({ events: await listWebhookEvents(getDb(c.env), parse(eventQuery, c.req.query())) }),
+);
+adminRoutes.get('/admin/api/events/:id', async (c) => c.json(await getWebhookEvent(getDb(c.env), c.req.param('id'))));
+adminRoutes.get('/admin/api/outbox', async (c) =>
+  c.json({ outbox: await listOutbox(getDb(c.env), c.env, parse(pageQuery, c.req.query())) }),
+);
+
+adminRoutes.post('/admin/api/orders/:id/refunds', async (c) => {
+  const data = await readInput(c);
+  const headerKey = c.req.header('idempotency-key');
+  const req = parse(refundSchema, headerKey && !data.request_id ? { ...data, request_id: headerKey } : data);
+  const result = await refundOrder(c.env, c.req.param('id'), req);
+  return c.json(result, result.replayed ? 200 : 201);
+});
+
+adminRoutes.post('/admin/api/transfers/:id/retry', async (c) =>
+  c.json({ transfer: await retryTransfer(c.env, c.req.param('id')) }, 202),
+);
+adminRoutes.post('/admin/api/reversals/:id/retry', async (c) =>
+  c.json({ reversal: await retryReversal(c.env, c.req.param('id')) }, 202),
+);
+
+adminRoutes.post('/admin/api/events/:id/replay', async (c) => {
+  const id = c.req.param('id');
+  const result = await processStoredEvent(c.env, id);
+  if (result.status === 'not_found') throw new NotFoundError(`No event ${id}.`);
+  return c.json({ id, ...result });
+});
+
+/** Dev only (`npm run dev` calls it): demo stores get onboarded emulator accounts. 403 in production. */
+adminRoutes.post('/admin/api/demo/vendors', async (c) => c.json({ vendors: await connectDemoVendors(c.env) }));
+
+// ------------------------------------------------------------------ the original service's JSON paths
+
+const noStore: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+  await next();
+  c.header('cache-control', NO_STORE);
+};
+adminRoutes.get('/stores', requireAdmin, noStore, storesJson);
+adminRoutes.get('/stores/:id', requireAdmin, noStore, storeJson);
+adminRoutes.get('/orders', requireAdmin, noStore, ordersJson);
+adminRoutes.get('/customers', requireAdmin, noStore, customersJson);

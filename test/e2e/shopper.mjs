@@ -1,0 +1,95 @@
+// Browser flow (issue 4): two products added in one tab, a quantity changed in a second tab shows up live in
+// the first (WebSocket), checkout, 4242 on the emulator's test page, and the order page says "paid".
+import { PAID, addToCart, check, checkoutAndPay, clickNamed, productLinks, reloadUntil } from './helpers.mjs';
+
+export const name = 'shopper';
+
+/** @param {import('./run.mjs').FlowContext} ctx */
+export async function setup(ctx) {
+  const context = await ctx.browser.newContext({ baseURL: ctx.baseUrl });
+  ctx.state.shopper = { context, tabA: await context.newPage() };
+}
+
+/** @type {import('./run.mjs').Test[]} */
+export const tests = [
+  {
+    name: 'adds two products to the cart in one tab',
+    async run(ctx) {
+      const { tabA } = ctx.state.shopper;
+      const links = await productLinks(tabA, ctx.baseUrl);
+      await ctx.shot(tabA, 'home');
+      check(links.length >= 2, `the store lists ${links.length} product page(s); two are needed`);
+      const added = [];
+      for (const link of links) {
+        await tabA.goto(link);
+        const product = await addToCart(tabA);
+        if (product) {
+          added.push(product);
+          await ctx.shot(tabA, `added ${product}`);
+        }
+        if (added.length === 2) break;
+      }
+      check(added.length === 2, `only ${added.length} of the listed products could be added to a cart`);
+      await tabA.goto('/cart');
+      for (const product of added) await tabA.getByText(product, { exact: false }).first().waitFor();
+      check((await tabA.getByLabel(/quantity/i).count()) === 2, 'the cart page does not show two lines');
+      await ctx.shot(tabA, 'cart with two lines');
+      ctx.state.shopper.added = added;
+    },
+  },
+  {
+    name: 'a quantity changed in a second tab updates the first tab without a reload',
+    async run(ctx) {
+      const { context, tabA } = ctx.state.shopper;
+      // Marks this document: a reload would lose the mark, so seeing it later proves a live update.
+      await tabA.evaluate(() => Object.assign(window, { __e2eSameDocument: true }));
+      const qtyA = tabA.getByLabel(/quantity/i).first();
+      const tabB = await context.newPage();
+      ctx.state.shopper.tabB = tabB;
+      await tabB.goto('/cart');
+      const qtyB = tabB.getByLabel(/quantity/i).first();
+      await qtyB.fill('3');
+      await ctx.shot(tabB, 'second tab sets quantity 3');
+      await clickNamed(tabB.locator('form', { has: qtyB }), [/update/i, /save/i]);
+      await tabB.waitForLoadState();
+      await ctx.shot(tabB, 'second tab after update');
+      await tabA.waitForFunction(
+        () => {
+          const input = /** @type {HTMLInputElement | null} */ (document.querySelector('input[name="qty"]'));
+          return input?.value === '3';
+        },
+        undefined,
+        { timeout: 15_000 },
+      );
+      check(
+        await tabA.evaluate(() => /** @type {any} */ (window).__e2eSameDocument === true),
+        'the first tab reloaded instead of updating live',
+      );
+      check((await qtyA.inputValue()) === '3', 'the first tab shows another quantity');
+      await ctx.shot(tabA, 'first tab updated live');
+    },
+  },
+  {
+    name: 'checks out and pays with 4242 on the emulator page',
+    async run(ctx) {
+      const { tabA } = ctx.state.shopper;
+      const orderId = await checkoutAndPay(tabA, (n) => ctx.shot(tabA, n));
+      ctx.state.shopper.orderId = orderId;
+      await ctx.shot(tabA, 'order page after payment');
+    },
+  },
+  {
+    name: 'the order page shows "paid"',
+    async run(ctx) {
+      const { tabA, added } = ctx.state.shopper;
+      const text = await reloadUntil(tabA, PAID, { what: 'the order page never said "paid"' });
+      for (const product of added) check(text.includes(product), `the order page does not list ${product}`);
+      await ctx.shot(tabA, 'order paid');
+    },
+  },
+];
+
+/** @param {import('./run.mjs').FlowContext} ctx */
+export async function teardown(ctx) {
+  await ctx.state.shopper?.context.close();
+}
