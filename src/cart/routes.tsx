@@ -15,7 +15,7 @@ import { isForm, MAX_BODY_BYTES, readJson, wantsHtml } from '../lib/http';
 import { parse } from '../lib/validate';
 import { CartPage } from '../pages/cart-page';
 import { lineCountProblem } from './rules';
-import { cartStub, emptyCart, failureError, limitsFor, viewCart } from './service';
+import { cartStub, changeAndPrice, emptyCart, failureError, limitsFor, viewCart } from './service';
 import { ensureCart } from './session';
 import type { CartResult, CartView } from './types';
 
@@ -111,24 +111,33 @@ cartRoutes
           note: form.get('note') ?? undefined,
         })
       : parse(addSchema, await readJson(c));
-    const { id } = await ensureCart(c);
-    const limit = (await limitsFor(getDb(c.env), c.env, [input.productId]))[input.productId]!;
-    const result = await cartStub(c.env, id).addItem(
-      input.productId,
-      input.qty,
-      input.note ?? '',
-      limit.unitAmount ?? 0,
-      limit,
+    const { id, created } = await ensureCart(c);
+    const { result, view } = await changeAndPrice(
+      c.env,
+      id,
+      [input.productId],
+      (limits) => {
+        const limit = limits[input.productId]!;
+        return cartStub(c.env, id).addItem(
+          input.productId,
+          input.qty,
+          input.note ?? '',
+          limit.unitAmount ?? 0,
+          limit,
+        );
+      },
+      created ? emptyCart(id) : undefined,
     );
     if (form) return redirectBack(c, form, result);
-    return answer(c, result);
+    return answer(c, result, view);
   })
 
   /** Sets a line's quantity (0 removes) and/or note. */
   .patch('/cart/items/:productId', async (c) => {
     const pid = parse(productId, c.req.param('productId'));
     const input = parse(patchSchema, await readJson(c));
-    return answer(c, await patchLine(c, pid, input));
+    const { result, view } = await patchLine(c, pid, input);
+    return answer(c, result, view);
   })
 
   /** Removes a line (removing a product that is not there changes nothing). */
@@ -150,7 +159,7 @@ cartRoutes
       qty: form.has('qty') ? formNumber(form.get('qty'), NaN) : undefined,
       note: form.get('note') ?? undefined,
     });
-    return redirectBack(c, form, await patchLine(c, pid, input));
+    return redirectBack(c, form, (await patchLine(c, pid, input)).result);
   })
 
   /** Live tabs: upgrades to a WebSocket held (hibernating) by the cart's object. */
@@ -177,25 +186,27 @@ async function patchLine(
   c: AppContext,
   pid: string,
   input: { qty?: number; note?: string },
-): Promise<CartResult> {
+): Promise<{ result: CartResult; view?: CartView }> {
   const { id } = await ensureCart(c);
-  const limit = input.qty ? (await limitsFor(getDb(c.env), c.env, [pid]))[pid] : undefined;
-  return cartStub(c.env, id).setItem(
-    pid,
-    {
-      ...input,
-      // Changing the quantity on a page that shows today's price accepts that price.
-      ...(limit?.unitAmount !== undefined ? { seenUnitAmount: limit.unitAmount } : {}),
-    },
-    limit,
-  );
+  return changeAndPrice(c.env, id, [pid], (limits) => {
+    const limit = limits[pid]!;
+    return cartStub(c.env, id).setItem(
+      pid,
+      {
+        ...input,
+        // Changing the quantity on a page that shows today's price accepts that price.
+        ...(input.qty && limit.unitAmount !== undefined ? { seenUnitAmount: limit.unitAmount } : {}),
+      },
+      input.qty ? limit : undefined,
+    );
+  });
 }
 
-/** JSON answer: the new priced cart, or the typed error for a refusal. */
-async function answer(c: AppContext, result: CartResult): Promise<Response> {
+/** JSON answer: the new priced cart (`view` when already priced), or the typed error for a refusal. */
+async function answer(c: AppContext, result: CartResult, view?: CartView): Promise<Response> {
   if (!result.ok) throw await failureError(c.env, result.error);
   c.header('etag', `"${result.cart.version}"`);
-  return c.json(await viewCart(c.env, result.cart.id, result.cart));
+  return c.json(view ?? (await viewCart(c.env, result.cart.id, result.cart)));
 }
 
 /** Form answer: 303 back to the page the form came from; a refusal renders as the error page. */

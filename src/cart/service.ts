@@ -1,12 +1,12 @@
 // What the cart routes (and other domains) do with a cart: reach its object, price it, turn the
 // object's refusals into the app's typed errors.
 import { lineLimit } from '../catalog/availability';
-import { priceCart } from '../catalog/pricing';
-import { getProductsByIds } from '../catalog/queries';
+import { priceCart, priceWithRows } from '../catalog/pricing';
+import { getProductsByIds, type ProductWithStore } from '../catalog/queries';
 import { getDb, type Db } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
-import type { CartFailure, CartState, CartView, LineLimit } from './types';
+import type { CartFailure, CartResult, CartState, CartView, LineLimit } from './types';
 
 /** The RPC stub of a cart's Durable Object. */
 export function cartStub(env: Env, cartId: string) {

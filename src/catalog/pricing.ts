@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import type { StoreConfig } from '../lib/config';
 import { formatMoney } from '../lib/money';
 import { productAvailability } from './availability';
-import { getProductsByIds } from './queries';
+import { getProductsByIds, type ProductWithStore } from './queries';
 import { productPath } from './urls';
 
 /**
@@ -18,6 +18,18 @@ export async function priceCart(db: Db, state: CartState, config: StoreConfig): 
     db,
     state.lines.map((l) => l.productId),
   );
+  return priceWithRows(state, found, config);
+}
+
+/**
+ * Prices a cart with product rows the caller already read from D1 in this request (the cart routes read
+ * them once for both the change's limits and the answer). Lines without a row count as gone.
+ */
+export function priceWithRows(
+  state: CartState,
+  found: ReadonlyMap<string, ProductWithStore>,
+  config: StoreConfig,
+): CartView {
   const currency = config.currency;
   const lines: PricedLine[] = [];
   const notices: string[] = [];

@@ -1,8 +1,9 @@
 // Catalog reads from D1, shared by pages, the cart, checkout and the vendors' pages.
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { storeCanSell, type Product, type Store } from './availability';
+import { PRODUCT_SELECT, productOf, STORE_SELECT, storeOf } from './rows';
 
 const { products, stores } = schema;
 
@@ -36,12 +37,20 @@ export async function getProductsByIds(
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   if (unique.length > 100) throw new RangeError('getProductsByIds takes at most 100 ids');
-  const rows = await db
-    .select({ product: products, store: stores })
-    .from(products)
-    .innerJoin(stores, eq(products.storeId, stores.id))
-    .where(inArray(products.id, unique));
-  return new Map(rows.map((r) => [r.product.id, r]));
+  // Raw SQL: this runs on every cart read and write, and drizzle's query building is measurable there.
+  const { results } = await db.$client
+    .prepare(
+      `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+       WHERE p.id IN (${unique.map(() => '?').join(', ')})`,
+    )
+    .bind(...unique)
+    .all<Record<string, unknown>>();
+  const found = new Map<string, ProductWithStore>();
+  for (const row of results) {
+    const product = productOf(row);
+    found.set(product.id, { product, store: storeOf(row) });
+  }
+  return found;
 }
 
 /** An active product by its shop's slug and its own slug (the product page's address). */
@@ -123,22 +132,35 @@ function sellingStoresQuery(db: Db, limit: number) {
     .limit(limit * 4);
 }
 
-/** The home page's featured products and shops (two queries at once). */
+/** The home page's featured products and shops, in one D1 round trip. */
 export async function loadHome(
   db: Db,
   limits: { products?: number; stores?: number } = {},
 ): Promise<{ featured: ProductWithStore[]; stores: Store[] }> {
   const productLimit = limits.products ?? 12;
   const storeLimit = limits.stores ?? 24;
-  // Two concurrent queries, not db.batch(): drizzle's D1 batch maps joined rows by column name, and
-  // products and stores share names (id, slug, name).
-  const [productRows, storeRows] = await Promise.all([
-    featuredQuery(db, productLimit),
-    sellingStoresQuery(db, storeLimit),
+  // SQL only narrows (active, charges on, not disconnected); storeCanSell() decides.
+  const [productRows, storeRows] = await db.$client.batch<Record<string, unknown>>([
+    db.$client
+      .prepare(
+        `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+         WHERE p.active = 1 AND s.charges_enabled = 1 AND s.deauthorized_at IS NULL
+         ORDER BY p.featured DESC, p.created_at DESC, p.name ASC LIMIT ?`,
+      )
+      .bind(productLimit * 4),
+    db.$client
+      .prepare(
+        `SELECT ${STORE_SELECT} FROM stores s WHERE s.charges_enabled = 1 AND s.deauthorized_at IS NULL
+         ORDER BY s.name ASC LIMIT ?`,
+      )
+      .bind(storeLimit * 4),
   ]);
   return {
-    featured: productRows.filter((r) => storeCanSell(r.store)).slice(0, productLimit),
-    stores: storeRows.filter(storeCanSell).slice(0, storeLimit),
+    featured: productRows!.results
+      .map((row) => ({ product: productOf(row), store: storeOf(row) }))
+      .filter((r) => storeCanSell(r.store))
+      .slice(0, productLimit),
+    stores: storeRows!.results.map(storeOf).filter(storeCanSell).slice(0, storeLimit),
   };
 }
 
@@ -148,59 +170,45 @@ export async function listSellingStores(db: Db, limit = 24): Promise<Store[]> {
   return rows.filter(storeCanSell).slice(0, limit);
 }
 
-/** A shop page's store and its active products (two queries at once); null when there is no such store. */
+/** A shop page's store and its active products, in one D1 round trip; null when there is no such store. */
 export async function loadShop(db: Db, slug: string): Promise<{ store: Store; products: Product[] } | null> {
-  const [storeRows, productRows] = await Promise.all([
-    db
-      .select()
-      .from(stores)
-      .where(and(eq(stores.slug, slug), storeListed))
-      .limit(1),
-    db
-      .select({ product: products })
-      .from(products)
-      .innerJoin(stores, eq(products.storeId, stores.id))
-      .where(and(eq(stores.slug, slug), eq(products.active, true)))
-      .orderBy(desc(products.featured), asc(products.name)),
+  const [storeRows, productRows] = await db.$client.batch<Record<string, unknown>>([
+    db.$client
+      .prepare(`SELECT ${STORE_SELECT} FROM stores s WHERE s.slug = ? AND s.deauthorized_at IS NULL LIMIT 1`)
+      .bind(slug),
+    db.$client
+      .prepare(
+        `SELECT ${PRODUCT_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+         WHERE s.slug = ? AND p.active = 1 ORDER BY p.featured DESC, p.name ASC`,
+      )
+      .bind(slug),
   ]);
-  const store = storeRows[0];
-  return store ? { store, products: productRows.map((r) => r.product) } : null;
+  const row = storeRows!.results[0];
+  return row ? { store: storeOf(row), products: productRows!.results.map(productOf) } : null;
 }
 
-/** The product page's product and a few others from the same shop (two queries at once). */
+/** The product page's product and a few others from the same shop, in one D1 round trip. */
 export async function loadProductPage(
   db: Db,
   storeSlug: string,
   productSlug: string,
   moreLimit = 4,
 ): Promise<{ product: Product; store: Store; more: Product[] } | null> {
-  const [found, others] = await Promise.all([
-    db
-      .select({ product: products, store: stores })
-      .from(products)
-      .innerJoin(stores, eq(products.storeId, stores.id))
-      .where(
-        and(
-          eq(stores.slug, storeSlug),
-          eq(products.slug, productSlug),
-          eq(products.active, true),
-          storeListed,
-        ),
+  const [found, others] = await db.$client.batch<Record<string, unknown>>([
+    db.$client
+      .prepare(
+        `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+         WHERE s.slug = ? AND p.slug = ? AND p.active = 1 AND s.deauthorized_at IS NULL LIMIT 1`,
       )
-      .limit(1),
-    db
-      .select({ product: products })
-      .from(products)
-      .innerJoin(stores, eq(products.storeId, stores.id))
-      .where(and(eq(stores.slug, storeSlug), eq(products.active, true)))
-      .orderBy(desc(products.featured), asc(products.name))
-      .limit(moreLimit + 1),
+      .bind(storeSlug, productSlug),
+    db.$client
+      .prepare(
+        `SELECT ${PRODUCT_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+         WHERE s.slug = ? AND p.active = 1 AND p.slug <> ? ORDER BY p.featured DESC, p.name ASC LIMIT ?`,
+      )
+      .bind(storeSlug, productSlug, moreLimit),
   ]);
-  const row = found[0];
+  const row = found!.results[0];
   if (!row) return null;
-  const more = others
-    .map((r) => r.product)
-    .filter((p) => p.id !== row.product.id)
-    .slice(0, moreLimit);
-  return { product: row.product, store: row.store, more };
+  return { product: productOf(row), store: storeOf(row), more: others!.results.map(productOf) };
 }

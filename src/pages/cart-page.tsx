@@ -3,8 +3,7 @@
 import { MAX_NOTE_CHARS, MAX_QTY } from '../cart/rules';
 import type { CartView, PricedLine } from '../cart/types';
 import type { StoreConfig } from '../lib/config';
-import { formatMoney } from '../lib/money';
-import { Price, ProductImage } from './components';
+import { money as formatMoney, Price, ProductImage } from './components';
 import { Layout } from './layout';
 
 /** What the checkout routes say when they send the shopper back here (`/cart?checkout=...`). */

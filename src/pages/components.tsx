@@ -2,7 +2,28 @@
 import type { Product, Store } from '../catalog/availability';
 import { productPath, shopPath } from '../catalog/urls';
 import { MAX_NOTE_CHARS, MAX_QTY } from '../cart/rules';
-import { formatMoney } from '../lib/money';
+import { minorDigits } from '../lib/money';
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * "$12.50" for (1250, 'usd'): lib/money's formatMoney with the Intl formatter kept per currency, since
+ * building one costs more than the rest of a product card.
+ */
+export function money(amount: number, currency: string): string {
+  let format = formatters.get(currency);
+  if (!format) {
+    const digits = minorDigits(currency);
+    format = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    formatters.set(currency, format);
+  }
+  return format.format(amount / 10 ** minorDigits(currency));
+}
 
 const INTERVAL_LABEL: Record<string, string> = { day: 'day', week: 'week', month: 'month', year: 'year' };
 
@@ -11,7 +32,7 @@ export function Price(props: { amount: number; currency: string; interval?: stri
   const interval = props.interval ? INTERVAL_LABEL[props.interval] : undefined;
   return (
     <span class={props.class ?? 'price'}>
-      {formatMoney(props.amount, props.currency)}
+      {money(props.amount, props.currency)}
       {interval ? <span class="interval"> / {interval}</span> : null}
     </span>
   );

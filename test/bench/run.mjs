@@ -4,7 +4,7 @@
 //
 //   npm run bench                     5 s per route, 10 connections
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=20 npm run bench
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -399,6 +399,10 @@ try {
       unavailable.checkout = `POST /checkout → ${probe.status} ${probeText.slice(0, 120).replace(/\s+/g, ' ')}`;
   } else unavailable.checkout = 'no cart could be filled';
 
+  // The baseline runs first and last: their mean is what every route is compared with, so a machine
+  // that got busier (or quieter) during the run shows in the spread instead of skewing the ratios.
+  scenarios.push({ ...scenarios[0], name: 'baseline (end)', key: 'baselineEnd', warmup: false });
+
   // 5. Load from a separate process.
   const planFile = path.join(tmp, 'plan.json');
   const outFile = path.join(tmp, 'load-results.json');
@@ -423,7 +427,18 @@ try {
   });
   if (code !== 0) throw new Error(`load process exited ${code}`);
   const measured = JSON.parse(readFileSync(outFile, 'utf8'));
-  const baseline = measured.find((m) => m.name === 'baseline');
+  const runs = measured.filter((m) => m.name === 'baseline' || m.name === 'baseline (end)');
+  const baseline = {
+    ...runs[0],
+    rps: runs.reduce((sum, m) => sum + m.rps, 0) / runs.length,
+    requests: runs.reduce((sum, m) => sum + m.requests, 0),
+    errors: runs.reduce((sum, m) => sum + m.errors, 0),
+  };
+  results.baselineRuns = runs.map((m) => ({ rps: m.rps, p50Ms: m.p50, p99Ms: m.p99 }));
+  if (runs.length === 2)
+    results.notes.push(
+      `baseline = mean of a run before the routes (${runs[0].rps.toFixed(0)} req/s) and one after (${runs[1].rps.toFixed(0)} req/s)`,
+    );
 
   const order = [
     ['baseline', 'baseline (GET /__bench/ok)'],
@@ -436,7 +451,7 @@ try {
   ];
   for (const [key, label] of order) {
     const s = scenarios.find((x) => x.key === key);
-    const m = s ? measured.find((x) => x.name === s.name) : undefined;
+    const m = key === 'baseline' ? baseline : s ? measured.find((x) => x.name === s.name) : undefined;
     if (!m) {
       results.routes.push({
         key,
@@ -503,9 +518,18 @@ console.log(lines.join('\n'));
 const outDir = path.join(HERE, 'results');
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+/** The commit measured (read-only git query); null outside a checkout. */
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
 const json = JSON.stringify(
   {
     date: new Date().toISOString(),
+    commit: commit(),
     connections: CONNECTIONS,
     durationSeconds: DURATION,
     cores: os.cpus().length,

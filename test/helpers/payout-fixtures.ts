@@ -51,9 +51,24 @@ export async function runBatch(
     queueName,
     messages.map((m, i) => ({ id: `msg-${i}-${m.body.id}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
   );
+  // getQueueResult does not report retry delays: record what the consumer asked for.
+  const delays: Record<string, number | undefined> = {};
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    Object.defineProperty(message, 'retry', {
+      value: (options?: QueueRetryOptions) => {
+        delays[message.id] = options?.delaySeconds;
+        retry(options);
+      },
+    });
+  }
   const ctx = createExecutionContext();
   await handlePayoutBatch(batch, e);
-  return getQueueResult(batch, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return {
+    ...result,
+    retryMessages: result.retryMessages.map((m) => ({ ...m, delaySeconds: delays[m.msgId] })),
+  };
 }
 
 /** A connected account in the emulator, onboarding completed (it can receive transfers). */

@@ -117,7 +117,7 @@ describe('GET /orders/:id', () => {
   });
 
   it('is 404 for a malformed id', async () => {
-    const res = await SELF.fetch(url('/orders/../admin'), { headers: { accept: 'application/json' } });
+    const res = await SELF.fetch(url('/orders/ord_short'), { headers: { accept: 'application/json' } });
     expect(res.status).toBe(404);
     const odd = await SELF.fetch(url('/orders/ord_NOT-AN-ID'), { headers: { accept: 'application/json' } });
     expect(odd.status).toBe(404);

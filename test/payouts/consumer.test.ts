@@ -36,7 +36,7 @@ describe('payouts consumer', () => {
     // What vendors get, the platform's fee on their lines, and the shipping it kept: the whole payment.
     const platformShare = total - transfers.reduce((s, t) => s + t.amount, 0);
     expect(platformShare).toBe(transfers.reduce((s, t) => s + t.fee, 0) + 500);
-    expect(transfers.map((t) => t.amount + t.fee).sort()).toEqual([1005, 1999, 3333].sort());
+    expect(transfers.map((t) => t.amount + t.fee).sort((x, y) => x - y)).toEqual([1005, 1999, 3333]);
 
     const { env: e } = envWithQueue();
     const result = await runBatch(
