@@ -31,7 +31,11 @@ function validSession(cookieValue: string | false | undefined): boolean {
 }
 
 /** True when the request carries the operator's token (Bearer) or a valid admin cookie. */
-export async function isAdmin(req: Request, env: Env, cookieValue: string | false | undefined): Promise<boolean> {
+export async function isAdmin(
+  req: Request,
+  env: Env,
+  cookieValue: string | false | undefined,
+): Promise<boolean> {
   const token = env.ADMIN_TOKEN;
   if (!token) return false; // no token configured: the admin is closed, never open.
   const header = req.headers.get('authorization') ?? '';
@@ -75,6 +79,7 @@ export function endAdminSession<E extends { Bindings: Env }>(c: Context<E>): voi
 /** Middleware: 401 problem+json (or the sign-in page, for browsers under /admin) unless an operator. */
 export const requireAdmin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   const cookie = await getSignedCookie(c, adminCookieSecret(c.env), ADMIN_COOKIE);
-  if (!(await isAdmin(c.req.raw, c.env, cookie))) throw new UnauthorizedError('An operator token is required.');
+  if (!(await isAdmin(c.req.raw, c.env, cookie)))
+    throw new UnauthorizedError('An operator token is required.');
   await next();
 };

@@ -50,14 +50,19 @@ export async function connectDemoVendors(env: Env): Promise<DemoVendorResult[]> 
         { idempotencyKey: `demo_account_${store.id}` },
       );
       await db.batch([
-        db.delete(schema.vendorAccounts).where(
-          and(eq(schema.vendorAccounts.storeId, store.id), ne(schema.vendorAccounts.accountId, account.id)),
-        ),
+        db
+          .delete(schema.vendorAccounts)
+          .where(
+            and(eq(schema.vendorAccounts.storeId, store.id), ne(schema.vendorAccounts.accountId, account.id)),
+          ),
         db
           .update(schema.stores)
           .set({ stripeAccountId: account.id, updatedAt: Math.floor(Date.now() / 1000) })
           .where(eq(schema.stores.id, store.id)),
-        db.insert(schema.vendorAccounts).values({ accountId: account.id, storeId: store.id }).onConflictDoNothing(),
+        db
+          .insert(schema.vendorAccounts)
+          .values({ accountId: account.id, storeId: store.id })
+          .onConflictDoNothing(),
       ]);
     }
     if (!account.details_submitted || !account.charges_enabled || !account.payouts_enabled) {

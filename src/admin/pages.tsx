@@ -36,7 +36,13 @@ const NAV: [string, string][] = [
 ];
 
 /** The admin's own shell: never cached, never indexed. */
-export function AdminLayout(props: { title: string; storeName: string; current?: string; notice?: string; children?: Child }) {
+export function AdminLayout(props: {
+  title: string;
+  storeName: string;
+  current?: string;
+  notice?: string;
+  children?: Child;
+}) {
   return (
     <html lang="en">
       <head>
@@ -60,7 +66,7 @@ export function AdminLayout(props: { title: string; storeName: string; current?:
                   </a>
                 ))}
                 <form method="post" action="/admin/logout" class="inline">
-                  <button class="button button-quiet" type="submit">
+                  <button class="button button-ghost" type="submit">
                     Sign out
                   </button>
                 </form>
@@ -105,7 +111,12 @@ export function AdminLoginPage(props: { storeName: string; error?: string }) {
   );
 }
 
-function StatusFilter(props: { action: string; statuses: readonly string[]; current?: string; extra?: Child }) {
+function StatusFilter(props: {
+  action: string;
+  statuses: readonly string[];
+  current?: string;
+  extra?: Child;
+}) {
   return (
     <form method="get" action={props.action} class="filters">
       {props.extra}
@@ -240,7 +251,11 @@ export function StorePage(props: { storeName: string; detail: Awaited2<typeof ge
   );
 }
 
-export function OrdersPage(props: { storeName: string; orders: Awaited2<typeof listOrders>; status?: string }) {
+export function OrdersPage(props: {
+  storeName: string;
+  orders: Awaited2<typeof listOrders>;
+  status?: string;
+}) {
   return (
     <AdminLayout title="Orders" storeName={props.storeName} current="/admin/orders">
       <h1>Orders</h1>
@@ -294,6 +309,8 @@ type TransferLike = {
   storeName?: string | null;
 };
 
+// Rows carry a space between cells ({' '}): copied or read as text, "sent" and the next cell's id
+// stay two words.
 function TransferTable(props: { transfers: TransferLike[]; retry?: boolean }) {
   return (
     <table class="table">
@@ -318,23 +335,21 @@ function TransferTable(props: { transfers: TransferLike[]; retry?: boolean }) {
           <tr data-transfer-id={t.id} data-status={t.status}>
             <td>
               <code>{t.id}</code>
-            </td>
+            </td>{' '}
             <td>
               <a href={`/admin/orders/${t.orderId}`}>
                 <code>{t.orderId}</code>
               </a>
-            </td>
+            </td>{' '}
             <td>
               <a href={`/admin/stores/${t.storeId}`}>{t.storeName ?? t.storeId}</a>
-            </td>
-            <td>{money(t.amount, t.currency)}</td>
-            <td>{money(t.fee, t.currency)}</td>
-            <td>{t.amountReversed ? money(t.amountReversed, t.currency) : '—'}</td>
-            <td>{t.status}</td>
+            </td>{' '}
+            <td>{money(t.amount, t.currency)}</td> <td>{money(t.fee, t.currency)}</td>{' '}
+            <td>{t.amountReversed ? money(t.amountReversed, t.currency) : '—'}</td> <td>{t.status}</td>{' '}
             <td>
               <code>{t.stripeTransferId ?? '—'}</code>
-            </td>
-            <td>{t.lastError ?? ''}</td>
+            </td>{' '}
+            <td>{t.lastError ?? ''}</td>{' '}
             <td>
               {t.status === 'failed' ? (
                 <form method="post" action={`/admin/transfers/${t.id}/retry`}>
@@ -343,7 +358,7 @@ function TransferTable(props: { transfers: TransferLike[]; retry?: boolean }) {
                   </button>
                 </form>
               ) : null}
-            </td>
+            </td>{' '}
           </tr>
         ))}
       </tbody>
@@ -386,19 +401,19 @@ function ReversalTable(props: { reversals: ReversalLike[]; currency?: string }) 
           <tr data-reversal-id={r.id} data-status={r.status}>
             <td>
               <code>{r.id}</code>
-            </td>
+            </td>{' '}
             <td>
               <code>{r.transferId}</code>
-            </td>
+            </td>{' '}
             <td>
               <code>{r.refundId}</code>
-            </td>
-            <td>{money(r.amount, r.currency ?? props.currency ?? 'usd')}</td>
-            <td>{r.status === 'applied' ? 'applied (transfer reduced before sending)' : r.status}</td>
+            </td>{' '}
+            <td>{money(r.amount, r.currency ?? props.currency ?? 'usd')}</td>{' '}
+            <td>{r.status === 'applied' ? 'applied (transfer reduced before sending)' : r.status}</td>{' '}
             <td>
               <code>{r.stripeReversalId ?? '—'}</code>
-            </td>
-            <td>{r.lastError ?? ''}</td>
+            </td>{' '}
+            <td>{r.lastError ?? ''}</td>{' '}
             <td>
               {r.status === 'failed' ? (
                 <form method="post" action={`/admin/reversals/${r.id}/retry`}>
@@ -407,7 +422,7 @@ function ReversalTable(props: { reversals: ReversalLike[]; currency?: string }) 
                   </button>
                 </form>
               ) : null}
-            </td>
+            </td>{' '}
           </tr>
         ))}
       </tbody>
@@ -427,7 +442,12 @@ export function OrderPage(props: {
   const remaining = collected - order.amountRefunded;
   const refundable = (order.status === 'paid' || order.status === 'partially_refunded') && remaining > 0;
   return (
-    <AdminLayout title={`Order ${order.id}`} storeName={props.storeName} current="/admin/orders" notice={props.notice}>
+    <AdminLayout
+      title={`Order ${order.id}`}
+      storeName={props.storeName}
+      current="/admin/orders"
+      notice={props.notice}
+    >
       <h1>
         Order <code>{order.id}</code>
       </h1>
@@ -508,10 +528,15 @@ export function OrderPage(props: {
           <input type="hidden" name="request_id" value={props.requestId} />
           <div class="field">
             <label for="f-amount">Amount ({order.currency.toUpperCase()})</label>
-            <input id="f-amount" name="amount_decimal" inputmode="decimal" placeholder={`all ${money(remaining, order.currency)}`} />
+            <input
+              id="f-amount"
+              name="amount_decimal"
+              inputmode="decimal"
+              placeholder={`all ${money(remaining, order.currency)}`}
+            />
             <p class="hint">Leave empty to refund everything left ({money(remaining, order.currency)}).</p>
           </div>
-          <button class="button button-danger" type="submit">
+          <button class="button button-secondary" type="submit">
             Refund
           </button>
         </form>
@@ -588,7 +613,12 @@ export function TransfersPage(props: {
   notice?: string;
 }) {
   return (
-    <AdminLayout title="Transfers" storeName={props.storeName} current="/admin/transfers" notice={props.notice}>
+    <AdminLayout
+      title="Transfers"
+      storeName={props.storeName}
+      current="/admin/transfers"
+      notice={props.notice}
+    >
       <h1>Transfers</h1>
       <StatusFilter action="/admin/transfers" statuses={TRANSFER_STATUSES} current={props.status} />
       <TransferTable transfers={props.data.transfers} />
@@ -654,10 +684,19 @@ export function EventsPage(props: {
   );
 }
 
-export function EventPage(props: { storeName: string; event: Awaited2<typeof getWebhookEvent>; notice?: string }) {
+export function EventPage(props: {
+  storeName: string;
+  event: Awaited2<typeof getWebhookEvent>;
+  notice?: string;
+}) {
   const e = props.event;
   return (
-    <AdminLayout title={`Event ${e.id}`} storeName={props.storeName} current="/admin/events" notice={props.notice}>
+    <AdminLayout
+      title={`Event ${e.id}`}
+      storeName={props.storeName}
+      current="/admin/events"
+      notice={props.notice}
+    >
       <h1>
         Event <code>{e.id}</code>
       </h1>

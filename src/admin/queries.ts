@@ -1,5 +1,5 @@
 // What the admin lists and shows, loaded once for both the pages and the JSON API.
-import { and, count, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
@@ -13,7 +13,8 @@ import { getStoredEvent, listEvents } from '../webhooks/log';
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 const offset = z.coerce.number().int().min(0).max(100_000).default(0);
 /** An empty `?status=` (the filter form's "any") means no filter. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const pageQuery = z.object({ limit, offset });
 export const orderQuery = z.object({ limit, offset, status: optional(z.enum(ORDER_STATUSES)) });
@@ -45,7 +46,11 @@ export async function getStoreDetail(db: Db, id: string) {
   const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, id) });
   if (!store) throw new NotFoundError(`No store ${id}.`);
   const [products, transfers, messages] = await Promise.all([
-    db.select().from(schema.products).where(eq(schema.products.storeId, id)).orderBy(desc(schema.products.createdAt)),
+    db
+      .select()
+      .from(schema.products)
+      .where(eq(schema.products.storeId, id))
+      .orderBy(desc(schema.products.createdAt)),
     db
       .select()
       .from(schema.transfers)
@@ -81,13 +86,21 @@ export async function getOrderDetail(db: Db, id: string) {
   if (!order) throw new NotFoundError(`No order ${id}.`);
   const [lines, checkouts, transferRows, refunds] = await Promise.all([
     db.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, id)),
-    db.select().from(schema.checkouts).where(eq(schema.checkouts.orderId, id)).orderBy(desc(schema.checkouts.createdAt)),
+    db
+      .select()
+      .from(schema.checkouts)
+      .where(eq(schema.checkouts.orderId, id))
+      .orderBy(desc(schema.checkouts.createdAt)),
     db
       .select({ transfer: schema.transfers, storeName: schema.stores.name })
       .from(schema.transfers)
       .leftJoin(schema.stores, eq(schema.stores.id, schema.transfers.storeId))
       .where(eq(schema.transfers.orderId, id)),
-    db.select().from(schema.refunds).where(eq(schema.refunds.orderId, id)).orderBy(desc(schema.refunds.createdAt)),
+    db
+      .select()
+      .from(schema.refunds)
+      .where(eq(schema.refunds.orderId, id))
+      .orderBy(desc(schema.refunds.createdAt)),
   ]);
   const transfers = transferRows.map((r) => ({ ...r.transfer, storeName: r.storeName }));
   const reversals = transfers.length
@@ -102,7 +115,13 @@ export async function getOrderDetail(db: Db, id: string) {
         )
     : [];
   // Events name the order through its Stripe ids (or, for transfers, the transfer group = order id).
-  const needles = [id, order.paymentIntentId, order.chargeId, order.checkoutSessionId, ...checkouts.map((c) => c.stripeId)]
+  const needles = [
+    id,
+    order.paymentIntentId,
+    order.chargeId,
+    order.checkoutSessionId,
+    ...checkouts.map((c) => c.stripeId),
+  ]
     .filter((s): s is string => Boolean(s))
     .filter((s, i, all) => all.indexOf(s) === i);
   const events = await db
@@ -114,7 +133,8 @@ export async function getOrderDetail(db: Db, id: string) {
       lastError: schema.webhookEvents.lastError,
     })
     .from(schema.webhookEvents)
-    .where(or(...needles.map((n) => like(schema.webhookEvents.payload, `%"${n}"%`))))
+    // instr, not LIKE: D1 caps LIKE patterns at 50 bytes and Checkout Session ids are longer.
+    .where(or(...needles.map((n) => sql`instr(${schema.webhookEvents.payload}, ${`"${n}"`}) > 0`)))
     .orderBy(desc(schema.webhookEvents.created))
     .limit(100);
   return {
@@ -173,7 +193,11 @@ export async function listTransfers(db: Db, q: z.infer<typeof transferQuery>) {
     .limit(q.limit)
     .offset(q.offset);
   const reversals = await db
-    .select({ reversal: schema.transferReversals, orderId: schema.transfers.orderId, currency: schema.transfers.currency })
+    .select({
+      reversal: schema.transferReversals,
+      orderId: schema.transfers.orderId,
+      currency: schema.transfers.currency,
+    })
     .from(schema.transferReversals)
     .innerJoin(schema.transfers, eq(schema.transfers.id, schema.transferReversals.transferId))
     .orderBy(desc(schema.transferReversals.createdAt))
@@ -183,7 +207,6 @@ export async function listTransfers(db: Db, q: z.infer<typeof transferQuery>) {
     reversals: reversals.map((r) => ({ ...r.reversal, orderId: r.orderId, currency: r.currency })),
   };
 }
-
 
 // ------------------------------------------------------------------ events
 
@@ -232,7 +255,10 @@ export async function overview(db: Db) {
     db.select({ n: count() }).from(schema.stores),
     db.select({ status: schema.orders.status, n: count() }).from(schema.orders).groupBy(schema.orders.status),
     db.select({ n: count() }).from(schema.transfers).where(eq(schema.transfers.status, 'failed')),
-    db.select({ n: count() }).from(schema.transferReversals).where(eq(schema.transferReversals.status, 'failed')),
+    db
+      .select({ n: count() })
+      .from(schema.transferReversals)
+      .where(eq(schema.transferReversals.status, 'failed')),
     db.select({ n: count() }).from(schema.webhookEvents).where(eq(schema.webhookEvents.status, 'failed')),
     db.select({ n: count() }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')),
   ]);

@@ -15,13 +15,19 @@ const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
  * whole remaining amount. `request_id`: the form's one-time id, so a double submit is one refund.
  */
 export const refundSchema = z.object({
-  amount: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().positive().optional()),
+  amount: z.preprocess(
+    (v) => (v === '' || v === null ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  ),
   amount_decimal: z.preprocess(
     text,
     z
       .string()
       .trim()
-      .regex(/^(\d{1,7}(\.\d{1,2})?)?$/, 'Enter an amount like 12.50, or leave it empty to refund everything left.'),
+      .regex(
+        /^(\d{1,7}(\.\d{1,2})?)?$/,
+        'Enter an amount like 12.50, or leave it empty to refund everything left.',
+      ),
   ),
   request_id: z.preprocess(
     text,

@@ -58,7 +58,8 @@ type Ctx = Context<{ Bindings: Env }>;
 const NO_STORE = 'no-store';
 
 const NOTICES: Record<string, string> = {
-  'refund-requested': 'Refund requested from Stripe. The order and the vendors’ payouts update when Stripe confirms it.',
+  'refund-requested':
+    'Refund requested from Stripe. The order and the vendors’ payouts update when Stripe confirms it.',
   'transfer-retried': 'Transfer queued again.',
   'reversal-retried': 'Reversal queued again.',
   'replayed-processed': 'Event replayed: processed.',
@@ -117,7 +118,9 @@ adminRoutes.use('/admin/*', guard);
 
 // ------------------------------------------------------------------ pages
 
-adminRoutes.get('/admin', async (c) => c.html(<AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />));
+adminRoutes.get('/admin', async (c) =>
+  c.html(<AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />),
+);
 
 adminRoutes.get('/admin/stores', async (c) => {
   const stores = await listStores(getDb(c.env), parse(pageQuery, c.req.query()));
@@ -137,14 +140,17 @@ adminRoutes.get('/admin/orders', async (c) => {
 
 adminRoutes.get('/admin/orders/:id', async (c) => {
   const detail = await getOrderDetail(getDb(c.env), c.req.param('id'));
-  return c.html(<OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} notice={notice(c)} />);
+  return c.html(
+    <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} notice={notice(c)} />,
+  );
 });
 
 adminRoutes.post('/admin/orders/:id/refund', async (c) => {
   const id = c.req.param('id');
   const parsed = check(refundSchema, await readInput(c));
   try {
-    if (!parsed.ok) throw new AppError(422, 'Validation failed', parsed.errors.map((e) => e.message).join(' '));
+    if (!parsed.ok)
+      throw new AppError(422, 'Validation failed', parsed.errors.map((e) => e.message).join(' '));
     await refundOrder(c.env, id, parsed.value);
   } catch (err) {
     if (!(err instanceof AppError) || err instanceof NotFoundError) throw err;
@@ -222,7 +228,9 @@ async function customersJson(c: Ctx) {
 adminRoutes.get('/admin/api/stores', storesJson);
 adminRoutes.get('/admin/api/stores/:id', storeJson);
 adminRoutes.get('/admin/api/orders', ordersJson);
-adminRoutes.get('/admin/api/orders/:id', async (c) => c.json(await getOrderDetail(getDb(c.env), c.req.param('id'))));
+adminRoutes.get('/admin/api/orders/:id', async (c) =>
+  c.json(await getOrderDetail(getDb(c.env), c.req.param('id'))),
+);
 adminRoutes.get('/admin/api/customers', customersJson);
 adminRoutes.get('/admin/api/transfers', async (c) =>
   c.json(await listTransfers(getDb(c.env), parse(transferQuery, c.req.query()))),
@@ -230,7 +238,9 @@ adminRoutes.get('/admin/api/transfers', async (c) =>
 adminRoutes.get('/admin/api/events', async (c) =>
   c.json({ events: await listWebhookEvents(getDb(c.env), parse(eventQuery, c.req.query())) }),
 );
-adminRoutes.get('/admin/api/events/:id', async (c) => c.json(await getWebhookEvent(getDb(c.env), c.req.param('id'))));
+adminRoutes.get('/admin/api/events/:id', async (c) =>
+  c.json(await getWebhookEvent(getDb(c.env), c.req.param('id'))),
+);
 adminRoutes.get('/admin/api/outbox', async (c) =>
   c.json({ outbox: await listOutbox(getDb(c.env), c.env, parse(pageQuery, c.req.query())) }),
 );
@@ -258,7 +268,9 @@ adminRoutes.post('/admin/api/events/:id/replay', async (c) => {
 });
 
 /** Dev only (`npm run dev` calls it): demo stores get onboarded emulator accounts. 403 in production. */
-adminRoutes.post('/admin/api/demo/vendors', async (c) => c.json({ vendors: await connectDemoVendors(c.env) }));
+adminRoutes.post('/admin/api/demo/vendors', async (c) =>
+  c.json({ vendors: await connectDemoVendors(c.env) }),
+);
 
 // ------------------------------------------------------------------ the original service's JSON paths
 

@@ -37,6 +37,8 @@ export class CartObject extends DurableObject<Env> {
   /** The cart as stored; loaded on first use. Only this object writes it, so the copy stays true. */
   private cached: CartState | null = null;
   private touchedAt = 0;
+  /** When the inactivity alarm is set for (null: none; undefined: not read yet). */
+  private alarmAt: number | null | undefined = undefined;
   private schemaReady = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -276,14 +278,17 @@ export class CartObject extends DurableObject<Env> {
    * may repeat, so it re-checks the deadline and re-arms when activity happened since it was set.
    */
   async alarm(): Promise<void> {
+    this.alarmAt = null; // this one has fired
     const state = this.load();
     if (state.version === 0) return;
     const deadline = this.touchedAt + this.ttlMs();
     if (Date.now() < deadline) {
       await this.ctx.storage.setAlarm(deadline);
+      this.alarmAt = deadline;
       return;
     }
     await this.ctx.storage.deleteAlarm();
+    this.alarmAt = null;
     await this.ctx.storage.deleteAll();
     this.cached = null;
     this.schemaReady = false;
@@ -422,7 +427,7 @@ export class CartObject extends DurableObject<Env> {
     this.cached = next;
     if (changed) {
       this.touchedAt = now;
-      await this.ctx.storage.setAlarm(now + this.ttlMs());
+      await this.armAlarm(now);
       this.broadcast(next);
     }
     return { ok: true, changed, cart: next };
@@ -434,7 +439,21 @@ export class CartObject extends DurableObject<Env> {
     this.ensureSchema();
     this.sql.exec('UPDATE cart_meta SET touched_at = ? WHERE id = 1', now);
     this.touchedAt = now;
-    await this.ctx.storage.setAlarm(now + this.ttlMs());
+    await this.armAlarm(now);
+  }
+
+  /**
+   * Makes sure the inactivity alarm fires no later than TTL after `now`. An alarm up to a day early is
+   * left alone (the handler re-arms for the real deadline from `touched_at`), so a busy cart writes its
+   * alarm about once a day rather than on every change.
+   */
+  private async armAlarm(now: number): Promise<void> {
+    const deadline = now + this.ttlMs();
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > deadline || deadline - this.alarmAt > DAY_MS) {
+      await this.ctx.storage.setAlarm(deadline);
+      this.alarmAt = deadline;
+    }
   }
 
   private purchaseApplied(key: string): boolean {

@@ -30,7 +30,15 @@ export async function limitsFor(
   env: Env,
   ids: readonly string[],
 ): Promise<Record<string, LineLimit>> {
-  const found = await getProductsByIds(db, ids);
+  return limitsFrom(await getProductsByIds(db, ids), env, ids);
+}
+
+/** The limit for each product id from rows already read. */
+export function limitsFrom(
+  found: ReadonlyMap<string, ProductWithStore>,
+  env: Env,
+  ids: readonly string[],
+): Record<string, LineLimit> {
   const currency = storeConfig(env).currency;
   const limits: Record<string, LineLimit> = {};
   for (const id of ids) {
@@ -38,6 +46,31 @@ export async function limitsFor(
     limits[id] = lineLimit(row?.product, row?.store, currency);
   }
   return limits;
+}
+
+/**
+ * Runs one change on a cart with a single D1 read: the cart's lines are read first (a cheap call to its
+ * object, skipped when the caller knows them), then the products of those lines and of `ids` in one
+ * query, which serve both the change's limits and pricing the answer. A line another tab added in
+ * between is read afterwards.
+ */
+export async function changeAndPrice(
+  env: Env,
+  cartId: string,
+  ids: readonly string[],
+  change: (limits: Record<string, LineLimit>) => Promise<CartResult>,
+  known?: CartState,
+): Promise<{ result: CartResult; view?: CartView }> {
+  const db = getDb(env);
+  const before = known ?? (await cartStub(env, cartId).getState());
+  const wanted = [...new Set([...ids, ...before.lines.map((l) => l.productId)])];
+  // Over D1's 100 bound parameters only when the cart is full: then the change alone is looked up.
+  const rows = await getProductsByIds(db, wanted.length <= 100 ? wanted : ids);
+  const result = await change(limitsFrom(rows, env, ids));
+  if (!result.ok) return { result };
+  const missing = result.cart.lines.map((l) => l.productId).filter((id) => !rows.has(id));
+  if (missing.length > 0) for (const [id, row] of await getProductsByIds(db, missing)) rows.set(id, row);
+  return { result, view: priceWithRows(result.cart, rows, storeConfig(env)) };
 }
 
 /**

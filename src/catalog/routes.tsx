@@ -6,49 +6,50 @@ import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { HomePage } from '../pages/home-page';
 import { ProductPage } from '../pages/product-page';
+import { renderOnce } from '../pages/render-memo';
 import { ShopPage } from '../pages/shop-page';
 import { loadHome, loadProductPage, loadShop } from './queries';
 
 /** Browsers keep a catalog page a minute, shared caches five: prices and stock may be that stale on a page, never in a cart. */
 export const CATALOG_CACHE_CONTROL = 'public, max-age=60, s-maxage=300';
 
-function cacheable(c: Context) {
+/** A catalog page: cacheable headers and the HTML (re-rendered only when its data changed). */
+async function catalogPage(c: Context, data: unknown, render: () => unknown) {
   c.header('cache-control', CATALOG_CACHE_CONTROL);
+  const url = new URL(c.req.url);
+  // Pages render synchronously (no async components), so String() of the element is the whole page.
+  return c.html(await renderOnce(url.pathname + url.search, data, () => String(render())));
 }
 
 export const catalogRoutes = new Hono<{ Bindings: Env }>()
   .get('/', async (c) => {
-    const { featured, stores } = await loadHome(getDb(c.env));
-    cacheable(c);
-    return c.html(<HomePage storeName={storeConfig(c.env).storeName} featured={featured} stores={stores} />);
+    const home = await loadHome(getDb(c.env));
+    const { storeName } = storeConfig(c.env);
+    return catalogPage(c, [storeName, home], () => (
+      <HomePage storeName={storeName} featured={home.featured} stores={home.stores} />
+    ));
   })
   .get('/products/:storeSlug/:productSlug', async (c) => {
     const found = await loadProductPage(getDb(c.env), c.req.param('storeSlug'), c.req.param('productSlug'));
     if (!found) throw new NotFoundError('That product is not in the shop (any more).');
-    const config = storeConfig(c.env);
-    cacheable(c);
-    return c.html(
+    const { storeName, currency } = storeConfig(c.env);
+    const added = c.req.query('added') !== undefined;
+    return catalogPage(c, [storeName, currency, added, found], () => (
       <ProductPage
-        storeName={config.storeName}
-        currency={config.currency}
+        storeName={storeName}
+        currency={currency}
         product={found.product}
         store={found.store}
         more={found.more}
-        added={c.req.query('added') !== undefined}
-      />,
-    );
+        added={added}
+      />
+    ));
   })
   .get('/shops/:slug', async (c) => {
     const shop = await loadShop(getDb(c.env), c.req.param('slug'));
     if (!shop) throw new NotFoundError('There is no shop at this address.');
-    const config = storeConfig(c.env);
-    cacheable(c);
-    return c.html(
-      <ShopPage
-        storeName={config.storeName}
-        currency={config.currency}
-        store={shop.store}
-        products={shop.products}
-      />,
-    );
+    const { storeName, currency } = storeConfig(c.env);
+    return catalogPage(c, [storeName, currency, shop], () => (
+      <ShopPage storeName={storeName} currency={currency} store={shop.store} products={shop.products} />
+    ));
   });

@@ -27,7 +27,9 @@ export async function handlePayoutBatch(batch: MessageBatch<PayoutMessage>, env:
     try {
       if (!isPayoutMessage(message.body)) {
         // Not ours to interpret and never will be: logged (without its body) and dropped.
-        console.error(JSON.stringify({ msg: 'payouts: malformed message', queue: batch.queue, id: message.id }));
+        console.error(
+          JSON.stringify({ msg: 'payouts: malformed message', queue: batch.queue, id: message.id }),
+        );
         message.ack();
         continue;
       }
@@ -57,7 +59,12 @@ export async function handlePayoutBatch(batch: MessageBatch<PayoutMessage>, env:
     } catch (err) {
       // D1 or code failure outside the Stripe call: retry this message only.
       console.error(
-        JSON.stringify({ msg: 'payouts: message failed', id: message.id, queue: batch.queue, error: String(err) }),
+        JSON.stringify({
+          msg: 'payouts: message failed',
+          id: message.id,
+          queue: batch.queue,
+          error: String(err),
+        }),
       );
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }

@@ -27,7 +27,8 @@ export function classifyFailure(err: unknown): Failure {
     const status = err.statusCode;
     const message = err.message || err.type;
     if (status === undefined) return { retryable: true, message }; // connection error: no answer at all
-    if (status === 429 || status === 409 || status === 401 || status >= 500) return { retryable: true, message };
+    if (status === 429 || status === 409 || status === 401 || status >= 500)
+      return { retryable: true, message };
     return { retryable: false, message };
   }
   // D1 hiccups, timeouts and anything unexpected: retried, and recorded by the dead-letter consumer

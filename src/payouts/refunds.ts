@@ -92,7 +92,11 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
   if (refunds.length === 0) return;
   const [order, transfers] = await Promise.all([
     db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) }),
-    db.select().from(schema.transfers).where(eq(schema.transfers.orderId, orderId)).orderBy(asc(schema.transfers.id)),
+    db
+      .select()
+      .from(schema.transfers)
+      .where(eq(schema.transfers.orderId, orderId))
+      .orderBy(asc(schema.transfers.id)),
   ]);
   // No transfers yet: the consumer runs this again before it sends the first one.
   if (!order || transfers.length === 0) return;
@@ -106,7 +110,10 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
   const plans = planReversals({
     collected: order.amountReceived > 0 ? order.amountReceived : order.total,
     // Rows written before initial_amount existed: what is left plus what refunds already took.
-    transfers: transfers.map((t) => ({ id: t.id, initialAmount: t.initialAmount || t.amount + applied(t.id) })),
+    transfers: transfers.map((t) => ({
+      id: t.id,
+      initialAmount: t.initialAmount || t.amount + applied(t.id),
+    })),
     refunds,
     recorded,
   });

@@ -42,7 +42,9 @@ export function reduceUnsentTransfer(transferId: string): SQL[] {
 /** Delivers one reversal row. */
 export async function sendReversal(env: Env, reversalId: string): Promise<SendOutcome> {
   const db = getDb(env);
-  const row = await db.query.transferReversals.findFirst({ where: eq(schema.transferReversals.id, reversalId) });
+  const row = await db.query.transferReversals.findFirst({
+    where: eq(schema.transferReversals.id, reversalId),
+  });
   if (!row) return { done: true, status: 'missing' };
   if (row.status !== 'pending') return { done: true, status: row.status };
   const transfer = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, row.transferId) });
@@ -62,7 +64,9 @@ export async function sendReversal(env: Env, reversalId: string): Promise<SendOu
                       AND t.stripe_transfer_id IS NULL AND t.status IN ('pending', 'failed', 'canceled'))`,
       ...reduceUnsentTransfer(transfer.id),
     ]);
-    const after = await db.query.transferReversals.findFirst({ where: eq(schema.transferReversals.id, row.id) });
+    const after = await db.query.transferReversals.findFirst({
+      where: eq(schema.transferReversals.id, row.id),
+    });
     return after?.status === 'applied'
       ? { done: true, status: 'applied' }
       : { done: false, reason: 'The transfer changed while the refund was applied; trying again.' };
@@ -75,7 +79,8 @@ export async function sendReversal(env: Env, reversalId: string): Promise<SendOu
   try {
     const stripe = getStripe(env);
     let reversal: Stripe.TransferReversal | null = null;
-    if (row.attempts > 0 || row.generation > 0) reversal = await findStripeReversal(stripe, transfer.stripeTransferId, row.id);
+    if (row.attempts > 0 || row.generation > 0)
+      reversal = await findStripeReversal(stripe, transfer.stripeTransferId, row.id);
     reversal ??= await stripe.transfers.createReversal(
       transfer.stripeTransferId,
       {
@@ -156,9 +161,12 @@ export async function retryReversal(env: Env, reversalId: string): Promise<Rever
       where: eq(schema.transferReversals.id, reversalId),
     });
     if (!current) throw new NotFoundError(`No reversal ${reversalId}.`);
-    throw new ConflictError(`Reversal ${reversalId} is ${current.status}; only a failed reversal can be retried.`, {
-      reversal_status: current.status,
-    });
+    throw new ConflictError(
+      `Reversal ${reversalId} is ${current.status}; only a failed reversal can be retried.`,
+      {
+        reversal_status: current.status,
+      },
+    );
   }
   await enqueueReversals(env, db, [row.id]);
   return row;

@@ -31,7 +31,8 @@ export async function sendTransfer(env: Env, transferId: string): Promise<SendOu
   const db = getDb(env);
   const before = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
   if (!before) return { done: true, status: 'missing' };
-  if (before.status !== 'pending' && before.status !== 'sending') return { done: true, status: before.status };
+  if (before.status !== 'pending' && before.status !== 'sending')
+    return { done: true, status: before.status };
 
   // A refund recorded before this order's transfers existed is applied now, before money moves.
   if (before.status === 'pending') await reconcileOrderRefunds(env, before.orderId);
@@ -113,7 +114,9 @@ async function chargeOf(
   if (!paymentIntentId && order.checkoutSessionId) {
     const session = await stripe.checkout.sessions.retrieve(order.checkoutSessionId);
     paymentIntentId =
-      typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+      typeof session.payment_intent === 'string'
+        ? session.payment_intent
+        : (session.payment_intent?.id ?? null);
   }
   if (paymentIntentId) {
     const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
@@ -140,7 +143,8 @@ export async function recordTransferSent(env: Env, transfer: Stripe.Transfer): P
   const db = getDb(env);
   const rowId = await rowIdFor(db, transfer);
   if (!rowId) return null;
-  const destination = typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id;
+  const destination =
+    typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id;
   await runBatch(env.DB, [
     sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
       SELECT ${newId('trev')}, t.id, ${'excess:' + transfer.id}, ${transfer.amount} - t.amount, 'pending'
@@ -180,7 +184,10 @@ async function rowIdFor(db: Db, transfer: Stripe.Transfer): Promise<string | nul
   if (byStripe) return byStripe.id;
   const tagged = transfer.metadata?.transfer_id;
   if (!tagged) return null;
-  const row = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, tagged), columns: { id: true } });
+  const row = await db.query.transfers.findFirst({
+    where: eq(schema.transfers.id, tagged),
+    columns: { id: true },
+  });
   return row?.id ?? null;
 }
 
@@ -205,9 +212,12 @@ export async function retryTransfer(env: Env, transferId: string): Promise<Trans
   if (!row) {
     const current = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
     if (!current) throw new NotFoundError(`No transfer ${transferId}.`);
-    throw new ConflictError(`Transfer ${transferId} is ${current.status}; only a failed transfer can be retried.`, {
-      transfer_status: current.status,
-    });
+    throw new ConflictError(
+      `Transfer ${transferId} is ${current.status}; only a failed transfer can be retried.`,
+      {
+        transfer_status: current.status,
+      },
+    );
   }
   await enqueueTransfers(env, db, [row.id]);
   return row;

@@ -89,7 +89,9 @@ export async function refreshStoreFromStripe(env: Env, store: StoreRow): Promise
     await applyAccount(env, account, Math.floor(Date.now() / 1000));
   } catch (err) {
     // The webhook will do it; the dashboard still renders.
-    console.warn(JSON.stringify({ msg: 'vendor: account refresh failed', store: store.id, error: String(err) }));
+    console.warn(
+      JSON.stringify({ msg: 'vendor: account refresh failed', store: store.id, error: String(err) }),
+    );
     return store;
   }
   return (await getDb(env).query.stores.findFirst({ where: eq(schema.stores.id, store.id) })) ?? store;

@@ -9,10 +9,17 @@ import type { StoreRow } from './stores';
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 export const contactSchema = z.object({
-  name: z.preprocess(text, z.string().trim().min(1, 'Tell the shop your name.').max(100, 'At most 100 characters.')),
+  name: z.preprocess(
+    text,
+    z.string().trim().min(1, 'Tell the shop your name.').max(100, 'At most 100 characters.'),
+  ),
   email: z.preprocess(
     text,
-    z.string().trim().max(200, 'At most 200 characters.').pipe(z.email('Enter an e-mail address the shop can answer.')),
+    z
+      .string()
+      .trim()
+      .max(200, 'At most 200 characters.')
+      .pipe(z.email('Enter an e-mail address the shop can answer.')),
   ),
   message: z.preprocess(
     text,

@@ -21,7 +21,9 @@ export async function vendorOrders(db: Db, storeId: string, limit = 50): Promise
     .selectDistinct({ id: schema.orders.id, createdAt: schema.orders.createdAt })
     .from(schema.orderLines)
     .innerJoin(schema.orders, eq(schema.orders.id, schema.orderLines.orderId))
-    .where(and(eq(schema.orderLines.storeId, storeId), notInArray(schema.orders.status, ['pending', 'canceled'])))
+    .where(
+      and(eq(schema.orderLines.storeId, storeId), notInArray(schema.orders.status, ['pending', 'canceled'])),
+    )
     .orderBy(desc(schema.orders.createdAt))
     .limit(limit);
   if (recent.length === 0) return [];

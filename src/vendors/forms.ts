@@ -36,6 +36,7 @@ export function check<T extends z.ZodType>(
 /** Form values echoed back into a re-rendered form (strings only). */
 export function echo(data: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
+  for (const [k, v] of Object.entries(data))
+    if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
   return out;
 }

@@ -108,8 +108,8 @@ export function SellPage(props: {
       <section class="panel sell">
         <h1>Sell on {props.storeName}</h1>
         <p class="lede">
-          Open your shop in minutes. Shoppers buy from several makers in one cart; you receive your share of each
-          order, minus a {props.feePercent} platform fee, straight to your bank account through Stripe.
+          Open your shop in minutes. Shoppers buy from several makers in one cart; you receive your share of
+          each order, minus a {props.feePercent} platform fee, straight to your bank account through Stripe.
         </p>
         <ol class="steps">
           <li>Name your shop and give us the e-mail you will sign in with.</li>
@@ -118,7 +118,14 @@ export function SellPage(props: {
         </ol>
         <FormErrors errors={props.errors} />
         <form method="post" action="/vendors/connect" class="form" novalidate>
-          <Field name="name" label="Shop name" value={v.name} required errors={props.errors} autocomplete="organization" />
+          <Field
+            name="name"
+            label="Shop name"
+            value={v.name}
+            required
+            errors={props.errors}
+            autocomplete="organization"
+          />
           <Field
             name="email"
             label="E-mail"
@@ -168,7 +175,11 @@ function StatusNotice(props: { store: StoreRow }) {
 export function AboutPage(props: { storeName: string; store: StoreRow }) {
   const { store } = props;
   return (
-    <Layout title={`About ${store.name}`} storeName={props.storeName} description={store.about || store.tagline}>
+    <Layout
+      title={`About ${store.name}`}
+      storeName={props.storeName}
+      description={store.about || store.tagline}
+    >
       <ShopHeader store={store} current="about" />
       <StatusNotice store={store} />
       <section class="panel about">
@@ -252,7 +263,14 @@ export function ContactPage(props: {
         ) : null}
         <FormErrors errors={props.errors} />
         <form method="post" action={`${shopPath(store.slug)}/contact`} class="form" novalidate>
-          <Field name="name" label="Your name" value={v.name} required errors={props.errors} autocomplete="name" />
+          <Field
+            name="name"
+            label="Your name"
+            value={v.name}
+            required
+            errors={props.errors}
+            autocomplete="name"
+          />
           <Field
             name="email"
             label="Your e-mail"
@@ -273,7 +291,12 @@ export function ContactPage(props: {
 }
 
 /** Vendor sign-in: ask for the e-mail, or say that a link is on its way. */
-export function VendorLoginPage(props: { storeName: string; sent?: boolean; errors?: FieldError[]; email?: string }) {
+export function VendorLoginPage(props: {
+  storeName: string;
+  sent?: boolean;
+  errors?: FieldError[];
+  email?: string;
+}) {
   return (
     <Layout title="Vendor sign-in" storeName={props.storeName}>
       <section class="panel narrow">
@@ -387,7 +410,7 @@ export function VendorDashboard(props: {
             </form>
           ) : null}
           <form method="post" action="/vendor/logout">
-            <button class="button button-quiet" type="submit">
+            <button class="button button-ghost" type="submit">
               Sign out
             </button>
           </form>
@@ -542,9 +565,20 @@ export function ProductFormPage(props: {
         </p>
         <h1>{title}</h1>
         <FormErrors errors={props.errors} />
-        <form method="post" action={p ? `/vendor/products/${p.id}` : '/vendor/products'} class="form" novalidate>
+        <form
+          method="post"
+          action={p ? `/vendor/products/${p.id}` : '/vendor/products'}
+          class="form"
+          novalidate
+        >
           <Field name="name" label="Name" value={v.name} required errors={props.errors} />
-          <Field name="description" label="Description" value={v.description} multiline errors={props.errors} />
+          <Field
+            name="description"
+            label="Description"
+            value={v.description}
+            multiline
+            errors={props.errors}
+          />
           <Field
             name="price"
             label={`Price (${props.currency.toUpperCase()})`}

@@ -14,7 +14,10 @@ const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 /** The product form (HTML form strings or JSON values). Prices are typed as decimals ("12.50"). */
 export const productFormSchema = z.object({
-  name: z.preprocess(text, z.string().trim().min(1, 'Give the product a name.').max(120, 'At most 120 characters.')),
+  name: z.preprocess(
+    text,
+    z.string().trim().min(1, 'Give the product a name.').max(120, 'At most 120 characters.'),
+  ),
   description: z.preprocess(text, z.string().trim().max(2000, 'At most 2000 characters.')),
   price: z.preprocess(
     text,
@@ -80,7 +83,8 @@ export function productInput(
       errors: [
         {
           path: 'price',
-          message: unitAmount === 0 ? 'The price must be above zero.' : `${currency.toUpperCase()} has no cents.`,
+          message:
+            unitAmount === 0 ? 'The price must be above zero.' : `${currency.toUpperCase()} has no cents.`,
         },
       ],
     };

@@ -5,11 +5,25 @@ import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { isForm } from '../lib/http';
-import { connectSchema, connectVendor, expressDashboardLink, onboardingLink, refreshStoreFromStripe } from './connect';
+import {
+  connectSchema,
+  connectVendor,
+  expressDashboardLink,
+  onboardingLink,
+  refreshStoreFromStripe,
+} from './connect';
 import { contactSchema, submitContactMessage } from './contact';
 import { vendorOrders, vendorTransfers } from './dashboard';
 import { check, echo, readInput } from './forms';
-import { AboutPage, ContactPage, ProductFormPage, SellPage, VendorDashboard, VendorLoginConfirmPage, VendorLoginPage } from './pages';
+import {
+  AboutPage,
+  ContactPage,
+  ProductFormPage,
+  SellPage,
+  VendorDashboard,
+  VendorLoginConfirmPage,
+  VendorLoginPage,
+} from './pages';
 import {
   createProduct,
   getStoreProduct,
@@ -39,7 +53,9 @@ const origin = (c: Ctx) => new URL(c.req.url).origin;
 /** Field errors as the API's 422 problem+json. */
 function invalid(errors: { path: string; message: string }[]): ValidationError {
   const first = errors[0];
-  return new ValidationError(first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', { errors });
+  return new ValidationError(first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', {
+    errors,
+  });
 }
 
 const NOTICES: Record<string, string> = {
@@ -69,7 +85,12 @@ vendorRoutes.post('/vendors/connect', async (c) => {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
     return c.html(
-      <SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} values={echo(data)} errors={parsed.errors} />,
+      <SellPage
+        storeName={storeName}
+        feePercent={`${platformFeeBps / 100}%`}
+        values={echo(data)}
+        errors={parsed.errors}
+      />,
     );
   }
   const { store, url } = await connectVendor(c.env, parsed.value, origin(c));
@@ -78,7 +99,10 @@ vendorRoutes.post('/vendors/connect', async (c) => {
   c.header('cache-control', PRIVATE);
   if (isForm(c)) return c.redirect(url, 303);
   return c.json(
-    { store: { id: store.id, slug: store.slug, name: store.name, status: storeStatus(store) }, onboarding_url: url },
+    {
+      store: { id: store.id, slug: store.slug, name: store.name, status: storeStatus(store) },
+      onboarding_url: url,
+    },
     201,
   );
 });
@@ -96,7 +120,9 @@ vendorRoutes.get('/vendor/onboarding', requireVendor, async (c) => {
 
 vendorRoutes.get('/vendor/login', (c) => {
   c.header('cache-control', PRIVATE);
-  return c.html(<VendorLoginPage storeName={storeConfig(c.env).storeName} sent={c.req.query('sent') === '1'} />);
+  return c.html(
+    <VendorLoginPage storeName={storeConfig(c.env).storeName} sent={c.req.query('sent') === '1'} />,
+  );
 });
 
 const loginSchema = z.object({
@@ -113,7 +139,11 @@ vendorRoutes.post('/vendor/login', async (c) => {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
     return c.html(
-      <VendorLoginPage storeName={storeConfig(c.env).storeName} errors={parsed.errors} email={echo(data).email} />,
+      <VendorLoginPage
+        storeName={storeConfig(c.env).storeName}
+        errors={parsed.errors}
+        email={echo(data).email}
+      />,
     );
   }
   await requestLoginLinks(c.env, parsed.value.email, origin(c));
@@ -126,15 +156,21 @@ vendorRoutes.get('/vendor/login/:token', async (c) => {
   const store = await peekLoginToken(c.env, c.req.param('token'));
   c.header('cache-control', PRIVATE);
   c.header('referrer-policy', 'no-referrer');
-  if (!store) throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
+  if (!store)
+    throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
   return c.html(
-    <VendorLoginConfirmPage storeName={storeConfig(c.env).storeName} store={store} token={c.req.param('token')} />,
+    <VendorLoginConfirmPage
+      storeName={storeConfig(c.env).storeName}
+      store={store}
+      token={c.req.param('token')}
+    />,
   );
 });
 
 vendorRoutes.post('/vendor/login/:token', async (c) => {
   const storeId = await consumeLoginToken(c.env, c.req.param('token'));
-  if (!storeId) throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
+  if (!storeId)
+    throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
   await startVendorSession(c, storeId);
   return c.redirect('/vendor?notice=signed-in', 303);
 });
@@ -181,7 +217,11 @@ vendorRoutes.post('/vendor/stripe-dashboard', requireVendor, async (c) => {
 vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
   c.header('cache-control', PRIVATE);
   return c.html(
-    <ProductFormPage storeName={storeConfig(c.env).storeName} store={c.var.store} currency={storeConfig(c.env).currency} />,
+    <ProductFormPage
+      storeName={storeConfig(c.env).storeName}
+      store={c.var.store}
+      currency={storeConfig(c.env).currency}
+    />,
   );
 });
 
@@ -212,7 +252,12 @@ async function productFromRequest(c: Ctx, productId?: string) {
 vendorRoutes.post('/vendor/products', requireVendor, async (c) => {
   const parsed = await productFromRequest(c);
   if ('response' in parsed) return parsed.response;
-  const product = await createProduct(getDb(c.env), c.var.store.id, storeConfig(c.env).currency, parsed.input);
+  const product = await createProduct(
+    getDb(c.env),
+    c.var.store.id,
+    storeConfig(c.env).currency,
+    parsed.input,
+  );
   if (!isForm(c)) return c.json({ product }, 201);
   return c.redirect('/vendor?notice=product-added', 303);
 });
@@ -247,7 +292,12 @@ const visibilitySchema = z.object({
 vendorRoutes.post('/vendor/products/:id/visibility', requireVendor, async (c) => {
   const parsed = check(visibilitySchema, await readInput(c));
   if (!parsed.ok) throw invalid(parsed.errors);
-  const product = await setProductActive(getDb(c.env), c.var.store.id, c.req.param('id'), parsed.value.active);
+  const product = await setProductActive(
+    getDb(c.env),
+    c.var.store.id,
+    c.req.param('id'),
+    parsed.value.active,
+  );
   if (!isForm(c)) return c.json({ product });
   return c.redirect(`/vendor?notice=${product.active ? 'product-shown' : 'product-hidden'}`, 303);
 });
@@ -281,7 +331,12 @@ vendorRoutes.post('/shops/:slug/contact', async (c) => {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
     return c.html(
-      <ContactPage storeName={storeConfig(c.env).storeName} store={store} values={echo(data)} errors={parsed.errors} />,
+      <ContactPage
+        storeName={storeConfig(c.env).storeName}
+        store={store}
+        values={echo(data)}
+        errors={parsed.errors}
+      />,
     );
   }
   const id = await submitContactMessage(getDb(c.env), store, parsed.value);

@@ -32,7 +32,10 @@ function isLocalhost(url: string): boolean {
 }
 
 /** Signs the browser in as the vendor of `storeId`. */
-export async function startVendorSession<E extends { Bindings: Env }>(c: Context<E>, storeId: string): Promise<void> {
+export async function startVendorSession<E extends { Bindings: Env }>(
+  c: Context<E>,
+  storeId: string,
+): Promise<void> {
   await setSignedCookie(c, VENDOR_COOKIE, `${storeId}.${now() + SESSION_SECONDS}`, sessionSecret(c.env), {
     path: '/',
     httpOnly: true,
@@ -88,7 +91,9 @@ export async function requestLoginLinks(env: Env, email: string, origin: string)
   const stores = await db
     .select()
     .from(schema.stores)
-    .where(and(sql`lower(${schema.stores.email}) = ${email.toLowerCase()}`, isNull(schema.stores.deauthorizedAt)));
+    .where(
+      and(sql`lower(${schema.stores.email}) = ${email.toLowerCase()}`, isNull(schema.stores.deauthorizedAt)),
+    );
   for (const store of stores) {
     const token = randomToken();
     const link = `${origin}/vendor/login/${token}`;

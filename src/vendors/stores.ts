@@ -17,7 +17,9 @@ export type StoreStatus = 'open' | 'opening_soon' | 'closed';
  * open: sells (charges and payouts enabled); opening_soon: onboarding not finished, nothing for sale;
  * closed: the account left the platform. "Can sell" is the catalog's one rule (storeCanSell).
  */
-export function storeStatus(store: Pick<StoreRow, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>): StoreStatus {
+export function storeStatus(
+  store: Pick<StoreRow, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>,
+): StoreStatus {
   if (store.deauthorizedAt != null) return 'closed';
   return storeCanSell(store) ? 'open' : 'opening_soon';
 }
@@ -36,7 +38,7 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
+    .slice(0, 40) // D1 caps LIKE patterns at 50 bytes (uniqueStoreSlug matches `slug-%`)
     .replace(/-+$/g, '');
   return slug || 'shop';
 }
@@ -100,7 +102,12 @@ export async function insertStore(
           deauthorizedAt: values.deauthorizedAt ?? null,
         }),
         ...(values.accountId
-          ? [db.insert(schema.vendorAccounts).values({ accountId: values.accountId, storeId: id }).onConflictDoNothing()]
+          ? [
+              db
+                .insert(schema.vendorAccounts)
+                .values({ accountId: values.accountId, storeId: id })
+                .onConflictDoNothing(),
+            ]
           : []),
       ]);
       return id;
@@ -131,8 +138,14 @@ export async function linkAccount(db: Db, storeId: string, accountId: string): P
 }
 
 /** The store of an account, found by its link, its `stripe_account_id` or the `store_id` we put in its metadata. */
-async function findStoreForAccount(db: Db, accountId: string, metadataStoreId?: string): Promise<StoreRow | undefined> {
-  const link = await db.query.vendorAccounts.findFirst({ where: eq(schema.vendorAccounts.accountId, accountId) });
+async function findStoreForAccount(
+  db: Db,
+  accountId: string,
+  metadataStoreId?: string,
+): Promise<StoreRow | undefined> {
+  const link = await db.query.vendorAccounts.findFirst({
+    where: eq(schema.vendorAccounts.accountId, accountId),
+  });
   if (link) {
     const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, link.storeId) });
     if (store) return store;
@@ -158,7 +171,11 @@ async function ensureStoreForAccount(
   const existing = await findStoreForAccount(db, accountId, seed.metadataStoreId);
   if (existing) {
     if (!existing.stripeAccountId) await linkAccount(db, existing.id, accountId);
-    else await db.insert(schema.vendorAccounts).values({ accountId, storeId: existing.id }).onConflictDoNothing();
+    else
+      await db
+        .insert(schema.vendorAccounts)
+        .values({ accountId, storeId: existing.id })
+        .onConflictDoNothing();
     return existing.id;
   }
   try {
@@ -226,7 +243,11 @@ export async function closeAccountStore(
   eventCreated: number,
 ): Promise<string> {
   const db = getDb(env);
-  const storeId = await ensureStoreForAccount(db, accountId, { name: null, email: null, deauthorizedAt: eventCreated });
+  const storeId = await ensureStoreForAccount(db, accountId, {
+    name: null,
+    email: null,
+    deauthorizedAt: eventCreated,
+  });
   await db
     .update(schema.stores)
     .set({

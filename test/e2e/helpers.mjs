@@ -80,6 +80,34 @@ export async function reloadUntil(page, pattern, opts = {}) {
   );
 }
 
+/**
+ * Reloads `page` until the locator made by `find` matches something visible, or fails with `what`.
+ * @param {import('playwright-core').Page} page
+ * @param {(page: import('playwright-core').Page) => import('playwright-core').Locator} find
+ * @param {{ timeoutMs?: number, what: string }} opts
+ */
+export async function reloadUntilVisible(page, find, opts) {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  for (;;) {
+    const el = find(page).first();
+    if ((await el.count()) && (await el.isVisible())) return el;
+    if (Date.now() > deadline) throw new Error(opts.what);
+    await page.waitForTimeout(1_000);
+    await page.reload();
+  }
+}
+
+/**
+ * Table rows with data cells (not header rows) whose text matches `text`.
+ * @param {import('playwright-core').Page} page
+ * @param {string | RegExp} text
+ */
+export const dataRows = (page, text) =>
+  page
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') })
+    .filter({ hasText: text });
+
 /** Matches "paid" as a word but not "unpaid". */
 export const PAID = /(^|[^a-z])paid\b/i;
 

@@ -4,7 +4,16 @@
 // the servers; the whole run is bounded (E2E_TIME_LIMIT_S, default 360 s).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,7 +131,47 @@ async function startServer(port, adminToken) {
   log(`server up (health ${health.status}); log: ${path.relative(ROOT, logFile)}`);
 }
 
+/** True while process `pid` runs. */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
+  }
+}
+
+/**
+ * One run at a time per checkout: a second `npm run e2e` (another terminal, another engineer) waits for
+ * the first instead of deleting its screenshots mid-run. A lock left by a dead process is taken over.
+ */
+async function lockScreenshots() {
+  const lock = path.join(SHOTS, '.lock');
+  for (let waited = 0; ; waited += 2) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      process.on('exit', () => rmSync(lock, { force: true }));
+      return;
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(lock, 'utf8').trim());
+      } catch {
+        continue; // released between our two looks
+      }
+      if (!owner || !alive(owner)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (waited % 30 === 0)
+        log(`another e2e run (pid ${owner}) is using ${path.relative(ROOT, SHOTS)}; waiting…`);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}
+
 mkdirSync(SHOTS, { recursive: true });
+await lockScreenshots();
 for (const f of readdirSync(SHOTS)) if (f.endsWith('.png')) rmSync(path.join(SHOTS, f));
 
 let shotCount = 0;

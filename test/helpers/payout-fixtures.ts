@@ -49,7 +49,12 @@ export async function runBatch(
 ) {
   const batch = createMessageBatch<PayoutMessage>(
     queueName,
-    messages.map((m, i) => ({ id: `msg-${i}-${m.body.id}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+    messages.map((m, i) => ({
+      id: `msg-${i}-${m.body.id}`,
+      timestamp: new Date(),
+      attempts: m.attempts ?? 1,
+      body: m.body,
+    })),
   );
   // getQueueResult does not report retry delays: record what the consumer asked for.
   const delays: Record<string, number | undefined> = {};
@@ -111,7 +116,6 @@ export async function paidCharge(emu: EmulatorControl, amount: number) {
     amount,
     currency: 'usd',
     payment_method: 'pm_card_visa',
-    payment_method_types: ['card'],
     confirm: true,
   });
   await emu.drain();
@@ -151,7 +155,6 @@ export async function transfersOf(orderId: string) {
   return rows.sort((a, b) => a.storeId.localeCompare(b.storeId));
 }
 
-
 /** One transfer row. */
 export async function transferRow(id: string) {
   return getDb(env).query.transfers.findFirst({ where: eq(schema.transfers.id, id) });
@@ -159,7 +162,10 @@ export async function transferRow(id: string) {
 
 /** The reversal rows of a transfer. */
 export async function reversalsOf(transferId: string) {
-  return getDb(env).select().from(schema.transferReversals).where(eq(schema.transferReversals.transferId, transferId));
+  return getDb(env)
+    .select()
+    .from(schema.transferReversals)
+    .where(eq(schema.transferReversals.transferId, transferId));
 }
 
 /** The transfers Stripe (the emulator) holds for an order. */

@@ -56,7 +56,11 @@ export function postForm(path: string, fields: Record<string, string>, cookie?: 
 }
 
 /** POST JSON as an API client. */
-export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return SELF.fetch(`${ORIGIN}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
@@ -75,7 +79,13 @@ export function accountObject(id: string, fields: Record<string, unknown> = {}):
     charges_enabled: false,
     payouts_enabled: false,
     details_submitted: false,
-    business_profile: { name: null, url: null, support_email: null, support_phone: null, product_description: null },
+    business_profile: {
+      name: null,
+      url: null,
+      support_email: null,
+      support_phone: null,
+      product_description: null,
+    },
     metadata: {},
     ...fields,
   };

@@ -31,6 +31,7 @@ describe('home page', () => {
   it('shows featured products across vendors and the makers', async () => {
     const { res, html } = await page('/');
     expectCatalogPage(res);
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
     expect(html).toContain('<title>Harbor Market</title>');
     for (const name of [
       'Speckled Stoneware Mug',

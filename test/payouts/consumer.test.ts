@@ -51,7 +51,12 @@ describe('payouts consumer', () => {
     for (const t of await transfersOf(orderId)) {
       expect(t.status).toBe('sent');
       const st = atStripe.find((s) => s.id === t.stripeTransferId)!;
-      expect(st).toMatchObject({ amount: t.amount, currency: 'usd', transfer_group: orderId, source_transaction: charge!.chargeId });
+      expect(st).toMatchObject({
+        amount: t.amount,
+        currency: 'usd',
+        transfer_group: orderId,
+        source_transaction: charge!.chargeId,
+      });
       expect([a!.accountId, b!.accountId, c!.accountId]).toContain(st.destination);
     }
   });
@@ -121,7 +126,10 @@ describe('payouts consumer', () => {
   it('fails a transfer to an account whose onboarding is incomplete, and to a store with no account', async () => {
     const { getStripe } = await import('../../src/stripe/client');
     const { env: base } = envWithQueue();
-    const fresh = await getStripe(base).accounts.create({ type: 'express', capabilities: { transfers: { requested: true } } });
+    const fresh = await getStripe(base).accounts.create({
+      type: 'express',
+      capabilities: { transfers: { requested: true } },
+    });
     const incomplete = await storeFor(fresh.id);
     const none = await storeFor(null);
     const { transfers } = await paidOrder(emu, [

@@ -68,12 +68,22 @@ describe('planReversals (the split)', () => {
   const collected = 1799 + 3000 + 905 + 634 + 500; // vendors' shares + platform fee + shipping
 
   it('a full refund takes back every transfer exactly', () => {
-    const plans = planReversals({ collected, transfers, refunds: [{ refundId: 're_1', amount: collected }], recorded: [] });
+    const plans = planReversals({
+      collected,
+      transfers,
+      refunds: [{ refundId: 're_1', amount: collected }],
+      recorded: [],
+    });
     expect(plans.map((p) => p.amount)).toEqual([1799, 3000, 905]);
   });
 
   it('partial refunds are proportional, and add up to the full transfers once everything is refunded', () => {
-    const first = planReversals({ collected, transfers, refunds: [{ refundId: 're_1', amount: 2000 }], recorded: [] });
+    const first = planReversals({
+      collected,
+      transfers,
+      refunds: [{ refundId: 're_1', amount: 2000 }],
+      recorded: [],
+    });
     const share = (1799 + 3000 + 905) / collected;
     for (const p of first) {
       const t = transfers.find((x) => x.id === p.transferId)!;
@@ -90,12 +100,18 @@ describe('planReversals (the split)', () => {
       ],
       recorded: first,
     });
-    const total = (id: string) => [...first, ...rest].filter((p) => p.transferId === id).reduce((s, p) => s + p.amount, 0);
+    const total = (id: string) =>
+      [...first, ...rest].filter((p) => p.transferId === id).reduce((s, p) => s + p.amount, 0);
     expect([total('a'), total('b'), total('c')]).toEqual([1799, 3000, 905]);
   });
 
   it('plans nothing twice for the same refund', () => {
-    const plans = planReversals({ collected, transfers, refunds: [{ refundId: 're_1', amount: 999 }], recorded: [] });
+    const plans = planReversals({
+      collected,
+      transfers,
+      refunds: [{ refundId: 're_1', amount: 999 }],
+      recorded: [],
+    });
     expect(
       planReversals({ collected, transfers, refunds: [{ refundId: 're_1', amount: 999 }], recorded: plans }),
     ).toEqual([]);

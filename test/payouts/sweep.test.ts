@@ -66,7 +66,9 @@ describe('cron sweep', () => {
     } finally {
       console.log = original;
     }
-    const row = await env.DB.prepare(`SELECT status, sent_at FROM outbox WHERE id = 'mail_sweep_test'`).first();
+    const row = await env.DB.prepare(
+      `SELECT status, sent_at FROM outbox WHERE id = 'mail_sweep_test'`,
+    ).first();
     expect(row).toMatchObject({ status: 'sent' });
     expect(logs.some((l) => l.includes('mail_sweep_test'))).toBe(true);
     expect(logs.join('\n')).not.toContain('secret link');
@@ -90,7 +92,9 @@ describe('transfer events reconcile the rows', () => {
       },
       { idempotencyKey: `transfer_${row.id}` },
     );
-    await env.DB.prepare(`UPDATE transfers SET status = 'sending', attempts = 1 WHERE id = ?`).bind(row.id).run();
+    await env.DB.prepare(`UPDATE transfers SET status = 'sending', attempts = 1 WHERE id = ?`)
+      .bind(row.id)
+      .run();
     const deliveries = await emu.drain();
     expect(deliveries.find((d) => d.type === 'transfer.created')?.status).toBe(200);
     expect(await transferRow(row.id)).toMatchObject({ status: 'sent' });
@@ -117,7 +121,9 @@ describe('transfer events reconcile the rows', () => {
       { idempotencyKey: `transfer_${row.id}` },
     );
     // The dead-letter consumer gave up on it, then a refund of half shrank the (unsent-looking) row.
-    await env.DB.prepare(`UPDATE transfers SET status = 'failed', attempts = 3 WHERE id = ?`).bind(row.id).run();
+    await env.DB.prepare(`UPDATE transfers SET status = 'failed', attempts = 3 WHERE id = ?`)
+      .bind(row.id)
+      .run();
     const { env: e, sent } = envWithQueue();
     const { onOrderRefunded } = await import('../../src/payouts/refunds');
     await onOrderRefunded(e, { orderId: order.orderId, refundId: 're_test_adopt', amount: 1000 });

@@ -17,7 +17,9 @@ async function onboardedStore(name = `Shop ${newId('n').slice(-5)}`) {
   const accountId = await onboardedAccount(emu, name);
   const store = await storeFor(accountId, name);
   await emu.drain(); // account.updated finds the store, not a new one
-  const slug = (await env.DB.prepare('SELECT slug FROM stores WHERE id = ?').bind(store.id).first<{ slug: string }>())!.slug;
+  const slug = (await env.DB.prepare('SELECT slug FROM stores WHERE id = ?')
+    .bind(store.id)
+    .first<{ slug: string }>())!.slug;
   return { ...store, slug, cookie: await vendorCookie(store.id) };
 }
 
@@ -32,7 +34,9 @@ describe('vendor sign-in', () => {
   it('e-mails a one-time link through the outbox; the link signs in once', async () => {
     const store = await onboardedStore('Brine & Barley');
     // The sign-in address is the account's e-mail, as Stripe reported it.
-    const { email } = (await env.DB.prepare('SELECT email FROM stores WHERE id = ?').bind(store.id).first<{ email: string }>())!;
+    const { email } = (await env.DB.prepare('SELECT email FROM stores WHERE id = ?')
+      .bind(store.id)
+      .first<{ email: string }>())!;
     const asked = await postForm('/vendor/login', { email: email.toUpperCase() });
     expect(asked.status).toBe(303);
     expect(asked.headers.get('location')).toBe('/vendor/login?sent=1');
@@ -88,14 +92,36 @@ describe('vendor dashboard', () => {
     const store = await onboardedStore('Copper Kettle Co');
     const added = await postForm(
       '/vendor/products',
-      { name: 'Copper Kettle', description: 'Hammered by hand.', price: '84.50', image: 'https://img.example/k.jpg', stock: '3', featured: 'on' },
+      {
+        name: 'Copper Kettle',
+        description: 'Hammered by hand.',
+        price: '84.50',
+        image: 'https://img.example/k.jpg',
+        stock: '3',
+        featured: 'on',
+      },
       store.cookie,
     );
     expect(added.status).toBe(303);
     const product = await env.DB.prepare('SELECT * FROM products WHERE store_id = ?')
       .bind(store.id)
-      .first<{ id: string; slug: string; unit_amount: number; stock: number; currency: string; active: number; featured: number }>();
-    expect(product).toMatchObject({ slug: 'copper-kettle', unit_amount: 8450, stock: 3, currency: 'usd', active: 1, featured: 1 });
+      .first<{
+        id: string;
+        slug: string;
+        unit_amount: number;
+        stock: number;
+        currency: string;
+        active: number;
+        featured: number;
+      }>();
+    expect(product).toMatchObject({
+      slug: 'copper-kettle',
+      unit_amount: 8450,
+      stock: 3,
+      currency: 'usd',
+      active: 1,
+      featured: 1,
+    });
 
     const shop = await (await browse(`/shops/${store.slug}`)).text();
     expect(shop).toContain('Copper Kettle');
@@ -113,7 +139,11 @@ describe('vendor dashboard', () => {
     expect(html).toContain('Enter a price like 12.50.');
     expect(html).toContain('Use an https:// address');
     expect(html).toContain('Stock is a whole number');
-    const api = await postJson('/vendor/products', { name: 'Free thing', price: '0' }, { cookie: store.cookie, origin: 'http://localhost' });
+    const api = await postJson(
+      '/vendor/products',
+      { name: 'Free thing', price: '0' },
+      { cookie: store.cookie, origin: 'http://localhost' },
+    );
     expect(api.status).toBe(422);
     expect(api.headers.get('content-type')).toContain('application/problem+json');
 
@@ -124,10 +154,16 @@ describe('vendor dashboard', () => {
     );
     expect(edited.status).toBe(303);
     expect(
-      await env.DB.prepare('SELECT name, unit_amount, stock, image, featured FROM products WHERE id = ?').bind(product!.id).first(),
+      await env.DB.prepare('SELECT name, unit_amount, stock, image, featured FROM products WHERE id = ?')
+        .bind(product!.id)
+        .first(),
     ).toEqual({ name: 'Copper Kettle (large)', unit_amount: 9000, stock: null, image: null, featured: 0 });
 
-    const hidden = await postForm(`/vendor/products/${product!.id}/visibility`, { active: 'false' }, store.cookie);
+    const hidden = await postForm(
+      `/vendor/products/${product!.id}/visibility`,
+      { active: 'false' },
+      store.cookie,
+    );
     expect(hidden.headers.get('location')).toBe('/vendor?notice=product-hidden');
     expect(await (await browse(`/shops/${store.slug}`)).text()).not.toContain('Copper Kettle (large)');
     await postForm(`/vendor/products/${product!.id}/visibility`, { active: 'true' }, store.cookie);
@@ -138,9 +174,16 @@ describe('vendor dashboard', () => {
     const mine = await onboardedStore();
     const theirs = await onboardedStore();
     await postForm('/vendor/products', { name: 'Theirs', price: '5.00' }, theirs.cookie);
-    const product = await env.DB.prepare('SELECT id FROM products WHERE store_id = ?').bind(theirs.id).first<{ id: string }>();
-    expect((await postForm(`/vendor/products/${product!.id}`, { name: 'Mine now', price: '1.00' }, mine.cookie)).status).toBe(404);
-    expect((await postForm(`/vendor/products/${product!.id}/visibility`, { active: 'false' }, mine.cookie)).status).toBe(404);
+    const product = await env.DB.prepare('SELECT id FROM products WHERE store_id = ?')
+      .bind(theirs.id)
+      .first<{ id: string }>();
+    expect(
+      (await postForm(`/vendor/products/${product!.id}`, { name: 'Mine now', price: '1.00' }, mine.cookie))
+        .status,
+    ).toBe(404);
+    expect(
+      (await postForm(`/vendor/products/${product!.id}/visibility`, { active: 'false' }, mine.cookie)).status,
+    ).toBe(404);
     expect((await browse(`/vendor/products/${product!.id}/edit`, mine.cookie)).status).toBe(404);
   });
 
@@ -150,7 +193,14 @@ describe('vendor dashboard', () => {
     const { orderId } = await seedOrder({
       status: 'paid',
       lines: [
-        { storeId: mine.id, storeName: mine.name, name: 'Walnut spoon', unitAmount: 1800, qty: 2, note: 'Engrave "A"' },
+        {
+          storeId: mine.id,
+          storeName: mine.name,
+          name: 'Walnut spoon',
+          unitAmount: 1800,
+          qty: 2,
+          note: 'Engrave "A"',
+        },
         { storeId: other.id, storeName: other.name, name: 'Secret other item', unitAmount: 999, qty: 1 },
       ],
     });
@@ -169,7 +219,7 @@ describe('vendor dashboard', () => {
     expect(html).toContain('$32.40');
     expect(html).toMatch(/Sent/);
     const json = await SELFjson('/vendor', mine.cookie);
-    expect(json.orders[0].lines).toHaveLength(1);
+    expect(json.orders[0]!.lines).toHaveLength(1);
   });
 
   it('opens the Stripe Express dashboard through a login link', async () => {
@@ -190,7 +240,9 @@ describe('vendor dashboard', () => {
 describe('shop contact form', () => {
   it('stores the message for the vendor and queues an e-mail to the shop', async () => {
     const store = await onboardedStore('Tern Textiles');
-    await env.DB.prepare(`UPDATE stores SET support_email = 'care@tern.example' WHERE id = ?`).bind(store.id).run();
+    await env.DB.prepare(`UPDATE stores SET support_email = 'care@tern.example' WHERE id = ?`)
+      .bind(store.id)
+      .run();
     const res = await postForm(`/shops/${store.slug}/contact`, {
       name: 'Grace',
       email: 'grace@example.com',
@@ -205,7 +257,9 @@ describe('shop contact form', () => {
     const [mail] = await outboxFor('care@tern.example');
     expect(mail).toMatchObject({ kind: 'contact_message', status: 'pending' });
     expect(mail!.body).toContain('Do you ship to Norway?');
-    expect(await (await browse(`/shops/${store.slug}/contact?sent=1`)).text()).toContain('your message was sent');
+    expect(await (await browse(`/shops/${store.slug}/contact?sent=1`)).text()).toContain(
+      'your message was sent',
+    );
 
     const bad = await postForm(`/shops/${store.slug}/contact`, { name: 'Grace', email: 'nope', message: '' });
     expect(bad.status).toBe(422);
@@ -217,6 +271,8 @@ describe('shop contact form', () => {
 
 async function SELFjson(path: string, cookie: string) {
   const { SELF } = await import('cloudflare:test');
-  const res = await SELF.fetch(`http://localhost${path}`, { headers: { accept: 'application/json', cookie } });
+  const res = await SELF.fetch(`http://localhost${path}`, {
+    headers: { accept: 'application/json', cookie },
+  });
   return res.json<{ orders: { lines: unknown[] }[] }>();
 }

@@ -81,7 +81,10 @@ describe('Sell with us', () => {
       url: 'https://mossfern.example',
     });
     await getStripe(env).accounts.update(accountId, {
-      business_profile: { product_description: 'Hand-thrown planters and mugs.', support_phone: '+1 555 0100' },
+      business_profile: {
+        product_description: 'Hand-thrown planters and mugs.',
+        support_phone: '+1 555 0100',
+      },
     });
     const deliveries = await emu.drain();
     expect(deliveries.filter((d) => d.type === 'account.updated').every((d) => d.status === 200)).toBe(true);
@@ -91,7 +94,9 @@ describe('Sell with us', () => {
     expect(open?.about).toBe('Hand-thrown planters and mugs.');
 
     const pages = await Promise.all(
-      [`/shops/${store.slug}`, `/shops/${store.slug}/about`, `/shops/${store.slug}/contact`].map((p) => browse(p)),
+      [`/shops/${store.slug}`, `/shops/${store.slug}/about`, `/shops/${store.slug}/contact`].map((p) =>
+        browse(p),
+      ),
     );
     expect(pages.map((p) => p.status)).toEqual([200, 200, 200]);
     const [home, about, contact] = await Promise.all(pages.map((p) => p.text()));
@@ -150,7 +155,11 @@ describe('stores built from account events', () => {
         charges_enabled: true,
         payouts_enabled: true,
         details_submitted: true,
-        business_profile: { name: 'Lighthouse Candles', url: 'https://lighthouse.example', support_email: 'help@lighthouse.example' },
+        business_profile: {
+          name: 'Lighthouse Candles',
+          url: 'https://lighthouse.example',
+          support_email: 'help@lighthouse.example',
+        },
       }),
     );
     expect(res.status).toBe(200);
@@ -164,7 +173,11 @@ describe('stores built from account events', () => {
     });
 
     const other = stripeId('acct');
-    await deliverAccountEvent('account.created', other, accountObject(other, { business_profile: { name: 'Saltmarsh Soap' } }));
+    await deliverAccountEvent(
+      'account.created',
+      other,
+      accountObject(other, { business_profile: { name: 'Saltmarsh Soap' } }),
+    );
     expect(await storeRow({ account: other })).toMatchObject({ name: 'Saltmarsh Soap', charges_enabled: 0 });
   });
 
@@ -172,7 +185,12 @@ describe('stores built from account events', () => {
     const acct = stripeId('acct');
     const now = Math.floor(Date.now() / 1000);
     const enabled = { charges_enabled: true, payouts_enabled: true, details_submitted: true };
-    await deliverAccountEvent('account.updated', acct, accountObject(acct, { ...enabled, business_profile: { name: 'Harbour Knits' } }), now);
+    await deliverAccountEvent(
+      'account.updated',
+      acct,
+      accountObject(acct, { ...enabled, business_profile: { name: 'Harbour Knits' } }),
+      now,
+    );
     const late = await deliverAccountEvent(
       'account.updated',
       acct,
@@ -214,7 +232,10 @@ describe('stores built from account events', () => {
 
   it('a deauthorization for an unknown account leaves a closed store that later events cannot open', async () => {
     const acct = stripeId('acct');
-    await deliverAccountEvent('account.application.deauthorized', acct, { id: 'ca_x', object: 'application' });
+    await deliverAccountEvent('account.application.deauthorized', acct, {
+      id: 'ca_x',
+      object: 'application',
+    });
     await deliverAccountEvent(
       'account.updated',
       acct,
