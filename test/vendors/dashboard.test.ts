@@ -103,17 +103,15 @@ describe('vendor dashboard', () => {
       store.cookie,
     );
     expect(added.status).toBe(303);
-    const product = await env.DB.prepare('SELECT * FROM products WHERE store_id = ?')
-      .bind(store.id)
-      .first<{
-        id: string;
-        slug: string;
-        unit_amount: number;
-        stock: number;
-        currency: string;
-        active: number;
-        featured: number;
-      }>();
+    const product = await env.DB.prepare('SELECT * FROM products WHERE store_id = ?').bind(store.id).first<{
+      id: string;
+      slug: string;
+      unit_amount: number;
+      stock: number;
+      currency: string;
+      active: number;
+      featured: number;
+    }>();
     expect(product).toMatchObject({
       slug: 'copper-kettle',
       unit_amount: 8450,
