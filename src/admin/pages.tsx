@@ -2,6 +2,7 @@
 import type { Child } from 'hono/jsx';
 import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { formatMoney } from '../lib/money';
+import { DataTable } from '../pages/components';
 import type {
   getOrderDetail,
   getStoreDetail,
@@ -174,32 +175,21 @@ export function StoresPage(props: { storeName: string; stores: Awaited2<typeof l
   return (
     <AdminLayout title="Stores" storeName={props.storeName} current="/admin/stores">
       <h1>Stores</h1>
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Store</th>
-            <th scope="col">Status</th>
-            <th scope="col">Stripe account</th>
-            <th scope="col">Products</th>
-            <th scope="col">E-mail</th>
+      <DataTable columns={['Store', 'Status', 'Stripe account', 'Products', 'E-mail']}>
+        {props.stores.map((s) => (
+          <tr data-store-id={s.id}>
+            <td>
+              <a href={`/admin/stores/${s.id}`}>{s.name}</a>
+            </td>
+            <td>{s.status}</td>
+            <td>
+              <code>{s.stripeAccountId ?? '—'}</code>
+            </td>
+            <td>{s.productCount}</td>
+            <td>{s.email ?? '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.stores.map((s) => (
-            <tr data-store-id={s.id}>
-              <td>
-                <a href={`/admin/stores/${s.id}`}>{s.name}</a>
-              </td>
-              <td>{s.status}</td>
-              <td>
-                <code>{s.stripeAccountId ?? '—'}</code>
-              </td>
-              <td>{s.productCount}</td>
-              <td>{s.email ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </AdminLayout>
   );
 }
@@ -260,37 +250,35 @@ export function OrdersPage(props: {
     <AdminLayout title="Orders" storeName={props.storeName} current="/admin/orders">
       <h1>Orders</h1>
       <StatusFilter action="/admin/orders" statuses={ORDER_STATUSES} current={props.status} />
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Order</th>
-            <th scope="col">Created</th>
-            <th scope="col">Status</th>
-            <th scope="col">Total</th>
-            <th scope="col">Refunded</th>
-            <th scope="col">E-mail</th>
-            <th scope="col">Flag</th>
+      <DataTable columns={['Order', 'Created', 'Status', 'Total', 'Refunded', 'E-mail', 'Flag']}>
+        {props.orders.map((o) => (
+          <tr data-order-id={o.id}>
+            <td>
+              <a href={`/admin/orders/${o.id}`}>
+                <code>{o.id}</code>
+              </a>
+            </td>
+            <td>{when(o.createdAt)}</td>
+            <td>{o.status}</td>
+            <td>{money(o.total, o.currency)}</td>
+            <td>{o.amountRefunded ? money(o.amountRefunded, o.currency) : '—'}</td>
+            <td>{o.email ?? '—'}</td>
+            <td>{o.flag ?? ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.orders.map((o) => (
-            <tr data-order-id={o.id}>
-              <td>
-                <a href={`/admin/orders/${o.id}`}>
-                  <code>{o.id}</code>
-                </a>
-              </td>
-              <td>{when(o.createdAt)}</td>
-              <td>{o.status}</td>
-              <td>{money(o.total, o.currency)}</td>
-              <td>{o.amountRefunded ? money(o.amountRefunded, o.currency) : '—'}</td>
-              <td>{o.email ?? '—'}</td>
-              <td>{o.flag ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </AdminLayout>
+  );
+}
+
+/** The operator's retry of a failed row (a transfer or a reversal). */
+function RetryButton(props: { action: string }) {
+  return (
+    <form method="post" action={props.action}>
+      <button class="button button-small" type="submit">
+        Retry
+      </button>
+    </form>
   );
 }
 
@@ -313,56 +301,35 @@ type TransferLike = {
 // stay two words.
 function TransferTable(props: { transfers: TransferLike[]; retry?: boolean }) {
   return (
-    <table class="table">
-      <thead>
-        <tr>
-          <th scope="col">Transfer</th>
-          <th scope="col">Order</th>
-          <th scope="col">Store</th>
-          <th scope="col">Amount</th>
-          <th scope="col">Fee</th>
-          <th scope="col">Reversed</th>
-          <th scope="col">Status</th>
-          <th scope="col">Stripe</th>
-          <th scope="col">Last error</th>
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
+    <DataTable
+      columns={['Transfer', 'Order', 'Store', 'Amount', 'Fee', 'Reversed', 'Status', 'Stripe', 'Last error']}
+      actions
+    >
+      {props.transfers.map((t) => (
+        <tr data-transfer-id={t.id} data-status={t.status}>
+          <td>
+            <code>{t.id}</code>
+          </td>{' '}
+          <td>
+            <a href={`/admin/orders/${t.orderId}`}>
+              <code>{t.orderId}</code>
+            </a>
+          </td>{' '}
+          <td>
+            <a href={`/admin/stores/${t.storeId}`}>{t.storeName ?? t.storeId}</a>
+          </td>{' '}
+          <td>{money(t.amount, t.currency)}</td> <td>{money(t.fee, t.currency)}</td>{' '}
+          <td>{t.amountReversed ? money(t.amountReversed, t.currency) : '—'}</td> <td>{t.status}</td>{' '}
+          <td>
+            <code>{t.stripeTransferId ?? '—'}</code>
+          </td>{' '}
+          <td>{t.lastError ?? ''}</td>{' '}
+          <td>
+            {t.status === 'failed' ? <RetryButton action={`/admin/transfers/${t.id}/retry`} /> : null}
+          </td>{' '}
         </tr>
-      </thead>
-      <tbody>
-        {props.transfers.map((t) => (
-          <tr data-transfer-id={t.id} data-status={t.status}>
-            <td>
-              <code>{t.id}</code>
-            </td>{' '}
-            <td>
-              <a href={`/admin/orders/${t.orderId}`}>
-                <code>{t.orderId}</code>
-              </a>
-            </td>{' '}
-            <td>
-              <a href={`/admin/stores/${t.storeId}`}>{t.storeName ?? t.storeId}</a>
-            </td>{' '}
-            <td>{money(t.amount, t.currency)}</td> <td>{money(t.fee, t.currency)}</td>{' '}
-            <td>{t.amountReversed ? money(t.amountReversed, t.currency) : '—'}</td> <td>{t.status}</td>{' '}
-            <td>
-              <code>{t.stripeTransferId ?? '—'}</code>
-            </td>{' '}
-            <td>{t.lastError ?? ''}</td>{' '}
-            <td>
-              {t.status === 'failed' ? (
-                <form method="post" action={`/admin/transfers/${t.id}/retry`}>
-                  <button class="button button-small" type="submit">
-                    Retry
-                  </button>
-                </form>
-              ) : null}
-            </td>{' '}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 
@@ -381,52 +348,33 @@ type ReversalLike = {
 function ReversalTable(props: { reversals: ReversalLike[]; currency?: string }) {
   if (props.reversals.length === 0) return <p class="empty">No reversals.</p>;
   return (
-    <table class="table">
-      <thead>
-        <tr>
-          <th scope="col">Reversal</th>
-          <th scope="col">Transfer</th>
-          <th scope="col">Refund</th>
-          <th scope="col">Amount</th>
-          <th scope="col">Status</th>
-          <th scope="col">Stripe</th>
-          <th scope="col">Last error</th>
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
+    <DataTable
+      columns={['Reversal', 'Transfer', 'Refund', 'Amount', 'Status', 'Stripe', 'Last error']}
+      actions
+    >
+      {props.reversals.map((r) => (
+        <tr data-reversal-id={r.id} data-status={r.status}>
+          <td>
+            <code>{r.id}</code>
+          </td>{' '}
+          <td>
+            <code>{r.transferId}</code>
+          </td>{' '}
+          <td>
+            <code>{r.refundId}</code>
+          </td>{' '}
+          <td>{money(r.amount, r.currency ?? props.currency ?? 'usd')}</td>{' '}
+          <td>{r.status === 'applied' ? 'applied (transfer reduced before sending)' : r.status}</td>{' '}
+          <td>
+            <code>{r.stripeReversalId ?? '—'}</code>
+          </td>{' '}
+          <td>{r.lastError ?? ''}</td>{' '}
+          <td>
+            {r.status === 'failed' ? <RetryButton action={`/admin/reversals/${r.id}/retry`} /> : null}
+          </td>{' '}
         </tr>
-      </thead>
-      <tbody>
-        {props.reversals.map((r) => (
-          <tr data-reversal-id={r.id} data-status={r.status}>
-            <td>
-              <code>{r.id}</code>
-            </td>{' '}
-            <td>
-              <code>{r.transferId}</code>
-            </td>{' '}
-            <td>
-              <code>{r.refundId}</code>
-            </td>{' '}
-            <td>{money(r.amount, r.currency ?? props.currency ?? 'usd')}</td>{' '}
-            <td>{r.status === 'applied' ? 'applied (transfer reduced before sending)' : r.status}</td>{' '}
-            <td>
-              <code>{r.stripeReversalId ?? '—'}</code>
-            </td>{' '}
-            <td>{r.lastError ?? ''}</td>{' '}
-            <td>
-              {r.status === 'failed' ? (
-                <form method="post" action={`/admin/reversals/${r.id}/retry`}>
-                  <button class="button button-small" type="submit">
-                    Retry
-                  </button>
-                </form>
-              ) : null}
-            </td>{' '}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 
@@ -473,30 +421,18 @@ export function OrderPage(props: {
         <dd>{when(order.paidAt)}</dd>
       </dl>
       <h2>Lines</h2>
-      <table class="table">
-        <thead>
+      <DataTable columns={['Product', 'Store', 'Qty', 'Unit', 'Amount', 'Note']}>
+        {lines.map((l) => (
           <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Store</th>
-            <th scope="col">Qty</th>
-            <th scope="col">Unit</th>
-            <th scope="col">Amount</th>
-            <th scope="col">Note</th>
+            <td>{l.name}</td>
+            <td>{l.storeName}</td>
+            <td>{l.quantity}</td>
+            <td>{money(l.unitAmount, order.currency)}</td>
+            <td>{money(l.amount, order.currency)}</td>
+            <td>{l.note}</td>
           </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => (
-            <tr>
-              <td>{l.name}</td>
-              <td>{l.storeName}</td>
-              <td>{l.quantity}</td>
-              <td>{money(l.unitAmount, order.currency)}</td>
-              <td>{money(l.amount, order.currency)}</td>
-              <td>{l.note}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <h2>Payment</h2>
       <dl class="facts">
         <dt>Payment status</dt>
@@ -578,30 +514,19 @@ export function CustomersPage(props: { storeName: string; customers: Awaited2<ty
   return (
     <AdminLayout title="Customers" storeName={props.storeName} current="/admin/customers">
       <h1>Customers</h1>
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Customer</th>
-            <th scope="col">Name</th>
-            <th scope="col">E-mail</th>
-            <th scope="col">Orders</th>
-            <th scope="col">Since</th>
+      <DataTable columns={['Customer', 'Name', 'E-mail', 'Orders', 'Since']}>
+        {props.customers.map((c) => (
+          <tr data-customer-id={c.id}>
+            <td>
+              <code>{c.id}</code>
+            </td>
+            <td>{c.name ?? '—'}</td>
+            <td>{c.email ?? '—'}</td>
+            <td>{c.orderCount}</td>
+            <td>{when(c.createdAt)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.customers.map((c) => (
-            <tr data-customer-id={c.id}>
-              <td>
-                <code>{c.id}</code>
-              </td>
-              <td>{c.name ?? '—'}</td>
-              <td>{c.email ?? '—'}</td>
-              <td>{c.orderCount}</td>
-              <td>{when(c.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </AdminLayout>
   );
 }
@@ -648,38 +573,25 @@ export function EventsPage(props: {
           </>
         }
       />
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Type</th>
-            <th scope="col">Account</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Received</th>
-            <th scope="col">Error</th>
+      <DataTable columns={['Event', 'Type', 'Account', 'Status', 'Attempts', 'Received', 'Error']}>
+        {props.events.map((e) => (
+          <tr data-event-id={e.id} data-status={e.status}>
+            <td>
+              <a href={`/admin/events/${e.id}`}>
+                <code>{e.id}</code>
+              </a>
+            </td>
+            <td>{e.type}</td>
+            <td>
+              <code>{e.account ?? ''}</code>
+            </td>
+            <td>{e.status}</td>
+            <td>{e.attempts}</td>
+            <td>{when(e.receivedAt)}</td>
+            <td>{e.lastError ?? ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.events.map((e) => (
-            <tr data-event-id={e.id} data-status={e.status}>
-              <td>
-                <a href={`/admin/events/${e.id}`}>
-                  <code>{e.id}</code>
-                </a>
-              </td>
-              <td>{e.type}</td>
-              <td>
-                <code>{e.account ?? ''}</code>
-              </td>
-              <td>{e.status}</td>
-              <td>{e.attempts}</td>
-              <td>{when(e.receivedAt)}</td>
-              <td>{e.lastError ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </AdminLayout>
   );
 }
@@ -735,32 +647,20 @@ export function OutboxPage(props: { storeName: string; rows: Awaited2<typeof lis
         No e-mail provider is configured: the cron "sends" each message by logging it (without its body) and
         marking it sent.
       </p>
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Created</th>
-            <th scope="col">Kind</th>
-            <th scope="col">To</th>
-            <th scope="col">Subject</th>
-            <th scope="col">Status</th>
-            <th scope="col">Body</th>
+      <DataTable columns={['Created', 'Kind', 'To', 'Subject', 'Status', 'Body']}>
+        {props.rows.map((r) => (
+          <tr data-outbox-id={r.id}>
+            <td>{when(r.createdAt)}</td>
+            <td>{r.kind}</td>
+            <td>{r.recipient ?? ''}</td>
+            <td>{r.subject ?? ''}</td>
+            <td>{r.status}</td>
+            <td>
+              <pre class="payload">{r.body}</pre>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr data-outbox-id={r.id}>
-              <td>{when(r.createdAt)}</td>
-              <td>{r.kind}</td>
-              <td>{r.recipient ?? ''}</td>
-              <td>{r.subject ?? ''}</td>
-              <td>{r.status}</td>
-              <td>
-                <pre class="payload">{r.body}</pre>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </AdminLayout>
   );
 }

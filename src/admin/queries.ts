@@ -67,6 +67,21 @@ export async function getStoreDetail(db: Db, id: string) {
   return { store: { ...store, status: storeStatus(store) }, products, transfers, contactMessages: messages };
 }
 
+// ------------------------------------------------------------------ transfers with their store
+
+/** Transfers joined to their store's name; the caller adds where, order and limit. */
+function transfersWithStoreName(db: Db) {
+  return db
+    .select({ transfer: schema.transfers, storeName: schema.stores.name })
+    .from(schema.transfers)
+    .leftJoin(schema.stores, eq(schema.stores.id, schema.transfers.storeId));
+}
+
+/** A transfer row as the pages and the API show it: its columns plus `storeName`. */
+function flattenStoreName<T>(r: { transfer: T; storeName: string | null }) {
+  return { ...r.transfer, storeName: r.storeName };
+}
+
 // ------------------------------------------------------------------ orders
 
 /** Orders, newest first, optionally of one status. */
@@ -91,18 +106,14 @@ export async function getOrderDetail(db: Db, id: string) {
       .from(schema.checkouts)
       .where(eq(schema.checkouts.orderId, id))
       .orderBy(desc(schema.checkouts.createdAt)),
-    db
-      .select({ transfer: schema.transfers, storeName: schema.stores.name })
-      .from(schema.transfers)
-      .leftJoin(schema.stores, eq(schema.stores.id, schema.transfers.storeId))
-      .where(eq(schema.transfers.orderId, id)),
+    transfersWithStoreName(db).where(eq(schema.transfers.orderId, id)),
     db
       .select()
       .from(schema.refunds)
       .where(eq(schema.refunds.orderId, id))
       .orderBy(desc(schema.refunds.createdAt)),
   ]);
-  const transfers = transferRows.map((r) => ({ ...r.transfer, storeName: r.storeName }));
+  const transfers = transferRows.map(flattenStoreName);
   const reversals = transfers.length
     ? await db
         .select()
@@ -184,10 +195,7 @@ export async function listCustomers(db: Db, q: z.infer<typeof pageQuery>) {
 
 /** Transfers (with store name), newest first, optionally of one status; and reversals needing care. */
 export async function listTransfers(db: Db, q: z.infer<typeof transferQuery>) {
-  const transfers = await db
-    .select({ transfer: schema.transfers, storeName: schema.stores.name })
-    .from(schema.transfers)
-    .leftJoin(schema.stores, eq(schema.stores.id, schema.transfers.storeId))
+  const transfers = await transfersWithStoreName(db)
     .where(q.status ? eq(schema.transfers.status, q.status) : undefined)
     .orderBy(desc(schema.transfers.createdAt), desc(schema.transfers.id))
     .limit(q.limit)
@@ -203,7 +211,7 @@ export async function listTransfers(db: Db, q: z.infer<typeof transferQuery>) {
     .orderBy(desc(schema.transferReversals.createdAt))
     .limit(q.limit);
   return {
-    transfers: transfers.map((r) => ({ ...r.transfer, storeName: r.storeName })),
+    transfers: transfers.map(flattenStoreName),
     reversals: reversals.map((r) => ({ ...r.reversal, orderId: r.orderId, currency: r.currency })),
   };
 }

@@ -5,6 +5,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { storeConfig } from '../lib/config';
 import { lineCountProblem, noteProblem, normalizeNote, qtyProblem } from './rules';
+import { changeAndPriceFrom, type PricedResult } from './service';
 import type {
   CartFailure,
   CartFailureCode,
@@ -107,6 +108,34 @@ export class CartObject extends DurableObject<Env> {
       ? state.lines.map((l) => (l.productId === productId ? line : l))
       : [...state.lines, line];
     return this.commit(lines);
+  }
+
+  /**
+   * `addItem` with the product's limit and price read from D1 here, and the new cart priced from the
+   * same read: the cart API's add in one call to this object (its lines are known here, so one query
+   * covers the product and the rest of the cart). Changes made by other tabs while D1 answers are kept.
+   */
+  async addItemPriced(productId: string, qty: number, note: string): Promise<PricedResult> {
+    return changeAndPriceFrom(this.env, this.load(), [productId], (limits) => {
+      const limit = limits[productId]!;
+      return this.addItem(productId, qty, note, limit.unitAmount ?? 0, limit);
+    });
+  }
+
+  /** `setItem` with the limit read from D1 here and the new cart priced, like `addItemPriced`. */
+  async setItemPriced(productId: string, patch: { qty?: number; note?: string }): Promise<PricedResult> {
+    return changeAndPriceFrom(this.env, this.load(), [productId], (limits) => {
+      const limit = limits[productId]!;
+      return this.setItem(
+        productId,
+        {
+          ...patch,
+          // Changing the quantity on a page that shows today's price accepts that price.
+          ...(patch.qty && limit.unitAmount !== undefined ? { seenUnitAmount: limit.unitAmount } : {}),
+        },
+        patch.qty ? limit : undefined,
+      );
+    });
   }
 
   /**

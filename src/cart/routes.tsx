@@ -2,7 +2,7 @@
 // live WebSocket. Routes parse and validate; the CartObject decides; pricing reads D1.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { getDb } from '../db/client';
+import { sharedDb } from '../lib/db';
 import { storeConfig } from '../lib/config';
 import {
   AppError,
@@ -15,7 +15,7 @@ import { isForm, MAX_BODY_BYTES, readJson, wantsHtml } from '../lib/http';
 import { parse } from '../lib/validate';
 import { CartPage } from '../pages/cart-page';
 import { lineCountProblem } from './rules';
-import { cartStub, changeAndPrice, emptyCart, failureError, limitsFor, viewCart } from './service';
+import { cartStub, emptyCart, failureError, limitsFor, viewCart } from './service';
 import { ensureCart } from './session';
 import type { CartResult, CartView } from './types';
 
@@ -77,7 +77,7 @@ cartRoutes
       );
     }
     const limits = await limitsFor(
-      getDb(c.env),
+      sharedDb(c.env),
       c.env,
       wanted.map(([pid]) => pid),
     );
@@ -111,22 +111,11 @@ cartRoutes
           note: form.get('note') ?? undefined,
         })
       : parse(addSchema, await readJson(c));
-    const { id, created } = await ensureCart(c);
-    const { result, view } = await changeAndPrice(
-      c.env,
-      id,
-      [input.productId],
-      (limits) => {
-        const limit = limits[input.productId]!;
-        return cartStub(c.env, id).addItem(
-          input.productId,
-          input.qty,
-          input.note ?? '',
-          limit.unitAmount ?? 0,
-          limit,
-        );
-      },
-      created ? emptyCart(id) : undefined,
+    const { id } = await ensureCart(c);
+    const { result, view } = await cartStub(c.env, id).addItemPriced(
+      input.productId,
+      input.qty,
+      input.note ?? '',
     );
     if (form) return redirectBack(c, form, result);
     return answer(c, result, view);
@@ -188,18 +177,7 @@ async function patchLine(
   input: { qty?: number; note?: string },
 ): Promise<{ result: CartResult; view?: CartView }> {
   const { id } = await ensureCart(c);
-  return changeAndPrice(c.env, id, [pid], (limits) => {
-    const limit = limits[pid]!;
-    return cartStub(c.env, id).setItem(
-      pid,
-      {
-        ...input,
-        // Changing the quantity on a page that shows today's price accepts that price.
-        ...(input.qty && limit.unitAmount !== undefined ? { seenUnitAmount: limit.unitAmount } : {}),
-      },
-      input.qty ? limit : undefined,
-    );
-  });
+  return cartStub(c.env, id).setItemPriced(pid, input);
 }
 
 /** JSON answer: the new priced cart (`view` when already priced), or the typed error for a refusal. */

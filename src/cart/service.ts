@@ -3,7 +3,8 @@
 import { lineLimit } from '../catalog/availability';
 import { priceCart, priceWithRows } from '../catalog/pricing';
 import { getProductsByIds, type ProductWithStore } from '../catalog/queries';
-import { getDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
+import { sharedDb } from '../lib/db';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import type { CartFailure, CartResult, CartState, CartView, LineLimit } from './types';
@@ -21,7 +22,7 @@ export function emptyCart(cartId: string): CartState {
 /** A cart's state, priced from D1. `known` skips the object when the caller already has the state. */
 export async function viewCart(env: Env, cartId: string, known?: CartState): Promise<CartView> {
   const state = known ?? (await cartStub(env, cartId).getState());
-  return priceCart(getDb(env), state, storeConfig(env));
+  return priceCart(sharedDb(env), state, storeConfig(env));
 }
 
 /** The limit for each product id, from one D1 query (unknown ids get a limit of 0 that says so). */
@@ -48,11 +49,15 @@ export function limitsFrom(
   return limits;
 }
 
+/** A change's outcome and, when it was made, the new cart priced from the same D1 read. */
+export type PricedResult = { result: CartResult; view?: CartView };
+
 /**
  * Runs one change on a cart with a single D1 read: the cart's lines are read first (a cheap call to its
  * object, skipped when the caller knows them), then the products of those lines and of `ids` in one
  * query, which serve both the change's limits and pricing the answer. A line another tab added in
- * between is read afterwards.
+ * between is read afterwards. The cart object runs the same steps itself (`addItemPriced`,
+ * `setItemPriced`), which saves the first call.
  */
 export async function changeAndPrice(
   env: Env,
@@ -60,9 +65,19 @@ export async function changeAndPrice(
   ids: readonly string[],
   change: (limits: Record<string, LineLimit>) => Promise<CartResult>,
   known?: CartState,
-): Promise<{ result: CartResult; view?: CartView }> {
-  const db = getDb(env);
+): Promise<PricedResult> {
   const before = known ?? (await cartStub(env, cartId).getState());
+  return changeAndPriceFrom(env, before, ids, change);
+}
+
+/** `changeAndPrice` for a caller that holds the cart's lines as they are now (`before`). */
+export async function changeAndPriceFrom(
+  env: Env,
+  before: CartState,
+  ids: readonly string[],
+  change: (limits: Record<string, LineLimit>) => Promise<CartResult>,
+): Promise<PricedResult> {
+  const db = sharedDb(env);
   const wanted = [...new Set([...ids, ...before.lines.map((l) => l.productId)])];
   // Over D1's 100 bound parameters only when the cart is full: then the change alone is looked up.
   const rows = await getProductsByIds(db, wanted.length <= 100 ? wanted : ids);

@@ -1,55 +1,65 @@
 // Home, product and shop pages. They hold nothing personal (the cart badge is filled by the page's
-// script), so an edge cache may keep them for a few minutes.
+// script), so an edge cache may keep them for a few minutes, and this isolate for a few seconds.
 import { Hono, type Context } from 'hono';
-import { getDb } from '../db/client';
+import { sharedDb } from '../lib/db';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { HomePage } from '../pages/home-page';
 import { ProductPage } from '../pages/product-page';
-import { renderOnce } from '../pages/render-memo';
 import { ShopPage } from '../pages/shop-page';
+import { cachedPage, needsFreshCatalog } from './page-cache';
 import { loadHome, loadProductPage, loadShop } from './queries';
 
 /** Browsers keep a catalog page a minute, shared caches five: prices and stock may be that stale on a page, never in a cart. */
 export const CATALOG_CACHE_CONTROL = 'public, max-age=60, s-maxage=300';
 
-/** A catalog page: cacheable headers and the HTML (re-rendered only when its data changed). */
-async function catalogPage(c: Context, data: unknown, render: () => unknown) {
+/**
+ * A catalog page: cacheable headers and the HTML, read from D1 and rendered at most once every few
+ * seconds per isolate (see page-cache.ts). `key` names everything the page depends on besides D1.
+ */
+async function catalogPage(c: Context<{ Bindings: Env }>, key: string, build: () => Promise<string>) {
   c.header('cache-control', CATALOG_CACHE_CONTROL);
-  const url = new URL(c.req.url);
   // Pages render synchronously (no async components), so String() of the element is the whole page.
-  return c.html(await renderOnce(url.pathname + url.search, data, () => String(render())));
+  return c.html(await cachedPage(key, build, needsFreshCatalog(c)));
 }
 
 export const catalogRoutes = new Hono<{ Bindings: Env }>()
-  .get('/', async (c) => {
-    const home = await loadHome(getDb(c.env));
+  .get('/', (c) => {
     const { storeName } = storeConfig(c.env);
-    return catalogPage(c, [storeName, home], () => (
-      <HomePage storeName={storeName} featured={home.featured} stores={home.stores} />
-    ));
+    return catalogPage(c, `home\n${storeName}`, async () => {
+      const home = await loadHome(sharedDb(c.env));
+      return String(<HomePage storeName={storeName} featured={home.featured} stores={home.stores} />);
+    });
   })
-  .get('/products/:storeSlug/:productSlug', async (c) => {
-    const found = await loadProductPage(getDb(c.env), c.req.param('storeSlug'), c.req.param('productSlug'));
-    if (!found) throw new NotFoundError('That product is not in the shop (any more).');
+  .get('/products/:storeSlug/:productSlug', (c) => {
+    const storeSlug = c.req.param('storeSlug');
+    const productSlug = c.req.param('productSlug');
     const { storeName, currency } = storeConfig(c.env);
     const added = c.req.query('added') !== undefined;
-    return catalogPage(c, [storeName, currency, added, found], () => (
-      <ProductPage
-        storeName={storeName}
-        currency={currency}
-        product={found.product}
-        store={found.store}
-        more={found.more}
-        added={added}
-      />
-    ));
+    const key = `product\n${storeName}\n${currency}\n${added}\n${storeSlug}\n${productSlug}`;
+    return catalogPage(c, key, async () => {
+      const found = await loadProductPage(sharedDb(c.env), storeSlug, productSlug);
+      if (!found) throw new NotFoundError('That product is not in the shop (any more).');
+      return String(
+        <ProductPage
+          storeName={storeName}
+          currency={currency}
+          product={found.product}
+          store={found.store}
+          more={found.more}
+          added={added}
+        />,
+      );
+    });
   })
-  .get('/shops/:slug', async (c) => {
-    const shop = await loadShop(getDb(c.env), c.req.param('slug'));
-    if (!shop) throw new NotFoundError('There is no shop at this address.');
+  .get('/shops/:slug', (c) => {
+    const slug = c.req.param('slug');
     const { storeName, currency } = storeConfig(c.env);
-    return catalogPage(c, [storeName, currency, shop], () => (
-      <ShopPage storeName={storeName} currency={currency} store={shop.store} products={shop.products} />
-    ));
+    return catalogPage(c, `shop\n${storeName}\n${currency}\n${slug}`, async () => {
+      const shop = await loadShop(sharedDb(c.env), slug);
+      if (!shop) throw new NotFoundError('There is no shop at this address.');
+      return String(
+        <ShopPage storeName={storeName} currency={currency} store={shop.store} products={shop.products} />,
+      );
+    });
   });

@@ -6,7 +6,7 @@ import type Stripe from 'stripe';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { AppError, ConflictError, UpstreamError } from '../lib/errors';
-import { runBatch } from '../orders/batch';
+import { runBatch } from '../db/batch';
 import { checkoutIdFor, getOrderWithLines, isPaidStatus, orderSlotFor } from '../orders/model';
 import { cancelOrder, recordPaymentDetails } from '../orders/state';
 import { heldProducts, reserveStatements } from '../orders/stock';

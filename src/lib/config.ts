@@ -1,4 +1,4 @@
-// Typed view of the plain vars in wrangler.toml, parsed once per request where needed.
+// Typed view of the plain vars in wrangler.toml, parsed once per env object (vars never change in an isolate).
 
 export interface StoreConfig {
   storeName: string;
@@ -19,8 +19,19 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+const parsed = new WeakMap<object, Readonly<StoreConfig>>();
+
 /** Reads the store's configuration from the environment, with the documented defaults. */
 export function storeConfig(env: Partial<Env>): StoreConfig {
+  let config = parsed.get(env);
+  if (!config) {
+    config = Object.freeze(readConfig(env));
+    parsed.set(env, config);
+  }
+  return config;
+}
+
+function readConfig(env: Partial<Env>): StoreConfig {
   return {
     storeName: env.STORE_NAME || 'Harbor Market',
     currency: (env.CURRENCY || 'usd').toLowerCase(),

@@ -4,12 +4,12 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
+import { changes, runBatch } from '../db/batch';
 import { getDb, schema } from '../db/client';
 import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
-import { runBatch } from './batch';
 import { getOrderWithLines, isPaidStatus, type OrderRow } from './model';
 import { commitStatement, releaseStatements } from './stock';
 
@@ -45,14 +45,16 @@ export function statusAfterRefunds(status: OrderStatus, received: number, refund
   return canTransition(status, next) ? next : status;
 }
 
-/** The number of rows a batch statement changed (D1 reports it in `meta.changes`). */
-function changesOf(result: unknown): number {
-  const meta = (result as { meta?: { changes?: number } } | undefined)?.meta;
-  return meta?.changes ?? 0;
-}
-
 type Items = BatchItem<'sqlite'>[];
 const now = () => Math.floor(Date.now() / 1000);
+
+/** The order's transfer rows written by the paid batch and not yet handed to the payouts queue. */
+const unsentTransfers = (orderId: string) =>
+  and(
+    eq(schema.transfers.orderId, orderId),
+    eq(schema.transfers.status, 'pending'),
+    isNull(schema.transfers.enqueuedAt),
+  );
 
 /** What a payment provider confirmed for an order (from a webhook or a retrieve on the order page). */
 export interface ConfirmedPayment {
@@ -105,7 +107,7 @@ export async function flagOrder(db: Db, orderId: string, flag: OrderFlag): Promi
       flag = CASE WHEN flag IS NULL OR flag = '' THEN ${flag} ELSE flag || ',' || ${flag} END,
       updated_at = unixepoch()
     WHERE id = ${orderId} AND (flag IS NULL OR ',' || flag || ',' NOT LIKE ${`%,${flag},%`})`);
-  return changesOf(res) > 0;
+  return changes(res) > 0;
 }
 
 /**
@@ -185,20 +187,12 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
     ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps),
   ];
   const results = await runBatch(db, items);
-  if (changesOf(results[0]) === 0) {
+  if (changes(results[0]) === 0) {
     // Someone else moved the order between our read and our batch. If it was canceled, the transfer
     // rows this batch may have written must not be paid out.
     const current = await getOrderWithLines(db, order.id);
     if (current && !isPaidStatus(current.order.status)) {
-      await db
-        .delete(schema.transfers)
-        .where(
-          and(
-            eq(schema.transfers.orderId, order.id),
-            eq(schema.transfers.status, 'pending'),
-            isNull(schema.transfers.enqueuedAt),
-          ),
-        );
+      await db.delete(schema.transfers).where(unsentTransfers(order.id));
       return confirmPayment(env, payment);
     }
     if (current) await afterPaid(env, db, current.order, current.lines);
@@ -219,13 +213,7 @@ async function afterPaid(
   const unsent = await db
     .select({ id: schema.transfers.id })
     .from(schema.transfers)
-    .where(
-      and(
-        eq(schema.transfers.orderId, order.id),
-        eq(schema.transfers.status, 'pending'),
-        isNull(schema.transfers.enqueuedAt),
-      ),
-    );
+    .where(unsentTransfers(order.id));
   if (unsent.length > 0) await enqueueOrderTransfers(env, db, order.id);
   await applyRefundPayouts(env, db, order.id);
   await env.CART.getByName(order.cartId).clearAfterPurchase(
@@ -290,7 +278,7 @@ export async function cancelOrder(
       ),
     ...releaseStatements(db, orderId),
   ]);
-  return changesOf(results[0]) > 0;
+  return changes(results[0]) > 0;
 }
 
 /** One refund of a charge, as Stripe reports it. */
@@ -343,7 +331,7 @@ export async function applyRefunds(
       ),
     ];
     const results = await runBatch(db, items);
-    if (changesOf(results[0]) === 0) continue;
+    if (changes(results[0]) === 0) continue;
     await applyRefundPayouts(env, db, order.id);
     return true;
   }

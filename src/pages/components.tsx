@@ -1,4 +1,5 @@
 // Small pieces shared by the catalog and cart pages: prices, product cards, the add-to-cart form.
+import type { Child } from 'hono/jsx';
 import type { Product, Store } from '../catalog/availability';
 import { productPath, shopPath } from '../catalog/urls';
 import { MAX_NOTE_CHARS, MAX_QTY } from '../cart/rules';
@@ -199,5 +200,29 @@ export function ShopHeader(props: {
         ))}
       </nav>
     </header>
+  );
+}
+
+/**
+ * A listing table (admin and vendor dashboard): one header cell per column, then the rows given as
+ * children. `actions` adds a last column for row buttons, named for screen readers only.
+ */
+export function DataTable(props: { columns: readonly string[]; actions?: boolean; children?: Child }) {
+  return (
+    <table class="table">
+      <thead>
+        <tr>
+          {props.columns.map((c) => (
+            <th scope="col">{c}</th>
+          ))}
+          {props.actions ? (
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
   );
 }

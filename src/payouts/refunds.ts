@@ -1,9 +1,9 @@
 // What a refund does to vendor payouts: reduce or cancel unsent transfers, reverse sent ones in proportion.
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { runBatch } from '../db/batch';
 import { getDb, schema } from '../db/client';
 import { newId } from '../lib/ids';
 import { allocate, assertMinorUnits, sum } from '../lib/money';
-import { runBatch } from './d1-batch';
 import { enqueueReversals } from './outbox';
 import { reduceUnsentTransfer } from './reversals';
 
@@ -132,7 +132,7 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
         ON CONFLICT (transfer_id, refund_id) DO NOTHING`,
     );
     for (const id of new Set(plans.map((p) => p.transferId))) statements.push(...reduceUnsentTransfer(id));
-    await runBatch(env.DB, statements);
+    await runBatch(db, statements);
   }
   // Queue every reversal of this order that is due and not yet handed to the queue (also those a
   // previous run wrote but could not send).

@@ -1,11 +1,11 @@
 // Taking money back from a vendor: a Stripe transfer reversal for a sent transfer, or a smaller
 // transfer when the refund came before the money left. Operators retry failed reversals.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { getStripe, type Stripe } from '../stripe/client';
-import { runBatch } from './d1-batch';
 import { classifyFailure } from './failures';
 import { enqueueReversals } from './outbox';
 import type { SendOutcome } from './transfers';
@@ -55,7 +55,7 @@ export async function sendReversal(env: Env, reversalId: string): Promise<SendOu
     // cron sweep re-sends it if the transfer fails instead; nothing to do until then.
     if (transfer.status === 'sending') return { done: true, status: 'waiting' };
     // Never sent (pending, failed or canceled): shrink it instead of reversing.
-    await runBatch(env.DB, [
+    await runBatch(db, [
       sql`UPDATE transfer_reversals
         SET status = 'reducing',
             amount = MIN(amount, (SELECT t.amount FROM transfers t WHERE t.id = transfer_reversals.transfer_id))
@@ -130,7 +130,7 @@ export async function recordReversalSent(
   stripeReversalId: string,
   transferId: string,
 ): Promise<void> {
-  await runBatch(env.DB, [
+  await runBatch(getDb(env), [
     sql`UPDATE transfer_reversals
       SET status = 'sent', stripe_reversal_id = ${stripeReversalId}, last_error = NULL, updated_at = unixepoch()
       WHERE id = ${reversalRowId} AND status IN ('pending', 'failed')`,

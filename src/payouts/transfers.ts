@@ -1,12 +1,12 @@
 // Sending one vendor transfer to Stripe: claim the row, find the charge, create (or adopt) the
 // transfer with a key fixed by the row, and record the outcome. Operators retry failed rows.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { getStripe, type Stripe } from '../stripe/client';
-import { runBatch } from './d1-batch';
 import { classifyFailure, RetryLater } from './failures';
 import { enqueueReversals, enqueueTransfers } from './outbox';
 import { reconcileOrderRefunds } from './refunds';
@@ -145,7 +145,7 @@ export async function recordTransferSent(env: Env, transfer: Stripe.Transfer): P
   if (!rowId) return null;
   const destination =
     typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id;
-  await runBatch(env.DB, [
+  await runBatch(db, [
     sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
       SELECT ${newId('trev')}, t.id, ${'excess:' + transfer.id}, ${transfer.amount} - t.amount, 'pending'
       FROM transfers t

@@ -1,5 +1,5 @@
 // Vendor-facing pages: "Sell with us", a shop's About and Contact, vendor sign-in and the dashboard.
-import { ShopHeader } from '../pages/components';
+import { DataTable, ShopHeader } from '../pages/components';
 import { Layout } from '../pages/layout';
 import { shopPath } from '../catalog/urls';
 import { formatMoney } from '../lib/money';
@@ -425,38 +425,25 @@ export function VendorDashboard(props: {
           </a>
         </p>
         {props.products.length ? (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Price</th>
-                <th scope="col">Stock</th>
-                <th scope="col">Shown</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
+          <DataTable columns={['Product', 'Price', 'Stock', 'Shown']} actions>
+            {props.products.map((p) => (
+              <tr data-product-id={p.id}>
+                <td>{p.name}</td>
+                <td>{formatMoney(p.unitAmount, p.currency)}</td>
+                <td>{p.stock ?? 'Unlimited'}</td>
+                <td>{p.active ? 'Yes' : 'Hidden'}</td>
+                <td class="row-actions">
+                  <a href={`/vendor/products/${p.id}/edit`}>Edit</a>
+                  <form method="post" action={`/vendor/products/${p.id}/visibility`}>
+                    <input type="hidden" name="active" value={p.active ? 'false' : 'true'} />
+                    <button class="button button-small" type="submit">
+                      {p.active ? 'Hide' : 'Show'}
+                    </button>
+                  </form>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {props.products.map((p) => (
-                <tr data-product-id={p.id}>
-                  <td>{p.name}</td>
-                  <td>{formatMoney(p.unitAmount, p.currency)}</td>
-                  <td>{p.stock ?? 'Unlimited'}</td>
-                  <td>{p.active ? 'Yes' : 'Hidden'}</td>
-                  <td class="row-actions">
-                    <a href={`/vendor/products/${p.id}/edit`}>Edit</a>
-                    <form method="post" action={`/vendor/products/${p.id}/visibility`}>
-                      <input type="hidden" name="active" value={p.active ? 'false' : 'true'} />
-                      <button class="button button-small" type="submit">
-                        {p.active ? 'Hide' : 'Show'}
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         ) : (
           <p class="empty">No products yet.</p>
         )}
@@ -465,39 +452,28 @@ export function VendorDashboard(props: {
       <section class="panel" aria-labelledby="orders-h">
         <h2 id="orders-h">Orders</h2>
         {props.orders.length ? (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Date</th>
-                <th scope="col">Your items</th>
-                <th scope="col">Your total</th>
-                <th scope="col">Status</th>
+          <DataTable columns={['Order', 'Date', 'Your items', 'Your total', 'Status']}>
+            {props.orders.map((o) => (
+              <tr data-order-id={o.id}>
+                <td>
+                  <code>{o.id}</code>
+                </td>
+                <td>{date(o.paidAt ?? o.createdAt)}</td>
+                <td>
+                  <ul class="plain">
+                    {o.lines.map((l) => (
+                      <li>
+                        {l.quantity} × {l.name}
+                        {l.note ? <span class="note"> — “{l.note}”</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td>{formatMoney(o.subtotal, o.currency)}</td>
+                <td>{ORDER_LABEL[o.status] ?? o.status}</td>
               </tr>
-            </thead>
-            <tbody>
-              {props.orders.map((o) => (
-                <tr data-order-id={o.id}>
-                  <td>
-                    <code>{o.id}</code>
-                  </td>
-                  <td>{date(o.paidAt ?? o.createdAt)}</td>
-                  <td>
-                    <ul class="plain">
-                      {o.lines.map((l) => (
-                        <li>
-                          {l.quantity} × {l.name}
-                          {l.note ? <span class="note"> — “{l.note}”</span> : null}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{formatMoney(o.subtotal, o.currency)}</td>
-                  <td>{ORDER_LABEL[o.status] ?? o.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         ) : (
           <p class="empty">No orders yet.</p>
         )}
@@ -506,30 +482,19 @@ export function VendorDashboard(props: {
       <section class="panel" aria-labelledby="transfers-h">
         <h2 id="transfers-h">Payouts</h2>
         {props.transfers.length ? (
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Platform fee</th>
-                <th scope="col">Taken back (refunds)</th>
-                <th scope="col">Status</th>
+          <DataTable columns={['Order', 'Amount', 'Platform fee', 'Taken back (refunds)', 'Status']}>
+            {props.transfers.map((t) => (
+              <tr data-transfer-id={t.id}>
+                <td>
+                  <code>{t.orderId}</code>
+                </td>
+                <td>{formatMoney(t.amount, t.currency)}</td>
+                <td>{formatMoney(t.fee, t.currency)}</td>
+                <td>{t.amountReversed ? formatMoney(t.amountReversed, t.currency) : '—'}</td>
+                <td>{TRANSFER_LABEL[t.status] ?? t.status}</td>
               </tr>
-            </thead>
-            <tbody>
-              {props.transfers.map((t) => (
-                <tr data-transfer-id={t.id}>
-                  <td>
-                    <code>{t.orderId}</code>
-                  </td>
-                  <td>{formatMoney(t.amount, t.currency)}</td>
-                  <td>{formatMoney(t.fee, t.currency)}</td>
-                  <td>{t.amountReversed ? formatMoney(t.amountReversed, t.currency) : '—'}</td>
-                  <td>{TRANSFER_LABEL[t.status] ?? t.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         ) : (
           <p class="empty">No payouts yet: they start with your first paid order.</p>
         )}

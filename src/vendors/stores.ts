@@ -2,10 +2,10 @@
 // (business profile → name, About and Contact; capability flags → status; deauthorization → closed).
 import { and, eq, isNull, like, or, sql } from 'drizzle-orm';
 import { storeCanSell } from '../catalog/availability';
+import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { newId } from '../lib/ids';
-import { changes, runBatch } from '../payouts/d1-batch';
 import type { Stripe } from '../stripe/client';
 
 export type StoreRow = typeof schema.stores.$inferSelect;
@@ -211,7 +211,7 @@ export async function applyAccount(
     metadataStoreId: account.metadata?.store_id,
   });
   // The guard and the update run in one transaction: the store changes only if no newer event did.
-  const results = await runBatch(env.DB, [
+  const results = await runBatch(db, [
     sql`UPDATE stores SET
         name = COALESCE(${fields.name}, name),
         email = COALESCE(${fields.email}, email),

@@ -2,26 +2,16 @@
 // page, the JSON paths of the original service, and the refund, retry, replay and demo-vendor actions.
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { getStripe } from '../../src/stripe/client';
 import { adminApi, adminCookie, adminForm, adminPage } from '../helpers/admin-fixtures';
 import { orderRow, seedOrder } from '../helpers/checkout-fixtures';
-import {
-  envWithQueue,
-  paidOrder,
-  payoutEmulator,
-  runBatch,
-  transferRow,
-  vendors,
-} from '../helpers/payout-fixtures';
+import { heldEmulator } from '../helpers/emulator';
+import { envWithQueue, paidOrder, runBatch, transferRow, vendors } from '../helpers/payout-fixtures';
 import { storeRow } from '../helpers/vendor-fixtures';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await payoutEmulator();
-});
+const emu = heldEmulator();
 
 describe('operator authentication', () => {
   const paths = [

@@ -1,16 +1,13 @@
 // The Payment Element path: GET /config, POST /create-payment-intent (server amount, idempotent per
 // cart version), the pay page, and the intent's events paying the order.
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getStripe } from '../../src/stripe/client';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
 import { seedCatalog, stockOf } from '../helpers/checkout-fixtures';
-import { countRows, manualEmulator, ordersOfCart, shopper } from '../helpers/checkout-flow';
+import { countRows, ordersOfCart, shopper } from '../helpers/checkout-flow';
+import { heldEmulator } from '../helpers/emulator';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await manualEmulator();
-});
+const emu = heldEmulator();
 
 const createIntent = (buyer: Awaited<ReturnType<typeof shopper>>, body: Record<string, unknown> = {}) =>
   buyer.fetch('/create-payment-intent', {

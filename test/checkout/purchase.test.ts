@@ -1,16 +1,13 @@
 // The whole purchase through SELF.fetch against the Stripe emulator: cart → checkout → pay → signed
 // events delivered → order paid and cart emptied; a declined card leaves the order unpaid and the cart.
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getStripe } from '../../src/stripe/client';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
 import { seedCatalog, stockOf } from '../helpers/checkout-fixtures';
-import { countRows, manualEmulator, ordersOfCart, reservations, shopper } from '../helpers/checkout-flow';
+import { countRows, ordersOfCart, reservations, shopper } from '../helpers/checkout-flow';
+import { heldEmulator } from '../helpers/emulator';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await manualEmulator();
-});
+const emu = heldEmulator();
 
 /** Two vendors, one product each; the second has limited stock. */
 async function twoVendorCatalog() {

@@ -1,15 +1,14 @@
 // What checkout refuses, and how: price drift, unavailable lines, stock, empty carts, form posts.
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planCheckout } from '../../src/checkout/plan';
 import { getDb } from '../../src/db/client';
 import { getStripe } from '../../src/stripe/client';
 import { seedCatalog, stockOf } from '../helpers/checkout-fixtures';
-import { manualEmulator, ordersOfCart, shopper } from '../helpers/checkout-flow';
+import { ordersOfCart, shopper } from '../helpers/checkout-flow';
+import { heldEmulator } from '../helpers/emulator';
 
-beforeAll(async () => {
-  await manualEmulator();
-});
+heldEmulator();
 
 const setPrice = (id: string, amount: number) =>
   env.DB.prepare('UPDATE products SET unit_amount = ? WHERE id = ?').bind(amount, id).run();
@@ -83,15 +82,7 @@ describe('price drift', () => {
     const buyer = await shopper();
     await buyer.add(products[0]!);
     await setPrice(products[0]!.id, 900);
-    const res = await buyer.fetch('/checkout', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'text/html',
-        origin: 'http://localhost',
-      },
-      body: '',
-    });
+    const res = await buyer.checkoutForm();
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/cart?checkout=changed');
   });
@@ -146,15 +137,7 @@ describe('unavailable lines and stock', () => {
     const res = await buyer.checkout();
     expect(res.status).toBe(422);
     expect((await res.json<{ detail: string }>()).detail).toBe('Your cart is empty.');
-    const form = await buyer.fetch('/checkout', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'text/html',
-        origin: 'http://localhost',
-      },
-      body: '',
-    });
+    const form = await buyer.checkoutForm();
     expect(form.status).toBe(303);
     expect(form.headers.get('location')).toBe('/cart?checkout=empty');
   });
@@ -185,15 +168,7 @@ describe('a form post checks out', () => {
     const { products } = await seedCatalog([{ name: 'Honey jar', unitAmount: 700 }]);
     const buyer = await shopper();
     await buyer.add(products[0]!);
-    const res = await buyer.fetch('/checkout', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'text/html',
-        origin: 'http://localhost',
-      },
-      body: 'email=honey%40example.com&locale=fr',
-    });
+    const res = await buyer.checkoutForm('email=honey%40example.com&locale=fr');
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
     const [order] = await ordersOfCart(buyer.cartId);

@@ -1,14 +1,13 @@
 // The cron's checkout sweep: abandoned attempts are closed at Stripe, their orders canceled, stock back.
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sweepStaleCheckouts } from '../../src/checkout/sweep';
 import { getStripe } from '../../src/stripe/client';
 import { seedCatalog, stockOf } from '../helpers/checkout-fixtures';
-import { manualEmulator, ordersOfCart, shopper } from '../helpers/checkout-flow';
+import { ordersOfCart, shopper } from '../helpers/checkout-flow';
+import { heldEmulator } from '../helpers/emulator';
 
-beforeAll(async () => {
-  await manualEmulator();
-});
+heldEmulator();
 
 describe('sweepStaleCheckouts', () => {
   it('cancels an abandoned PaymentIntent and gives its stock back; leaves fresh ones alone', async () => {

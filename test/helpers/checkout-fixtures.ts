@@ -2,19 +2,11 @@
 // straight to D1 (for webhook and order-page tests that don't go through checkout).
 import { env } from 'cloudflare:workers';
 import { newId } from '../../src/lib/ids';
+import { signedCookie } from './cookies';
 
 /** The signed `cart` cookie for a cart id, exactly as hono's setSignedCookie writes it. */
-export async function cartCookie(cartId: string, secret = env.COOKIE_SECRET): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(cartId)));
-  const signature = btoa(String.fromCharCode(...mac));
-  return `cart=${encodeURIComponent(`${cartId}.${signature}`)}`;
+export function cartCookie(cartId: string, secret = env.COOKIE_SECRET): Promise<string> {
+  return signedCookie('cart', cartId, secret);
 }
 
 export interface SeededProduct {

@@ -1,19 +1,11 @@
-// Test helpers for the purchase flow through SELF.fetch: a shopper with a cart cookie, the emulator's
-// control client with manual delivery, and small readers of what the shopper would see.
+// Test helpers for the purchase flow through SELF.fetch: a shopper with a cart cookie (JSON and form
+// checkout), and small readers of what the shopper would see.
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { newId } from '../../src/lib/ids';
-import { emulatorControl, type EmulatorControl } from '../stripe-emulator/control-client';
 import { cartCookie, type SeededProduct } from './checkout-fixtures';
 
 export const ORIGIN = 'http://localhost';
-
-/** The emulator's control client; events are delivered only when a test drains them. */
-export async function manualEmulator(): Promise<EmulatorControl> {
-  const emu = emulatorControl(env.STRIPE_EMULATOR!);
-  await emu.config({ auto_deliver: false });
-  return emu;
-}
 
 /** A visitor with their own cart (cookie) who can add products and call the storefront. */
 export async function shopper() {
@@ -42,6 +34,18 @@ export async function shopper() {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
+      });
+    },
+    /** POST /checkout as the cart page's form sends it (the answer is a redirect). */
+    checkoutForm(body = '') {
+      return this.fetch('/checkout', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+          origin: ORIGIN,
+        },
+        body,
       });
     },
     /** The order as its JSON page shows it. */

@@ -9,16 +9,14 @@ import { newId } from '../../src/lib/ids';
 import { handlePayoutBatch, type PayoutMessage } from '../../src/payouts/consumer';
 import { transferInserts } from '../../src/payouts/outbox';
 import { getStripe } from '../../src/stripe/client';
-import { emulatorControl, type EmulatorControl } from '../stripe-emulator/control-client';
+import type { EmulatorControl } from '../stripe-emulator/control-client';
 import { seedOrder } from './checkout-fixtures';
 
 export const FEE_BPS = 1000;
 
-/** The emulator with events held until drained (tests decide when webhooks arrive). */
-export async function payoutEmulator(): Promise<EmulatorControl> {
-  const emu = emulatorControl(env.STRIPE_EMULATOR!);
-  await emu.config({ auto_deliver: false });
-  return emu;
+/** First deliveries of queue messages for these rows (transfers or reversals). */
+export function messagesFor(kind: PayoutMessage['kind'], rows: readonly { id: string }[]) {
+  return rows.map((r) => ({ body: { kind, id: r.id } }));
 }
 
 /** A queue that records what is sent to it instead of delivering it. */

@@ -2,22 +2,10 @@
 // vendor session, and Connect events signed like the emulator (or Stripe) signs them.
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { signedCookie } from './cookies';
 import { deliver, stripeEvent, CONNECT_SECRET } from './webhook-events';
 
 export const ORIGIN = 'http://localhost';
-
-/** hono's signed cookie value: `value.base64(HMAC-SHA256(secret, value))`. */
-export async function signedCookie(name: string, value: string, secret: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(value)));
-  return `${name}=${encodeURIComponent(`${value}.${btoa(String.fromCharCode(...mac))}`)}`;
-}
 
 /** A vendor session cookie for `storeId` (as if signed in), valid for an hour or expired. */
 export function vendorCookie(storeId: string, { expired = false } = {}): Promise<string> {

@@ -1,12 +1,12 @@
 // The payouts queue consumer against the Stripe emulator: a paid order from three vendors becomes three
 // transfers whose sum plus the platform fee is what was collected; redelivery, a Stripe 500, an account
 // that can't receive transfers, and exhausted retries in the dead-letter queue.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
+import { describe, expect, it } from 'vitest';
+import { heldEmulator } from '../helpers/emulator';
 import {
   envWithQueue,
+  messagesFor,
   paidOrder,
-  payoutEmulator,
   runBatch,
   storeFor,
   stripeTransfers,
@@ -15,10 +15,7 @@ import {
   vendors,
 } from '../helpers/payout-fixtures';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await payoutEmulator();
-});
+const emu = heldEmulator();
 
 describe('payouts consumer', () => {
   it('pays three vendors of one order: amounts plus the fee add up to what was collected', async () => {
@@ -39,10 +36,7 @@ describe('payouts consumer', () => {
     expect(transfers.map((t) => t.amount + t.fee).sort((x, y) => x - y)).toEqual([1005, 1999, 3333]);
 
     const { env: e } = envWithQueue();
-    const result = await runBatch(
-      e,
-      transfers.map((t) => ({ body: { kind: 'transfer' as const, id: t.id } })),
-    );
+    const result = await runBatch(e, messagesFor('transfer', transfers));
     expect(result.explicitAcks).toHaveLength(3);
     expect(result.retryMessages).toEqual([]);
 
@@ -136,10 +130,7 @@ describe('payouts consumer', () => {
       { storeId: incomplete.id, amount: 1200 },
       { storeId: none.id, amount: 1300 },
     ]);
-    const result = await runBatch(
-      base,
-      transfers.map((t) => ({ body: { kind: 'transfer' as const, id: t.id } })),
-    );
+    const result = await runBatch(base, messagesFor('transfer', transfers));
     expect(result.explicitAcks).toHaveLength(2);
     for (const t of transfers) {
       const row = await transferRow(t.id);

@@ -1,14 +1,15 @@
 // Refunds and vendor payouts: proportional reversals of sent transfers (full and partial, through the
 // emulator's charge.refunded), a duplicate charge.refunded, and refunds that arrive before the transfer.
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onOrderRefunded, planReversals } from '../../src/payouts/refunds';
 import { getStripe } from '../../src/stripe/client';
 import { orderRow } from '../helpers/checkout-fixtures';
+import { heldEmulator } from '../helpers/emulator';
 import {
   envWithQueue,
+  messagesFor,
   paidOrder,
-  payoutEmulator,
   reversalsOf,
   runBatch,
   stripeTransfers,
@@ -16,12 +17,8 @@ import {
   transfersOf,
   vendors,
 } from '../helpers/payout-fixtures';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await payoutEmulator();
-});
+const emu = heldEmulator();
 
 /** A paid two-vendor order whose transfers were sent. */
 async function sentOrder(amounts: [number, number]) {
@@ -31,10 +28,7 @@ async function sentOrder(amounts: [number, number]) {
     { storeId: b!.id, amount: amounts[1] },
   ]);
   const { env: e } = envWithQueue();
-  await runBatch(
-    e,
-    order.transfers.map((t) => ({ body: { kind: 'transfer' as const, id: t.id } })),
-  );
+  await runBatch(e, messagesFor('transfer', order.transfers));
   await emu.drain(); // transfer.created events
   return order;
 }
@@ -51,10 +45,7 @@ async function refundAtStripe(chargeId: string, amount?: number) {
 async function sendReversals(transferIds: string[]) {
   const rows = (await Promise.all(transferIds.map((id) => reversalsOf(id)))).flat();
   const { env: e } = envWithQueue();
-  const result = await runBatch(
-    e,
-    rows.map((r) => ({ body: { kind: 'reversal' as const, id: r.id } })),
-  );
+  const result = await runBatch(e, messagesFor('reversal', rows));
   expect(result.retryMessages).toEqual([]);
   return rows;
 }

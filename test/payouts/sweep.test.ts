@@ -2,27 +2,23 @@
 // Stripe made while our answer was lost is recorded from transfer.created; reversals reconcile.
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handleScheduled } from '../../src/ops/scheduled';
 import { enqueueOrderTransfers } from '../../src/payouts/outbox';
 import { getDb } from '../../src/db/client';
 import { getStripe } from '../../src/stripe/client';
+import { heldEmulator } from '../helpers/emulator';
 import {
   envWithQueue,
   paidOrder,
-  payoutEmulator,
   reversalsOf,
   runBatch,
   stripeTransfers,
   transferRow,
   vendors,
 } from '../helpers/payout-fixtures';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await payoutEmulator();
-});
+const emu = heldEmulator();
 
 describe('cron sweep', () => {
   it('re-sends a pending transfer whose send was lost, and the consumer pays it', async () => {
@@ -75,23 +71,40 @@ describe('cron sweep', () => {
   });
 });
 
+/**
+ * The transfer the consumer would ask Stripe for (same key), made behind its back: Stripe holds it but
+ * the consumer never heard the answer.
+ */
+function transferAtStripe(
+  order: Awaited<ReturnType<typeof paidOrder>>,
+  row: { id: string; amount: number },
+  destination: string,
+  metadata: Record<string, string>,
+) {
+  return getStripe(env).transfers.create(
+    {
+      amount: row.amount,
+      currency: 'usd',
+      destination,
+      transfer_group: order.orderId,
+      source_transaction: order.charge!.chargeId,
+      metadata,
+    },
+    { idempotencyKey: `transfer_${row.id}` },
+  );
+}
+
 describe('transfer events reconcile the rows', () => {
   it('transfer.created records a transfer whose answer never reached the consumer', async () => {
     const [v] = await vendors(emu, 1);
     const order = await paidOrder(emu, [{ storeId: v!.id, amount: 2000 }]);
     const row = order.transfers[0]!;
     // What the consumer asked for, answered by Stripe, but the answer lost on the way back.
-    await getStripe(env).transfers.create(
-      {
-        amount: row.amount,
-        currency: 'usd',
-        destination: v!.accountId!,
-        transfer_group: order.orderId,
-        source_transaction: order.charge!.chargeId,
-        metadata: { transfer_id: row.id, order_id: order.orderId, store_id: v!.id },
-      },
-      { idempotencyKey: `transfer_${row.id}` },
-    );
+    await transferAtStripe(order, row, v!.accountId!, {
+      transfer_id: row.id,
+      order_id: order.orderId,
+      store_id: v!.id,
+    });
     await env.DB.prepare(`UPDATE transfers SET status = 'sending', attempts = 1 WHERE id = ?`)
       .bind(row.id)
       .run();
@@ -109,17 +122,7 @@ describe('transfer events reconcile the rows', () => {
     const [v] = await vendors(emu, 1);
     const order = await paidOrder(emu, [{ storeId: v!.id, amount: 2000 }], { shipping: 0 });
     const row = order.transfers[0]!; // 1800
-    await getStripe(env).transfers.create(
-      {
-        amount: row.amount,
-        currency: 'usd',
-        destination: v!.accountId!,
-        transfer_group: order.orderId,
-        source_transaction: order.charge!.chargeId,
-        metadata: { transfer_id: row.id },
-      },
-      { idempotencyKey: `transfer_${row.id}` },
-    );
+    await transferAtStripe(order, row, v!.accountId!, { transfer_id: row.id });
     // The dead-letter consumer gave up on it, then a refund of half shrank the (unsent-looking) row.
     await env.DB.prepare(`UPDATE transfers SET status = 'failed', attempts = 3 WHERE id = ?`)
       .bind(row.id)

@@ -1,17 +1,14 @@
 // Vendor sign-in by one-time link, the dashboard (own products, own order lines, own transfers, the
 // Express dashboard link), product add/edit/hide with validation, and the shop's contact form.
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { seedOrder } from '../helpers/checkout-fixtures';
-import { onboardedAccount, payoutEmulator, storeFor } from '../helpers/payout-fixtures';
+import { heldEmulator } from '../helpers/emulator';
+import { onboardedAccount, storeFor } from '../helpers/payout-fixtures';
 import { browse, postForm, postJson, setCookie, vendorCookie } from '../helpers/vendor-fixtures';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await payoutEmulator();
-});
+const emu = heldEmulator();
 
 async function onboardedStore(name = `Shop ${newId('n').slice(-5)}`) {
   const accountId = await onboardedAccount(emu, name);

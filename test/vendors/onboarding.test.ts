@@ -3,9 +3,9 @@
 // in any order; a deauthorized account closes its store.
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getStripe } from '../../src/stripe/client';
-import { payoutEmulator } from '../helpers/payout-fixtures';
+import { heldEmulator } from '../helpers/emulator';
 import {
   accountObject,
   browse,
@@ -16,12 +16,8 @@ import {
   storeRow,
 } from '../helpers/vendor-fixtures';
 import { stripeId } from '../helpers/webhook-events';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
 
-let emu: EmulatorControl;
-beforeAll(async () => {
-  emu = await payoutEmulator();
-});
+const emu = heldEmulator();
 
 /** Connects a new vendor through the form; returns its store, account, cookie and onboarding URL. */
 async function connect(name: string, email = `${name.toLowerCase().replace(/\W+/g, '')}@example.com`) {
