@@ -24,7 +24,7 @@ export function OrderPage(props: { storeName: string; order: OrderView; retryPat
             </a>
           </p>
         ) : null}
-        <table class="order-lines">
+        <table class="table order-lines">
           <thead>
             <tr>
               <th scope="col">Item</th>
@@ -79,7 +79,7 @@ export function OrderPage(props: { storeName: string; order: OrderView; retryPat
             </tr>
           </tfoot>
         </table>
-        <dl class="payment">
+        <dl class="facts payment">
           {order.amountReceived > 0 ? (
             <>
               <dt>Amount received</dt>
