@@ -5,7 +5,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { storeConfig } from '../lib/config';
 import { lineCountProblem, noteProblem, normalizeNote, qtyProblem } from './rules';
-import { changeAndPriceFrom, type PricedResult } from './service';
+import { changeAndPriceFrom, type PricedAnswer, type PricedResult } from './service';
 import type {
   CartFailure,
   CartFailureCode,
@@ -115,27 +115,31 @@ export class CartObject extends DurableObject<Env> {
    * same read: the cart API's add in one call to this object (its lines are known here, so one query
    * covers the product and the rest of the cart). Changes made by other tabs while D1 answers are kept.
    */
-  async addItemPriced(productId: string, qty: number, note: string): Promise<PricedResult> {
-    return changeAndPriceFrom(this.env, this.load(), [productId], (limits) => {
-      const limit = limits[productId]!;
-      return this.addItem(productId, qty, note, limit.unitAmount ?? 0, limit);
-    });
+  async addItemPriced(productId: string, qty: number, note: string): Promise<PricedAnswer> {
+    return answerOf(
+      await changeAndPriceFrom(this.env, this.load(), [productId], (limits) => {
+        const limit = limits[productId]!;
+        return this.addItem(productId, qty, note, limit.unitAmount ?? 0, limit);
+      }),
+    );
   }
 
   /** `setItem` with the limit read from D1 here and the new cart priced, like `addItemPriced`. */
-  async setItemPriced(productId: string, patch: { qty?: number; note?: string }): Promise<PricedResult> {
-    return changeAndPriceFrom(this.env, this.load(), [productId], (limits) => {
-      const limit = limits[productId]!;
-      return this.setItem(
-        productId,
-        {
-          ...patch,
-          // Changing the quantity on a page that shows today's price accepts that price.
-          ...(patch.qty && limit.unitAmount !== undefined ? { seenUnitAmount: limit.unitAmount } : {}),
-        },
-        patch.qty ? limit : undefined,
-      );
-    });
+  async setItemPriced(productId: string, patch: { qty?: number; note?: string }): Promise<PricedAnswer> {
+    return answerOf(
+      await changeAndPriceFrom(this.env, this.load(), [productId], (limits) => {
+        const limit = limits[productId]!;
+        return this.setItem(
+          productId,
+          {
+            ...patch,
+            // Changing the quantity on a page that shows today's price accepts that price.
+            ...(patch.qty && limit.unitAmount !== undefined ? { seenUnitAmount: limit.unitAmount } : {}),
+          },
+          patch.qty ? limit : undefined,
+        );
+      }),
+    );
   }
 
   /**
@@ -524,6 +528,11 @@ function sameLines(a: readonly CartLine[], b: readonly CartLine[]): boolean {
       l.seenUnitAmount === o.seenUnitAmount
     );
   });
+}
+
+/** The priced cart as the JSON text the API answers: a string crosses back to the route cheaper than the object. */
+function answerOf({ result, view }: PricedResult): PricedAnswer {
+  return result.ok && view ? { result, json: JSON.stringify(view) } : { result };
 }
 
 function safeAmount(n: number): number {

@@ -2,7 +2,7 @@
 // live WebSocket. Routes parse and validate; the CartObject decides; pricing reads D1.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { sharedDb } from '../lib/db';
+import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import {
   AppError,
@@ -15,7 +15,7 @@ import { isForm, MAX_BODY_BYTES, readJson, wantsHtml } from '../lib/http';
 import { parse } from '../lib/validate';
 import { CartPage } from '../pages/cart-page';
 import { lineCountProblem } from './rules';
-import { cartStub, emptyCart, failureError, limitsFor, viewCart } from './service';
+import { cartStub, emptyCart, failureError, limitsFor, viewCart, type PricedAnswer } from './service';
 import { ensureCart } from './session';
 import type { CartResult, CartView } from './types';
 
@@ -77,7 +77,7 @@ cartRoutes
       );
     }
     const limits = await limitsFor(
-      sharedDb(c.env),
+      getDb(c.env),
       c.env,
       wanted.map(([pid]) => pid),
     );
@@ -112,21 +112,21 @@ cartRoutes
         })
       : parse(addSchema, await readJson(c));
     const { id } = await ensureCart(c);
-    const { result, view } = await cartStub(c.env, id).addItemPriced(
+    const { result, json } = await cartStub(c.env, id).addItemPriced(
       input.productId,
       input.qty,
       input.note ?? '',
     );
     if (form) return redirectBack(c, form, result);
-    return answer(c, result, view);
+    return answer(c, result, json);
   })
 
   /** Sets a line's quantity (0 removes) and/or note. */
   .patch('/cart/items/:productId', async (c) => {
     const pid = parse(productId, c.req.param('productId'));
     const input = parse(patchSchema, await readJson(c));
-    const { result, view } = await patchLine(c, pid, input);
-    return answer(c, result, view);
+    const { result, json } = await patchLine(c, pid, input);
+    return answer(c, result, json);
   })
 
   /** Removes a line (removing a product that is not there changes nothing). */
@@ -175,16 +175,20 @@ async function patchLine(
   c: AppContext,
   pid: string,
   input: { qty?: number; note?: string },
-): Promise<{ result: CartResult; view?: CartView }> {
+): Promise<PricedAnswer> {
   const { id } = await ensureCart(c);
   return cartStub(c.env, id).setItemPriced(pid, input);
 }
 
-/** JSON answer: the new priced cart (`view` when already priced), or the typed error for a refusal. */
-async function answer(c: AppContext, result: CartResult, view?: CartView): Promise<Response> {
+/**
+ * JSON answer: the new priced cart (`json`: its JSON text, when the object already priced it), or the
+ * typed error for a refusal.
+ */
+async function answer(c: AppContext, result: CartResult, json?: string): Promise<Response> {
   if (!result.ok) throw await failureError(c.env, result.error);
   c.header('etag', `"${result.cart.version}"`);
-  return c.json(view ?? (await viewCart(c.env, result.cart.id, result.cart)));
+  if (json !== undefined) return c.body(json, 200, { 'content-type': 'application/json' });
+  return c.json(await viewCart(c.env, result.cart.id, result.cart));
 }
 
 /** Form answer: 303 back to the page the form came from; a refusal renders as the error page. */

@@ -2,9 +2,9 @@
 // object's refusals into the app's typed errors.
 import { lineLimit } from '../catalog/availability';
 import { priceCart, priceWithRows } from '../catalog/pricing';
-import { getProductsByIds, type ProductWithStore } from '../catalog/queries';
+import { getPricingRows, type PricingRow } from '../catalog/queries';
 import type { Db } from '../db/client';
-import { sharedDb } from '../lib/db';
+import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import type { CartFailure, CartResult, CartState, CartView, LineLimit } from './types';
@@ -22,7 +22,7 @@ export function emptyCart(cartId: string): CartState {
 /** A cart's state, priced from D1. `known` skips the object when the caller already has the state. */
 export async function viewCart(env: Env, cartId: string, known?: CartState): Promise<CartView> {
   const state = known ?? (await cartStub(env, cartId).getState());
-  return priceCart(sharedDb(env), state, storeConfig(env));
+  return priceCart(getDb(env), state, storeConfig(env));
 }
 
 /** The limit for each product id, from one D1 query (unknown ids get a limit of 0 that says so). */
@@ -31,12 +31,12 @@ export async function limitsFor(
   env: Env,
   ids: readonly string[],
 ): Promise<Record<string, LineLimit>> {
-  return limitsFrom(await getProductsByIds(db, ids), env, ids);
+  return limitsFrom(await getPricingRows(db, ids), env, ids);
 }
 
 /** The limit for each product id from rows already read. */
 export function limitsFrom(
-  found: ReadonlyMap<string, ProductWithStore>,
+  found: ReadonlyMap<string, PricingRow>,
   env: Env,
   ids: readonly string[],
 ): Record<string, LineLimit> {
@@ -51,40 +51,29 @@ export function limitsFrom(
 
 /** A change's outcome and, when it was made, the new cart priced from the same D1 read. */
 export type PricedResult = { result: CartResult; view?: CartView };
+/** A PricedResult with the view as the JSON text of the API's answer (what the cart object returns). */
+export type PricedAnswer = { result: CartResult; json?: string };
 
 /**
- * Runs one change on a cart with a single D1 read: the cart's lines are read first (a cheap call to its
- * object, skipped when the caller knows them), then the products of those lines and of `ids` in one
- * query, which serve both the change's limits and pricing the answer. A line another tab added in
- * between is read afterwards. The cart object runs the same steps itself (`addItemPriced`,
- * `setItemPriced`), which saves the first call.
+ * Runs one change on a cart with a single D1 read, for a caller that holds the cart's lines as they are
+ * now (`before`: the cart object itself, in `addItemPriced` and `setItemPriced`). The products of those
+ * lines and of `ids` come from one query, which serves both the change's limits and pricing the
+ * answer; a line another tab added while D1 answered is read afterwards.
  */
-export async function changeAndPrice(
-  env: Env,
-  cartId: string,
-  ids: readonly string[],
-  change: (limits: Record<string, LineLimit>) => Promise<CartResult>,
-  known?: CartState,
-): Promise<PricedResult> {
-  const before = known ?? (await cartStub(env, cartId).getState());
-  return changeAndPriceFrom(env, before, ids, change);
-}
-
-/** `changeAndPrice` for a caller that holds the cart's lines as they are now (`before`). */
 export async function changeAndPriceFrom(
   env: Env,
   before: CartState,
   ids: readonly string[],
   change: (limits: Record<string, LineLimit>) => Promise<CartResult>,
 ): Promise<PricedResult> {
-  const db = sharedDb(env);
+  const db = getDb(env);
   const wanted = [...new Set([...ids, ...before.lines.map((l) => l.productId)])];
   // Over D1's 100 bound parameters only when the cart is full: then the change alone is looked up.
-  const rows = await getProductsByIds(db, wanted.length <= 100 ? wanted : ids);
+  const rows = await getPricingRows(db, wanted.length <= 100 ? wanted : ids);
   const result = await change(limitsFrom(rows, env, ids));
   if (!result.ok) return { result };
   const missing = result.cart.lines.map((l) => l.productId).filter((id) => !rows.has(id));
-  if (missing.length > 0) for (const [id, row] of await getProductsByIds(db, missing)) rows.set(id, row);
+  if (missing.length > 0) for (const [id, row] of await getPricingRows(db, missing)) rows.set(id, row);
   return { result, view: priceWithRows(result.cart, rows, storeConfig(env)) };
 }
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import type { StoreConfig } from '../lib/config';
 import { formatMoney } from '../lib/money';
 import { productAvailability } from './availability';
-import { getProductsByIds, type ProductWithStore } from './queries';
+import { getPricingRows, type PricingRow } from './queries';
 import { productPath } from './urls';
 
 /**
@@ -14,7 +14,7 @@ import { productPath } from './urls';
  * say so. `items` keeps the shape of the original cart API: `{ [productId]: { price, qty } }`.
  */
 export async function priceCart(db: Db, state: CartState, config: StoreConfig): Promise<CartView> {
-  const found = await getProductsByIds(
+  const found = await getPricingRows(
     db,
     state.lines.map((l) => l.productId),
   );
@@ -27,7 +27,7 @@ export async function priceCart(db: Db, state: CartState, config: StoreConfig): 
  */
 export function priceWithRows(
   state: CartState,
-  found: ReadonlyMap<string, ProductWithStore>,
+  found: ReadonlyMap<string, PricingRow>,
   config: StoreConfig,
 ): CartView {
   const currency = config.currency;

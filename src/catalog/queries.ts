@@ -3,7 +3,16 @@ import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { storeCanSell, type Product, type Store } from './availability';
-import { PRODUCT_SELECT, productOf, STORE_SELECT, storeOf } from './rows';
+import {
+  PRICING_SELECT,
+  pricingRowOf,
+  PRODUCT_SELECT,
+  productOf,
+  STORE_SELECT,
+  storeOf,
+  type PricingProduct,
+  type PricingStore,
+} from './rows';
 
 const { products, stores } = schema;
 
@@ -49,6 +58,35 @@ export async function getProductsByIds(
   for (const row of results) {
     const product = productOf(row);
     found.set(product.id, { product, store: storeOf(row) });
+  }
+  return found;
+}
+
+/** A product and its store with the columns pricing a cart reads (see PRICING_SELECT). */
+export interface PricingRow {
+  product: PricingProduct;
+  store: PricingStore;
+}
+
+/**
+ * Products and their stores by id for pricing a cart, in one query: like getProductsByIds with only
+ * the columns pricing reads. At most 100 ids (D1's bound-parameter limit).
+ */
+export async function getPricingRows(db: Db, ids: readonly string[]): Promise<Map<string, PricingRow>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  if (unique.length > 100) throw new RangeError('getPricingRows takes at most 100 ids');
+  const { results } = await db.$client
+    .prepare(
+      `SELECT ${PRICING_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+       WHERE p.id IN (${unique.map(() => '?').join(', ')})`,
+    )
+    .bind(...unique)
+    .all<Record<string, unknown>>();
+  const found = new Map<string, PricingRow>();
+  for (const row of results) {
+    const priced = pricingRowOf(row);
+    found.set(priced.product.id, priced);
   }
   return found;
 }

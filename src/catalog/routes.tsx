@@ -1,7 +1,7 @@
 // Home, product and shop pages. They hold nothing personal (the cart badge is filled by the page's
 // script), so an edge cache may keep them for a few minutes, and this isolate for a few seconds.
 import { Hono, type Context } from 'hono';
-import { sharedDb } from '../lib/db';
+import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { HomePage } from '../pages/home-page';
@@ -27,7 +27,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
   .get('/', (c) => {
     const { storeName } = storeConfig(c.env);
     return catalogPage(c, `home\n${storeName}`, async () => {
-      const home = await loadHome(sharedDb(c.env));
+      const home = await loadHome(getDb(c.env));
       return String(<HomePage storeName={storeName} featured={home.featured} stores={home.stores} />);
     });
   })
@@ -38,7 +38,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const added = c.req.query('added') !== undefined;
     const key = `product\n${storeName}\n${currency}\n${added}\n${storeSlug}\n${productSlug}`;
     return catalogPage(c, key, async () => {
-      const found = await loadProductPage(sharedDb(c.env), storeSlug, productSlug);
+      const found = await loadProductPage(getDb(c.env), storeSlug, productSlug);
       if (!found) throw new NotFoundError('That product is not in the shop (any more).');
       return String(
         <ProductPage
@@ -56,7 +56,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const slug = c.req.param('slug');
     const { storeName, currency } = storeConfig(c.env);
     return catalogPage(c, `shop\n${storeName}\n${currency}\n${slug}`, async () => {
-      const shop = await loadShop(sharedDb(c.env), slug);
+      const shop = await loadShop(getDb(c.env), slug);
       if (!shop) throw new NotFoundError('There is no shop at this address.');
       return String(
         <ShopPage storeName={storeName} currency={currency} store={shop.store} products={shop.products} />,

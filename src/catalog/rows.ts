@@ -28,6 +28,49 @@ export const PRODUCT_SELECT = selectList('p', productColumns, 'p_');
 /** `SELECT` list for stores aliased `s` (keys prefixed `s_`). */
 export const STORE_SELECT = selectList('s', storeColumns, 's_');
 
+/** The product columns pricing a cart needs (limits, availability, the priced line). */
+const PRICING_PRODUCT_KEYS = [
+  'id',
+  'slug',
+  'name',
+  'image',
+  'unitAmount',
+  'currency',
+  'recurringInterval',
+  'stock',
+  'active',
+] as const satisfies readonly (keyof Product)[];
+/** The store columns pricing a cart needs. */
+const PRICING_STORE_KEYS = [
+  'id',
+  'slug',
+  'name',
+  'chargesEnabled',
+  'payoutsEnabled',
+  'deauthorizedAt',
+] as const satisfies readonly (keyof Store)[];
+
+export type PricingProduct = Pick<Product, (typeof PRICING_PRODUCT_KEYS)[number]>;
+export type PricingStore = Pick<Store, (typeof PRICING_STORE_KEYS)[number]>;
+
+const only = (columns: Columns, keys: readonly string[]) => columns.filter(([key]) => keys.includes(key));
+const pricingProductColumns = only(productColumns, PRICING_PRODUCT_KEYS);
+const pricingStoreColumns = only(storeColumns, PRICING_STORE_KEYS);
+
+/**
+ * `SELECT` list for pricing a cart: products `p` and stores `s`, only the columns pricing reads (no
+ * descriptions or contact details: this runs on every cart read and write).
+ */
+export const PRICING_SELECT = `${selectList('p', pricingProductColumns, 'p_')}, ${selectList('s', pricingStoreColumns, 's_')}`;
+
+/** The product and store in a row selected with PRICING_SELECT. */
+export function pricingRowOf(row: Record<string, unknown>): { product: PricingProduct; store: PricingStore } {
+  return {
+    product: mapRow<PricingProduct>(row, pricingProductColumns, 'p_'),
+    store: mapRow<PricingStore>(row, pricingStoreColumns, 's_'),
+  };
+}
+
 /** The product in a row selected with PRODUCT_SELECT. */
 export function productOf(row: Record<string, unknown>): Product {
   return mapRow<Product>(row, productColumns, 'p_');

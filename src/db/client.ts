@@ -2,11 +2,24 @@
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from './schema';
 
-export type Db = ReturnType<typeof getDb>;
+export type Db = ReturnType<typeof build>;
 
-/** A drizzle client for this request's D1 binding. Cheap: it only wraps the binding. */
-export function getDb(env: Pick<Env, 'DB'>) {
-  return drizzle(env.DB, { schema });
+function build(binding: D1Database) {
+  return drizzle(binding, { schema });
+}
+
+// Building a client is not free (drizzle walks the whole schema for its relational queries), so one
+// client per D1 binding is kept for the life of the isolate.
+const clients = new WeakMap<D1Database, Db>();
+
+/** The drizzle client for this environment's D1 binding, built once per binding per isolate. */
+export function getDb(env: Pick<Env, 'DB'>): Db {
+  let db = clients.get(env.DB);
+  if (!db) {
+    db = build(env.DB);
+    clients.set(env.DB, db);
+  }
+  return db;
 }
 
 export { schema };
