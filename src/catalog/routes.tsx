@@ -52,14 +52,24 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
       );
     });
   })
-  .get('/shops/:slug', (c) => {
-    const slug = c.req.param('slug');
-    const { storeName, currency } = storeConfig(c.env);
-    return catalogPage(c, `shop\n${storeName}\n${currency}\n${slug}`, async () => {
-      const shop = await loadShop(getDb(c.env), slug);
-      if (!shop) throw new NotFoundError('There is no shop at this address.');
-      return String(
-        <ShopPage storeName={storeName} currency={currency} store={shop.store} products={shop.products} />,
-      );
-    });
+  .get('/shops/:slug', (c) => shopPage(c, 'home'))
+  .get('/shops/:slug/products', (c) => shopPage(c, 'products'));
+
+/** A vendor's shop: Home (featured products, a word about the maker) or Products (everything). */
+function shopPage(c: Context<{ Bindings: Env }>, view: 'home' | 'products') {
+  const slug = c.req.param('slug') ?? '';
+  const { storeName, currency } = storeConfig(c.env);
+  return catalogPage(c, `shop\n${view}\n${storeName}\n${currency}\n${slug}`, async () => {
+    const shop = await loadShop(getDb(c.env), slug);
+    if (!shop) throw new NotFoundError('There is no shop at this address.');
+    return String(
+      <ShopPage
+        storeName={storeName}
+        currency={currency}
+        store={shop.store}
+        products={shop.products}
+        view={view}
+      />,
+    );
   });
+}

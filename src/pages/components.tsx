@@ -179,11 +179,12 @@ export function AddToCartForm(props: {
 /** The shop's header and its tabs (the vendors' About and Contact pages hang below the shop page). */
 export function ShopHeader(props: {
   store: Pick<Store, 'slug' | 'name' | 'tagline'>;
-  current: 'products' | 'about' | 'contact';
+  current: 'home' | 'products' | 'about' | 'contact';
 }) {
   const base = shopPath(props.store.slug);
   const tabs = [
-    ['products', base, 'Products'],
+    ['home', base, 'Home'],
+    ['products', `${base}/products`, 'Products'],
     ['about', `${base}/about`, 'About'],
     ['contact', `${base}/contact`, 'Contact'],
   ] as const;

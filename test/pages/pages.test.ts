@@ -124,12 +124,33 @@ describe('shop page', () => {
     expect(html).toContain('aria-current="page"');
   });
 
+  it('Home shows featured products first and a word about the maker; Products shows the whole range', async () => {
+    const store = await createStore({
+      slug: 'big-range',
+      name: 'Big Range',
+      about: 'We make a great many things.',
+    });
+    await createProduct(store.id, { name: 'Star Piece', featured: true });
+    for (let i = 0; i < 9; i++) await createProduct(store.id, { name: `Plain Piece ${i}` });
+    const home = await page(shopPath('big-range'));
+    expectCatalogPage(home.res);
+    expect(home.html).toContain('<h2>Featured</h2>');
+    expect(home.html).toContain('Star Piece');
+    expect(home.html).toContain('See all 10 products');
+    expect(home.html).toContain('We make a great many things.');
+    expect(new Set(home.html.match(/Plain Piece \d/g)).size).toBe(7);
+    const all = await page(`${shopPath('big-range')}/products`);
+    expectCatalogPage(all.res);
+    expect(new Set(all.html.match(/Plain Piece \d/g)).size).toBe(9);
+    expect(all.html).toMatch(/href="\/shops\/big-range\/products" aria-current="page"/);
+  });
+
   it('a shop that cannot sell is shown with a notice and no add buttons', async () => {
     const store = await createStore({ slug: 'sleepy-studio', name: 'Sleepy Studio', chargesEnabled: false });
     await createProduct(store.id, { name: 'Dormant Dish' });
     const { res, html } = await page(shopPath('sleepy-studio'));
     expectCatalogPage(res);
-    expect(html).toContain('Sleepy Studio isn&#39;t taking orders right now.');
+    expect(html).toContain('Sleepy Studio is opening soon');
     expect(html).toContain('Dormant Dish');
     expect(html).not.toContain('data-add-form');
   });
