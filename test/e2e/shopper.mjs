@@ -1,5 +1,6 @@
 // Browser flow (issue 4): two products added in one tab, a quantity changed in a second tab shows up live in
-// the first (WebSocket), checkout, 4242 on the emulator's test page, and the order page says "paid".
+// the first (WebSocket), checkout, 4242 on the emulator's test page, and the order page says "paid"; then
+// a second purchase paid on the store's own page through the Payment Element.
 import { PAID, addToCart, check, checkoutAndPay, clickNamed, productLinks, reloadUntil } from './helpers.mjs';
 
 export const name = 'shopper';
@@ -85,6 +86,30 @@ export const tests = [
       const text = await reloadUntil(tabA, PAID, { what: 'the order page never said "paid"' });
       for (const product of added) check(text.includes(product), `the order page does not list ${product}`);
       await ctx.shot(tabA, 'order paid');
+    },
+  },
+  {
+    name: "pays on the store's own page with the Payment Element (the emulator's Stripe.js stand-in)",
+    async run(ctx) {
+      const { tabA } = ctx.state.shopper;
+      let added = null;
+      for (const link of await productLinks(tabA, ctx.baseUrl)) {
+        await tabA.goto(link);
+        added = await addToCart(tabA);
+        if (added) break;
+      }
+      check(added, 'no product could be added to a cart for the Payment Element payment');
+      await tabA.goto('/cart');
+      await clickNamed(tabA, [/pay with card on this page/i], { links: true });
+      await tabA.waitForURL(/\/pay\b/);
+      await tabA.getByLabel(/card number/i).waitFor({ timeout: 30_000 });
+      await tabA.getByLabel(/card number/i).fill('4242 4242 4242 4242');
+      await ctx.shot(tabA, 'payment element card filled');
+      await tabA.locator('#pay-submit').click();
+      await tabA.waitForURL(/\/orders\/[^/?#]+/, { timeout: 30_000 });
+      const text = await reloadUntil(tabA, PAID, { what: 'the Payment Element order never said "paid"' });
+      check(text.includes(added), `the order page does not list ${added}`);
+      await ctx.shot(tabA, 'payment element order paid');
     },
   },
 ];
