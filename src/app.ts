@@ -6,7 +6,6 @@ import { onError, renderError } from './lib/on-error';
 import { NotFoundError } from './lib/errors';
 import { adminRoutes } from './admin/routes';
 import { cartRoutes } from './cart/routes';
-import { invalidateCatalogPages } from './catalog/page-cache';
 import { catalogRoutes } from './catalog/routes';
 import { checkoutRoutes } from './checkout/routes';
 import { healthRoutes } from './ops/health';
@@ -16,23 +15,6 @@ import { webhookRoutes } from './webhooks/routes';
 import { emulatorProxyRoutes } from './stripe/emulator-proxy';
 
 export const app = new Hono<{ Bindings: Env }>();
-
-// Everything that writes the catalog over HTTP (vendor forms and onboarding, operator actions, Stripe's
-// account and payment events, checkout's stock reservations) drops the catalog pages this isolate keeps
-// for a few seconds (catalog/page-cache.ts), so the next view here is read from D1. First, so it also
-// wraps the webhook routes below.
-for (const path of [
-  '/vendor/*',
-  '/vendors/*',
-  '/admin/*',
-  '/webhooks/*',
-  '/checkout',
-  '/create-payment-intent',
-])
-  app.use(path, async (c, next) => {
-    await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') invalidateCatalogPages();
-  });
 
 // Stripe posts raw JSON signed over the exact bytes: mounted before any middleware that could touch it.
 app.route('/', webhookRoutes);

@@ -7,8 +7,9 @@
 // Freshness where it is owed:
 // - Requests that carry a vendor or operator session cookie skip the cache (and refresh it): a vendor
 //   who edits a product sees the edit on their next view, whichever isolate serves it.
-// - `invalidateCatalogPages()` drops everything this isolate holds, for writers that want their change
-//   visible at once here (other isolates catch up within PAGE_TTL_MS).
+// - The catalog's writers (vendor product edits, store builds and updates from account events) call
+//   `invalidateCatalogPages()`, so their change shows at once in this isolate; other isolates catch up
+//   within PAGE_TTL_MS. Stock counts on pages follow within PAGE_TTL_MS too (carts and checkout read D1).
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { ADMIN_COOKIE } from '../admin/auth';

@@ -1,4 +1,5 @@
 // A vendor's own products: the form's rules (zod), and add, edit, hide/show scoped to the vendor's store.
+import { invalidateCatalogPages } from '../catalog/page-cache';
 import { and, desc, eq, like, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -157,6 +158,7 @@ export async function createProduct(
       ...input,
     })
     .returning();
+  invalidateCatalogPages();
   return row!;
 }
 
@@ -173,6 +175,7 @@ export async function updateProduct(
     .where(and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)))
     .returning();
   if (!row) throw new NotFoundError('No such product in your shop.');
+  invalidateCatalogPages();
   return row;
 }
 
@@ -189,5 +192,6 @@ export async function setProductActive(
     .where(and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)))
     .returning();
   if (!row) throw new NotFoundError('No such product in your shop.');
+  invalidateCatalogPages();
   return row;
 }

@@ -1,5 +1,6 @@
 // The store builder: a vendor's store made and kept current from its Stripe Connect account
 // (business profile → name, About and Contact; capability flags → status; deauthorization → closed).
+import { invalidateCatalogPages } from '../catalog/page-cache';
 import { and, eq, isNull, like, or, sql } from 'drizzle-orm';
 import { storeCanSell } from '../catalog/availability';
 import { changes, runBatch } from '../db/batch';
@@ -110,6 +111,7 @@ export async function insertStore(
             ]
           : []),
       ]);
+      invalidateCatalogPages();
       return id;
     } catch (err) {
       // The slug's unique index lost a race: once more with a suffix. Anything else is real.
@@ -229,7 +231,9 @@ export async function applyAccount(
     sql`UPDATE vendor_accounts SET last_event_at = ${eventCreated}, updated_at = unixepoch()
       WHERE account_id = ${account.id} AND last_event_at <= ${eventCreated}`,
   ]);
-  return { storeId, applied: changes(results[0]) > 0 };
+  const applied = changes(results[0]) > 0;
+  if (applied) invalidateCatalogPages();
+  return { storeId, applied };
 }
 
 /**
@@ -257,6 +261,7 @@ export async function closeAccountStore(
       updatedAt: Math.floor(Date.now() / 1000),
     })
     .where(eq(schema.stores.id, storeId));
+  invalidateCatalogPages();
   return storeId;
 }
 
