@@ -16,7 +16,7 @@ export default defineConfig(async () => {
         miniflare: {
           workers: [
             {
-              // The Stripe emulator (test/stripe-emulator), bundled by its globalSetup before the pool starts.
+              // The Stripe emulator (emulator/), bundled by its globalSetup before the pool starts.
               name: 'stripe-emulator',
               modules: true,
               scriptPath: path.join(import.meta.dirname, '.wrangler/stripe-emulator/index.js'),
@@ -49,7 +49,7 @@ export default defineConfig(async () => {
       include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
       exclude: ['test/e2e/**', 'test/bench/**', 'node_modules/**'],
       setupFiles: ['./test/setup.ts'],
-      globalSetup: ['./test/stripe-emulator/global-setup.mjs'],
+      globalSetup: ['./emulator/global-setup.mjs'],
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },

@@ -19,7 +19,7 @@ export const WRANGLER_BIN = path.join(
 
 /** The storefront's and the emulator's wrangler configs, relative to the root. */
 export const APP_CONFIG = 'wrangler.toml';
-export const EMULATOR_CONFIG = 'test/stripe-emulator/wrangler.toml';
+export const EMULATOR_CONFIG = 'emulator/wrangler.toml';
 export const DEMO_SEED = 'seed/demo.sql';
 
 /**

@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import type Stripe from 'stripe';
 import { getStripe } from '../../src/stripe/client';
-import { emulatorControl } from '../stripe-emulator/control-client';
+import { emulatorControl } from '../../emulator/control-client';
 
 export const stripe = getStripe(env);
 export const emu = emulatorControl(env.STRIPE_EMULATOR!);

@@ -2,7 +2,7 @@
 // test drains them (tests decide when webhooks arrive).
 import { env } from 'cloudflare:workers';
 import { beforeAll } from 'vitest';
-import { emulatorControl, type EmulatorControl } from '../stripe-emulator/control-client';
+import { emulatorControl, type EmulatorControl } from '../../emulator/control-client';
 
 /** The emulator for the calling test file. Call at the top of the file: the hold is set in its `beforeAll`. */
 export function heldEmulator(): EmulatorControl {

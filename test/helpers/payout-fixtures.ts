@@ -9,7 +9,7 @@ import { newId } from '../../src/lib/ids';
 import { handlePayoutBatch, type PayoutMessage } from '../../src/payouts/consumer';
 import { transferInserts } from '../../src/payouts/outbox';
 import { getStripe } from '../../src/stripe/client';
-import type { EmulatorControl } from '../stripe-emulator/control-client';
+import type { EmulatorControl } from '../../emulator/control-client';
 import { seedOrder } from './checkout-fixtures';
 
 export const FEE_BPS = 1000;

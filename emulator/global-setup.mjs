@@ -1,10 +1,10 @@
-// Vitest globalSetup: bundles the Stripe emulator Worker (test/stripe-emulator/src) with esbuild into
+// Vitest globalSetup: bundles the Stripe emulator Worker (emulator/src) with esbuild into
 // .wrangler/stripe-emulator/index.js, which vitest.config.ts loads as an auxiliary Worker.
 // Plain ESM (not TypeScript) because it runs in Node, outside the Workers tsconfig.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Where the bundle is written (relative to the project root). */
 export const EMULATOR_BUNDLE = '.wrangler/stripe-emulator/index.js';
@@ -13,7 +13,7 @@ export const EMULATOR_BUNDLE = '.wrangler/stripe-emulator/index.js';
 export async function buildEmulator() {
   await build({
     absWorkingDir: root,
-    entryPoints: ['test/stripe-emulator/src/index.ts'],
+    entryPoints: ['emulator/src/index.ts'],
     outfile: EMULATOR_BUNDLE,
     bundle: true,
     format: 'esm',
