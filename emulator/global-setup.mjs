@@ -22,6 +22,9 @@ export async function buildEmulator() {
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
     external: ['cloudflare:*'],
+    // The hosted pages are hono/jsx components (tsconfig.json says the same; explicit for the bundle).
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
     sourcemap: 'inline',
     logLevel: 'warning',
   });

@@ -1,11 +1,13 @@
-// The REST API front door: authentication, Stripe-Account, injected faults, form parsing,
-// idempotency keys (replay / mismatch), dispatch to the resource routes and Stripe's headers.
+// The REST API front door (/v1): preflight, form parsing, authentication against the configured keys,
+// Stripe-Account, injected faults, idempotency keys (replay / mismatch), then the resource routes, all
+// answering in Stripe's JSON and error shapes with Stripe's headers.
+import { Hono, type MiddlewareHandler } from 'hono';
 import { API_VERSION, Ctx } from './context';
+import { keyKind } from './env';
 import { StripeError } from './errors';
 import { canonical, parseForm, type Params } from './form';
+import { stripeJson, type AppEnv } from './http';
 import { newId } from './ids';
-import { match, type Route } from './router';
-import type { Store } from './store';
 import { billingRoutes } from './api/billing';
 import { checkoutRoutes, sweepExpiredSessions } from './api/checkout';
 import { connectRoutes } from './api/connect';
@@ -13,41 +15,16 @@ import { customerRoutes } from './api/customers';
 import { eventRoutes } from './api/events';
 import { paymentRoutes } from './api/payments';
 
-const routes: Route[] = [
-  ...checkoutRoutes,
-  ...paymentRoutes,
-  ...customerRoutes,
-  ...connectRoutes,
-  ...billingRoutes,
-  ...eventRoutes,
-];
-
 /** Calls Stripe.js makes with a publishable key; everything else needs a secret key. */
 const PUBLISHABLE_ALLOWED = [
   /^GET \/v1\/payment_intents\/[^/]+$/,
   /^POST \/v1\/payment_intents\/[^/]+\/confirm$/,
 ];
 
-function mask(key: string): string {
-  return key.length > 12
-    ? `${key.slice(0, 8)}${'*'.repeat(Math.max(4, key.length - 12))}${key.slice(-4)}`
-    : key;
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body, null, 2), {
-    status,
-    headers: {
-      'content-type': 'application/json',
-      'cache-control': 'no-cache, no-store',
-      'access-control-allow-origin': '*',
-      ...headers,
-    },
-  });
-}
-
-function errorResponse(err: StripeError, headers: Record<string, string>): Response {
-  return json(err.status, err.body(), headers);
+/** A key as Stripe echoes it in errors: its first 8 and last 4 characters, the rest starred. */
+export function maskKey(key: string): string {
+  if (key.length > 12) return `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}`;
+  return `${'*'.repeat(Math.max(0, key.length - 4))}${key.slice(-4)}`;
 }
 
 function bearer(request: Request, params: Params): string | null {
@@ -64,46 +41,33 @@ function bearer(request: Request, params: Params): string | null {
   return typeof params.key === 'string' ? params.key : null;
 }
 
-/** Result of an API call: the response and the context (whose `emitted` events need delivery). */
-export interface ApiResult {
-  response: Response;
-  ctx: Ctx | null;
-}
-
-/** Handles one `/v1/...` request. */
-export async function handleApi(
-  store: Store,
-  request: Request,
-  url: URL,
-  publicUrl: string,
-): Promise<ApiResult> {
-  const requestId = newId('req', 14);
-  const method = request.method.toUpperCase();
-  const headers: Record<string, string> = {
-    'request-id': requestId,
-    'stripe-version': request.headers.get('stripe-version') ?? API_VERSION,
-  };
-  if (method === 'OPTIONS') {
-    return {
-      response: new Response(null, {
-        status: 204,
-        headers: {
-          'access-control-allow-origin': '*',
-          'access-control-allow-methods': 'GET, POST, DELETE',
-          'access-control-allow-headers':
-            'authorization, content-type, stripe-account, stripe-version, idempotency-key',
-        },
-      }),
-      ctx: null,
-    };
+/** CORS preflight (Stripe.js), then Stripe's `request-id` and `stripe-version` on every answer. */
+const preflight: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method === 'OPTIONS') {
+    return c.body(null, 204, {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, POST, DELETE',
+      'access-control-allow-headers':
+        'authorization, content-type, stripe-account, stripe-version, idempotency-key',
+    });
   }
+  const requestId = newId('req', 14);
+  c.set('requestId', requestId);
+  c.header('request-id', requestId);
+  c.header('stripe-version', c.req.header('stripe-version') ?? API_VERSION);
+  await next();
+};
 
+/** Form-encoded (or JSON) body and query string into nested params. */
+const parseParams: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const method = c.req.method;
+  const url = new URL(c.req.url);
   let params: Params;
   try {
-    const type = request.headers.get('content-type') ?? '';
+    const type = c.req.header('content-type') ?? '';
     // Decoded from bytes: workerd warns when .text() reads a form-encoded body.
     const raw =
-      method === 'GET' || method === 'DELETE' ? '' : new TextDecoder().decode(await request.arrayBuffer());
+      method === 'GET' || method === 'DELETE' ? '' : new TextDecoder().decode(await c.req.arrayBuffer());
     params =
       type.includes('application/json') && raw
         ? (JSON.parse(raw) as Params)
@@ -112,198 +76,166 @@ export async function handleApi(
       params = { ...parseForm(url.searchParams), ...params };
     }
   } catch {
-    return {
-      response: errorResponse(
-        new StripeError(400, 'invalid_request_error', 'Invalid request body.'),
-        headers,
-      ),
-      ctx: null,
-    };
+    throw new StripeError(400, 'invalid_request_error', 'Invalid request body.');
   }
+  c.set('params', params);
+  await next();
+};
 
-  const key = bearer(request, params);
+/**
+ * Only the configured keys pass, as on Stripe, where a key it does not know answers 401 (the SDK's
+ * StripeAuthenticationError). A publishable key reaches only the calls Stripe.js makes.
+ */
+const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const params = c.var.params;
+  const key = bearer(c.req.raw, params);
   delete params.key;
   if (!key) {
-    return {
-      response: errorResponse(
-        new StripeError(
-          401,
-          'invalid_request_error',
-          "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
-        ),
-        headers,
-      ),
-      ctx: null,
-    };
+    throw new StripeError(
+      401,
+      'invalid_request_error',
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+    );
   }
-  const publishable = key.startsWith('pk_test_');
-  if (!/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key) && !publishable) {
-    return {
-      response: errorResponse(
-        new StripeError(
-          401,
-          'invalid_request_error',
-          `Invalid API Key provided: ${mask(key)}`,
-          'api_key_invalid',
-        ),
-        headers,
-      ),
-      ctx: null,
-    };
+  const kind = keyKind(c.env, key);
+  if (!kind) throw new StripeError(401, 'invalid_request_error', `Invalid API Key provided: ${maskKey(key)}`);
+  const publishable = kind === 'publishable';
+  if (
+    publishable &&
+    !PUBLISHABLE_ALLOWED.some((re) => re.test(`${c.req.method} ${new URL(c.req.url).pathname}`))
+  ) {
+    throw new StripeError(
+      401,
+      'invalid_request_error',
+      'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
+      'secret_key_required',
+    );
   }
-  if (publishable && !PUBLISHABLE_ALLOWED.some((re) => re.test(`${method} ${url.pathname}`))) {
-    return {
-      response: errorResponse(
-        new StripeError(
-          401,
-          'invalid_request_error',
-          'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
-          'secret_key_required',
-        ),
-        headers,
-      ),
-      ctx: null,
-    };
-  }
+  c.set('publishable', publishable);
 
-  const account = request.headers.get('stripe-account')?.trim() || null;
+  const account = c.req.header('stripe-account')?.trim() || null;
+  c.set('account', account);
   if (account) {
-    headers['stripe-account'] = account;
-    if (!store.get(account, null, 'account')) {
-      return {
-        response: errorResponse(
-          new StripeError(
-            403,
-            'invalid_request_error',
-            `The provided key '${mask(key)}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
-            'account_invalid',
-          ),
-          headers,
-        ),
-        ctx: null,
-      };
+    c.header('stripe-account', account);
+    if (!c.var.core.store.get(account, null, 'account')) {
+      throw new StripeError(
+        403,
+        'invalid_request_error',
+        `The provided key '${maskKey(key)}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
+        'account_invalid',
+      );
     }
   }
+  await next();
+};
 
-  // Injected faults fail before anything runs and are not saved under the idempotency key, so the
-  // SDK's (or the app's) retry with the same key succeeds: like a Stripe outage, not a Stripe bug.
+/**
+ * Injected faults fail before anything runs and are not saved under the idempotency key, so the
+ * SDK's (or the app's) retry with the same key succeeds: like a Stripe outage, not a Stripe bug.
+ */
+const injectedFaults: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const store = c.var.core.store;
   const config = store.config();
   if (config.fail_next > 0) {
     store.setConfig({ fail_next: config.fail_next - 1 });
-    const err =
-      config.fail_status === 429
-        ? new StripeError(
-            429,
-            'rate_limit_error',
-            'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-            'rate_limit',
-          )
-        : new StripeError(
-            config.fail_status,
-            'api_error',
-            'An unknown error occurred (injected by the Stripe emulator).',
-          );
-    return { response: errorResponse(err, headers), ctx: null };
+    throw config.fail_status === 429
+      ? new StripeError(
+          429,
+          'rate_limit_error',
+          'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+          'rate_limit',
+        )
+      : new StripeError(
+          config.fail_status,
+          'api_error',
+          'An unknown error occurred (injected by the Stripe emulator).',
+        );
   }
+  await next();
+};
 
-  const idemKey = method === 'POST' ? request.headers.get('idempotency-key') : null;
+/**
+ * Idempotency keys: a known key with the same request replays the first answer, with other parameters
+ * it is an `idempotency_error`. Stripe saves the result once the request started executing (success
+ * or a card decline); requests rejected by validation are not saved and may be retried with the key.
+ */
+const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const method = c.req.method;
+  const idemKey = method === 'POST' ? (c.req.header('idempotency-key') ?? null) : null;
+  const store = c.var.core.store;
+  const account = c.var.account;
+  const path = new URL(c.req.url).pathname;
   if (idemKey !== null) {
-    headers['idempotency-key'] = idemKey;
+    c.header('idempotency-key', idemKey);
     if (idemKey.length > 255 || idemKey.length === 0) {
-      return {
-        response: errorResponse(
-          new StripeError(
-            400,
-            'invalid_request_error',
-            'Idempotency-Key must be between 1 and 255 characters long.',
-            'idempotency_key_in_use',
-          ),
-          headers,
-        ),
-        ctx: null,
-      };
+      throw new StripeError(
+        400,
+        'invalid_request_error',
+        'Idempotency-Key must be between 1 and 255 characters long.',
+        'idempotency_key_in_use',
+      );
     }
     const previous = store.idempotent(account, idemKey);
     if (previous) {
       const sameParams =
-        previous.method === method && previous.path === url.pathname && previous.params === canonical(params);
+        previous.method === method && previous.path === path && previous.params === canonical(c.var.params);
       if (!sameParams) {
-        return {
-          response: errorResponse(
-            new StripeError(
-              400,
-              'idempotency_error',
-              `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
-              'idempotency_key_in_use',
-            ),
-            headers,
-          ),
-          ctx: null,
-        };
+        throw new StripeError(
+          400,
+          'idempotency_error',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+          'idempotency_key_in_use',
+        );
       }
-      return {
-        response: new Response(previous.body, {
-          status: previous.status,
-          headers: {
-            'content-type': 'application/json',
-            'cache-control': 'no-cache, no-store',
-            ...headers,
-            'idempotent-replayed': 'true',
-            'original-request': previous.request_id,
-          },
-        }),
-        ctx: null,
-      };
+      return c.body(previous.body, previous.status as 200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-cache, no-store',
+        'idempotent-replayed': 'true',
+        'original-request': previous.request_id,
+      });
     }
   }
 
-  const ctx = new Ctx(store, account, publicUrl, { id: requestId, idempotency_key: idemKey });
-  ctx.publishable = publishable;
+  const ctx = new Ctx(store, account, c.var.publicUrl, { id: c.var.requestId, idempotency_key: idemKey });
+  ctx.publishable = c.var.publishable;
+  c.set('ctx', ctx);
   // Expiry is Stripe's own doing, not this request's: its events carry no request id.
-  sweepExpiredSessions(new Ctx(store, null, publicUrl, { id: null, idempotency_key: null }, ctx.emitted));
+  sweepExpiredSessions(
+    new Ctx(store, null, c.var.publicUrl, { id: null, idempotency_key: null }, ctx.emitted),
+  );
 
-  const found = match(routes, method, url.pathname);
-  if (!found.route) {
-    const err = new StripeError(
-      404,
-      'invalid_request_error',
-      `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-    );
-    return { response: errorResponse(err, headers), ctx };
-  }
+  await next();
 
-  let status = 200;
-  let body: unknown;
-  try {
-    body = found.route.handler(ctx, params, found.path);
-  } catch (err) {
-    if (!(err instanceof StripeError)) throw err;
-    status = err.status;
-    body = err.body();
-  }
-  const text = JSON.stringify(body, null, 2);
-  // Stripe saves the result once the request started executing (success or a card decline);
-  // requests rejected by validation are not saved and may be retried with the same key.
+  const status = c.res.status;
   if (idemKey && (status < 400 || status === 402)) {
     store.saveIdempotent(account, idemKey, {
       method,
-      path: url.pathname,
-      params: canonical(params),
+      path,
+      params: canonical(c.var.params),
       status,
-      body: text,
-      request_id: requestId,
+      body: await c.res.clone().text(),
+      request_id: c.var.requestId,
     });
   }
-  return {
-    response: new Response(text, {
-      status,
-      headers: {
-        'content-type': 'application/json',
-        'cache-control': 'no-cache, no-store',
-        'access-control-allow-origin': '*',
-        ...headers,
-      },
-    }),
-    ctx,
-  };
-}
+};
+
+/** The REST API under /v1, answering in Stripe's shapes; unknown paths get Stripe's 404. */
+export const apiRoutes = new Hono<AppEnv>({ strict: false })
+  .use('/v1/*', preflight, parseParams, authenticate, injectedFaults, idempotency)
+  .route('/', checkoutRoutes)
+  .route('/', paymentRoutes)
+  .route('/', customerRoutes)
+  .route('/', connectRoutes)
+  .route('/', billingRoutes)
+  .route('/', eventRoutes)
+  .all('/v1/*', (c) => {
+    throw new StripeError(
+      404,
+      'invalid_request_error',
+      `Unrecognized request URL (${c.req.method}: ${new URL(c.req.url).pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+    );
+  })
+  .onError((err, c) => {
+    if (err instanceof StripeError) return stripeJson(c, err.status, err.body());
+    throw err;
+  });

@@ -1,16 +1,9 @@
 // Webhook delivery: signs each event exactly like Stripe (`Stripe-Signature: t=..,v1=HMAC-SHA256(secret,
-// "t.body")`), POSTs it to the storefront, records every attempt, and schedules retries with backoff.
+// "t.body")`, by the SDK's own signer), POSTs it to the storefront, records every attempt, and schedules
+// retries with backoff.
+import Stripe from 'stripe';
+import type { EmulatorEnv } from './env';
 import type { AttemptRow, Store, StoredEvent } from './store';
-
-/** The emulator Worker's bindings and vars. */
-export interface EmulatorEnv {
-  EMULATOR: DurableObjectNamespace;
-  PUBLIC_URL?: string;
-  WEBHOOK_SECRET?: string;
-  CONNECT_WEBHOOK_SECRET?: string;
-  WEBHOOK_URL?: string;
-  STOREFRONT?: Fetcher;
-}
 
 /** What one delivery attempt got back. */
 export interface AttemptResult {
@@ -23,23 +16,14 @@ export interface AttemptResult {
 }
 
 const encoder = new TextEncoder();
+const cryptoProvider = Stripe.createSubtleCryptoProvider();
 
-/** Hex HMAC-SHA256, the `v1` scheme of Stripe's signatures. */
-export async function hmacHex(secret: string, payload: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const sig = await crypto.subtle.sign('HMAC', key, encoder.encode(payload));
-  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The `Stripe-Signature` header for a payload signed at unix time `t`. */
-export async function signatureHeader(secret: string, payload: string, t: number): Promise<string> {
-  return `t=${t},v1=${await hmacHex(secret, `${t}.${payload}`)}`;
+/**
+ * The `Stripe-Signature` header for a payload signed at unix time `t`, computed by the SDK itself
+ * (`t=<t>,v1=<HMAC-SHA256(secret, "t.payload")>`), so it is what Stripe and `stripe listen` send.
+ */
+export function signatureHeader(secret: string, payload: string, t: number): Promise<string> {
+  return Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret, timestamp: t, cryptoProvider });
 }
 
 /** The secret that signs an event: Connect events (with `account`) use the Connect endpoint's secret. */

@@ -1,5 +1,5 @@
 // Entry of the Stripe emulator Worker: every request goes to the one Durable Object holding its state.
-import type { EmulatorEnv } from './delivery';
+import type { EmulatorEnv } from './env';
 
 export { StripeEmulator } from './emulator';
 

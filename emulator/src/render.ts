@@ -1,5 +1,5 @@
 // Turns stored objects into API responses: `expand[]` (ids replaced by objects, `data.` paths for
-// lists), Stripe's list objects with cursor pagination, and money formatting for the hosted pages.
+// lists) and Stripe's list objects with cursor pagination.
 import type { Ctx } from './context';
 import { publicView } from './context';
 import { int, str, type Params } from './form';
@@ -112,45 +112,4 @@ export function createdFilter(params: Params): (o: StripeObject) => boolean {
       (lte === undefined || t <= lte)
     );
   };
-}
-
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-
-/** Formats minor units for display on the hosted pages, e.g. 1050 usd → "$10.50". */
-export function formatAmount(amount: number, currency: string): string {
-  const zero = ZERO_DECIMAL.has(currency.toLowerCase());
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(
-      zero ? amount : amount / 100,
-    );
-  } catch {
-    return `${zero ? amount : (amount / 100).toFixed(2)} ${currency.toUpperCase()}`;
-  }
-}
-
-/** Escapes text for HTML. */
-export function esc(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

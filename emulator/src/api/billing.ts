@@ -1,5 +1,6 @@
 // Products, prices, subscriptions and invoices: as much as a subscription-mode Checkout needs
 // (first invoice paid at checkout, renewals through a control endpoint, cancel and update).
+import { Hono } from 'hono';
 import type { Ctx } from '../context';
 import { previous } from '../context';
 import { invalidParam, invalidRequest, noSuch } from '../errors';
@@ -7,7 +8,7 @@ import { bool, expandPaths, int, mergeMetadata, obj, oneOf, str, type Params } f
 import { newId } from '../ids';
 import { chargePaymentIntent, createPaymentIntent } from '../payments';
 import { createdFilter, embeddedList, list, render } from '../render';
-import { route, type Route } from '../router';
+import { stripeRoute, type AppEnv } from '../http';
 import type { StripeObject } from '../store';
 import type { CustomerObj, InvoiceObj, PaymentMethodObj, PriceObj, SubscriptionObj } from '../types';
 
@@ -518,90 +519,124 @@ export function cancelSubscription(
   return sub;
 }
 
-export const billingRoutes: Route[] = [
-  route('POST', '/v1/products', (ctx, p) => createProduct(ctx, p)),
-  route('GET', '/v1/products/:id', (ctx, p, { id }) => {
-    const o = ctx.store.get<StripeObject>(id!, ctx.account, 'product');
-    if (!o) throw noSuch('product', id!);
-    return render(ctx, o, expandPaths(p));
-  }),
-  route('POST', '/v1/prices', (ctx, p) => render(ctx, createPrice(ctx, p, ''), expandPaths(p))),
-  route('GET', '/v1/prices/:id', (ctx, p, { id }) => {
-    const o = ctx.store.get<PriceObj>(id!, ctx.account, 'price');
-    if (!o) throw noSuch('price', id!);
-    return render(ctx, o, expandPaths(p));
-  }),
-  route('GET', '/v1/shipping_rates/:id', (ctx, p, { id }) => {
-    const o = ctx.store.get<StripeObject>(id!, ctx.account, 'shipping_rate');
-    if (!o) throw noSuch('shipping_rate', id!);
-    return render(ctx, o, expandPaths(p));
-  }),
+/** Products, prices, shipping rates, subscriptions and invoices. */
+export const billingRoutes = new Hono<AppEnv>()
+  .post(
+    '/v1/products',
+    stripeRoute((ctx, p) => createProduct(ctx, p)),
+  )
+  .get(
+    '/v1/products/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const o = ctx.store.get<StripeObject>(id!, ctx.account, 'product');
+      if (!o) throw noSuch('product', id!);
+      return render(ctx, o, expandPaths(p));
+    }),
+  )
+  .post(
+    '/v1/prices',
+    stripeRoute((ctx, p) => render(ctx, createPrice(ctx, p, ''), expandPaths(p))),
+  )
+  .get(
+    '/v1/prices/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const o = ctx.store.get<PriceObj>(id!, ctx.account, 'price');
+      if (!o) throw noSuch('price', id!);
+      return render(ctx, o, expandPaths(p));
+    }),
+  )
+  .get(
+    '/v1/shipping_rates/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const o = ctx.store.get<StripeObject>(id!, ctx.account, 'shipping_rate');
+      if (!o) throw noSuch('shipping_rate', id!);
+      return render(ctx, o, expandPaths(p));
+    }),
+  )
 
-  route('GET', '/v1/subscriptions', (ctx, p) => {
-    const status = str(p, 'status');
-    return list(
-      ctx,
-      ctx.store
-        .all<SubscriptionObj>('subscription', ctx.account)
-        .filter((s) => p.customer === undefined || s.customer === p.customer)
-        .filter((s) => (status === 'all' ? true : status ? s.status === status : s.status !== 'canceled'))
-        .filter(createdFilter(p)),
-      '/v1/subscriptions',
-      p,
-      expandPaths(p),
-    );
-  }),
-  route('GET', '/v1/subscriptions/:id', (ctx, p, { id }) =>
-    render(ctx, getSubscription(ctx, id!), expandPaths(p)),
-  ),
-  route('POST', '/v1/subscriptions/:id', (ctx, p, { id }) => {
-    const sub = getSubscription(ctx, id!);
-    const keys = ['cancel_at_period_end', 'metadata', 'description'].filter((k) => p[k] !== undefined);
-    const prev = previous(sub, keys);
-    const cape = bool(p, 'cancel_at_period_end');
-    if (cape !== undefined) {
-      if (sub.status === 'canceled') throw invalidRequest('A canceled subscription cannot be updated.');
-      sub.cancel_at_period_end = cape;
-      sub.cancel_at = cape ? Number(sub.items.data[0]?.current_period_end ?? null) : null;
-    }
-    sub.metadata = mergeMetadata(sub.metadata, p);
-    const d = str(p, 'description');
-    if (d !== undefined) sub.description = d;
-    ctx.store.put(sub, ctx.account);
-    if (keys.length) ctx.emit('customer.subscription.updated', sub, { previous_attributes: prev });
-    return render(ctx, sub, expandPaths(p));
-  }),
-  route('DELETE', '/v1/subscriptions/:id', (ctx, p, { id }) =>
-    render(ctx, cancelSubscription(ctx, getSubscription(ctx, id!)), expandPaths(p)),
-  ),
-
-  route('GET', '/v1/invoices', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store
-        .all<InvoiceObj>('invoice', ctx.account)
-        .filter((i) => p.customer === undefined || i.customer === p.customer)
-        .filter(
-          (i) =>
-            p.subscription === undefined ||
-            (i.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details
-              ?.subscription === p.subscription,
-        )
-        .filter((i) => p.status === undefined || i.status === p.status),
-      '/v1/invoices',
-      p,
-      expandPaths(p),
+  .get(
+    '/v1/subscriptions',
+    stripeRoute((ctx, p) => {
+      const status = str(p, 'status');
+      return list(
+        ctx,
+        ctx.store
+          .all<SubscriptionObj>('subscription', ctx.account)
+          .filter((s) => p.customer === undefined || s.customer === p.customer)
+          .filter((s) => (status === 'all' ? true : status ? s.status === status : s.status !== 'canceled'))
+          .filter(createdFilter(p)),
+        '/v1/subscriptions',
+        p,
+        expandPaths(p),
+      );
+    }),
+  )
+  .get(
+    '/v1/subscriptions/:id',
+    stripeRoute((ctx, p, { id }) => render(ctx, getSubscription(ctx, id!), expandPaths(p))),
+  )
+  .post(
+    '/v1/subscriptions/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const sub = getSubscription(ctx, id!);
+      const keys = ['cancel_at_period_end', 'metadata', 'description'].filter((k) => p[k] !== undefined);
+      const prev = previous(sub, keys);
+      const cape = bool(p, 'cancel_at_period_end');
+      if (cape !== undefined) {
+        if (sub.status === 'canceled') throw invalidRequest('A canceled subscription cannot be updated.');
+        sub.cancel_at_period_end = cape;
+        sub.cancel_at = cape ? Number(sub.items.data[0]?.current_period_end ?? null) : null;
+      }
+      sub.metadata = mergeMetadata(sub.metadata, p);
+      const d = str(p, 'description');
+      if (d !== undefined) sub.description = d;
+      ctx.store.put(sub, ctx.account);
+      if (keys.length) ctx.emit('customer.subscription.updated', sub, { previous_attributes: prev });
+      return render(ctx, sub, expandPaths(p));
+    }),
+  )
+  .delete(
+    '/v1/subscriptions/:id',
+    stripeRoute((ctx, p, { id }) =>
+      render(ctx, cancelSubscription(ctx, getSubscription(ctx, id!)), expandPaths(p)),
     ),
-  ),
-  route('GET', '/v1/invoices/:id', (ctx, p, { id }) => {
-    const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
-    if (!inv) throw noSuch('invoice', id!);
-    return render(ctx, inv, expandPaths(p));
-  }),
-  route('GET', '/v1/invoices/:id/lines', (ctx, p, { id }) => {
-    const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
-    if (!inv) throw noSuch('invoice', id!);
-    const lines = (inv.lines as { data: StripeObject[] }).data;
-    return list(ctx, lines, `/v1/invoices/${inv.id}/lines`, p, expandPaths(p));
-  }),
-];
+  )
+
+  .get(
+    '/v1/invoices',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store
+          .all<InvoiceObj>('invoice', ctx.account)
+          .filter((i) => p.customer === undefined || i.customer === p.customer)
+          .filter(
+            (i) =>
+              p.subscription === undefined ||
+              (i.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details
+                ?.subscription === p.subscription,
+          )
+          .filter((i) => p.status === undefined || i.status === p.status),
+        '/v1/invoices',
+        p,
+        expandPaths(p),
+      ),
+    ),
+  )
+  .get(
+    '/v1/invoices/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
+      if (!inv) throw noSuch('invoice', id!);
+      return render(ctx, inv, expandPaths(p));
+    }),
+  )
+  .get(
+    '/v1/invoices/:id/lines',
+    stripeRoute((ctx, p, { id }) => {
+      const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
+      if (!inv) throw noSuch('invoice', id!);
+      const lines = (inv.lines as { data: StripeObject[] }).data;
+      return list(ctx, lines, `/v1/invoices/${inv.id}/lines`, p, expandPaths(p));
+    }),
+  );

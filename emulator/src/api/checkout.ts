@@ -1,5 +1,6 @@
 // Checkout Sessions: create (payment and subscription mode), retrieve, list, expire, line items,
 // and paying one (what the hosted page and the pay control endpoint do).
+import { Hono } from 'hono';
 import type { Ctx } from '../context';
 import { StripeError, invalidParam, invalidRequest, missingParam, noSuch } from '../errors';
 import {
@@ -23,7 +24,7 @@ import {
   normaliseCardNumber,
 } from '../payments';
 import { createdFilter, embeddedList, list, registerVirtual, render } from '../render';
-import { route, type Route } from '../router';
+import { stripeRoute, type AppEnv } from '../http';
 import type {
   Address,
   CustomerObj,
@@ -634,43 +635,59 @@ function lineItemList(ctx: Ctx, session: { id: string }): unknown {
 }
 registerVirtual('checkout.session', 'line_items', lineItemList);
 
-export const checkoutRoutes: Route[] = [
-  route('POST', '/v1/checkout/sessions', (ctx, p) => render(ctx, createSession(ctx, p), expandPaths(p))),
-  route('GET', '/v1/checkout/sessions', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store
-        .all<SessionObj>('checkout.session', ctx.account)
-        .filter((s) => p.payment_intent === undefined || s.payment_intent === p.payment_intent)
-        .filter((s) => p.customer === undefined || s.customer === p.customer)
-        .filter((s) => p.status === undefined || s.status === p.status)
-        .filter((s) => p.subscription === undefined || s.subscription === p.subscription)
-        .filter(createdFilter(p)),
-      '/v1/checkout/sessions',
-      p,
-      expandPaths(p),
+/** Checkout Sessions: create, list, retrieve, update, expire, line items. */
+export const checkoutRoutes = new Hono<AppEnv>()
+  .post(
+    '/v1/checkout/sessions',
+    stripeRoute((ctx, p) => render(ctx, createSession(ctx, p), expandPaths(p))),
+  )
+  .get(
+    '/v1/checkout/sessions',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store
+          .all<SessionObj>('checkout.session', ctx.account)
+          .filter((s) => p.payment_intent === undefined || s.payment_intent === p.payment_intent)
+          .filter((s) => p.customer === undefined || s.customer === p.customer)
+          .filter((s) => p.status === undefined || s.status === p.status)
+          .filter((s) => p.subscription === undefined || s.subscription === p.subscription)
+          .filter(createdFilter(p)),
+        '/v1/checkout/sessions',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/checkout/sessions/:id', (ctx, p, { id }) =>
-    render(ctx, getSession(ctx, id!), expandPaths(p)),
-  ),
-  route('POST', '/v1/checkout/sessions/:id', (ctx, p, { id }) => {
-    const s = getSession(ctx, id!);
-    s.metadata = mergeMetadata(s.metadata, p);
-    ctx.store.put(s, ctx.account, s.status === 'open' ? s.expires_at : null);
-    return render(ctx, s, expandPaths(p));
-  }),
-  route('POST', '/v1/checkout/sessions/:id/expire', (ctx, p, { id }) => {
-    const s = getSession(ctx, id!);
-    if (s.status !== 'open') {
-      throw invalidRequest(
-        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${s.status}".`,
-      );
-    }
-    return render(ctx, expireSession(ctx, s), expandPaths(p));
-  }),
-  route('GET', '/v1/checkout/sessions/:id/line_items', (ctx, p, { id }) => {
-    const s = getSession(ctx, id!);
-    return list(ctx, s._line_items, `/v1/checkout/sessions/${s.id}/line_items`, p, expandPaths(p));
-  }),
-];
+  )
+  .get(
+    '/v1/checkout/sessions/:id',
+    stripeRoute((ctx, p, { id }) => render(ctx, getSession(ctx, id!), expandPaths(p))),
+  )
+  .post(
+    '/v1/checkout/sessions/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const s = getSession(ctx, id!);
+      s.metadata = mergeMetadata(s.metadata, p);
+      ctx.store.put(s, ctx.account, s.status === 'open' ? s.expires_at : null);
+      return render(ctx, s, expandPaths(p));
+    }),
+  )
+  .post(
+    '/v1/checkout/sessions/:id/expire',
+    stripeRoute((ctx, p, { id }) => {
+      const s = getSession(ctx, id!);
+      if (s.status !== 'open') {
+        throw invalidRequest(
+          `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${s.status}".`,
+        );
+      }
+      return render(ctx, expireSession(ctx, s), expandPaths(p));
+    }),
+  )
+  .get(
+    '/v1/checkout/sessions/:id/line_items',
+    stripeRoute((ctx, p, { id }) => {
+      const s = getSession(ctx, id!);
+      return list(ctx, s._line_items, `/v1/checkout/sessions/${s.id}/line_items`, p, expandPaths(p));
+    }),
+  );

@@ -1,5 +1,6 @@
 // Connect: connected accounts (Express by default), account links, login links, transfers and
 // transfer reversals, with Stripe's balance rules for separate charges and transfers.
+import { Hono } from 'hono';
 import type { Ctx } from '../context';
 import { previous } from '../context';
 import { StripeError, invalidParam, invalidRequest, missingParam, noSuch } from '../errors';
@@ -7,7 +8,7 @@ import { expandPaths, int, mergeMetadata, obj, oneOf, str, type Params } from '.
 import { newId } from '../ids';
 import { availableBalance, balanceTransaction } from '../payments';
 import { createdFilter, embeddedList, list, render } from '../render';
-import { route, type Route } from '../router';
+import { stripeRoute, type AppEnv } from '../http';
 import type { StripeObject } from '../store';
 import type { AccountObj, ChargeObj, TransferObj, TransferReversalObj } from '../types';
 
@@ -542,81 +543,126 @@ function transferCreate(ctx: Ctx, p: Params): unknown {
   return render(ctx, transfer, expandPaths(p));
 }
 
-export const connectRoutes: Route[] = [
-  route('POST', '/v1/accounts', (ctx, p) => render(ctx, createAccount(ctx, p), expandPaths(p))),
-  route('GET', '/v1/accounts', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store.all<AccountObj>('account', null).filter(createdFilter(p)),
-      '/v1/accounts',
-      p,
-      expandPaths(p),
+/** Connected accounts, account and login links, transfers and their reversals. */
+export const connectRoutes = new Hono<AppEnv>()
+  .post(
+    '/v1/accounts',
+    stripeRoute((ctx, p) => render(ctx, createAccount(ctx, p), expandPaths(p))),
+  )
+  .get(
+    '/v1/accounts',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store.all<AccountObj>('account', null).filter(createdFilter(p)),
+        '/v1/accounts',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/account', (ctx, p) =>
-    ctx.account ? render(ctx, getAccount(ctx, ctx.account), expandPaths(p)) : platformAccount(ctx),
-  ),
-  route('GET', '/v1/accounts/:id', (ctx, p, { id }) =>
-    id === PLATFORM_ACCOUNT_ID
-      ? platformAccount(ctx)
-      : render(ctx, getAccount(ctx, id!, 'account'), expandPaths(p)),
-  ),
-  route('POST', '/v1/accounts/:id', (ctx, p, { id }) => updateAccount(ctx, p, id!)),
-  route('DELETE', '/v1/accounts/:id', (ctx, _p, { id }) => {
-    const a = getAccount(ctx, id!, 'account');
-    ctx.store.put({ id: a.id, object: 'deleted_account', deleted: true }, null);
-    return { id: a.id, object: 'account', deleted: true };
-  }),
-  route('POST', '/v1/accounts/:id/login_links', (ctx, _p, { id }) => createLoginLink(ctx, id!)),
-  route('POST', '/v1/account_links', (ctx, p) => createAccountLink(ctx, p)),
+  )
+  .get(
+    '/v1/account',
+    stripeRoute((ctx, p) =>
+      ctx.account ? render(ctx, getAccount(ctx, ctx.account), expandPaths(p)) : platformAccount(ctx),
+    ),
+  )
+  .get(
+    '/v1/accounts/:id',
+    stripeRoute((ctx, p, { id }) =>
+      id === PLATFORM_ACCOUNT_ID
+        ? platformAccount(ctx)
+        : render(ctx, getAccount(ctx, id!, 'account'), expandPaths(p)),
+    ),
+  )
+  .post(
+    '/v1/accounts/:id',
+    stripeRoute((ctx, p, { id }) => updateAccount(ctx, p, id!)),
+  )
+  .delete(
+    '/v1/accounts/:id',
+    stripeRoute((ctx, _p, { id }) => {
+      const a = getAccount(ctx, id!, 'account');
+      ctx.store.put({ id: a.id, object: 'deleted_account', deleted: true }, null);
+      return { id: a.id, object: 'account', deleted: true };
+    }),
+  )
+  .post(
+    '/v1/accounts/:id/login_links',
+    stripeRoute((ctx, _p, { id }) => createLoginLink(ctx, id!)),
+  )
+  .post(
+    '/v1/account_links',
+    stripeRoute((ctx, p) => createAccountLink(ctx, p)),
+  )
 
-  route('POST', '/v1/transfers', (ctx, p) => transferCreate(ctx, p)),
-  route('GET', '/v1/transfers', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store
-        .all<TransferObj>('transfer', null)
-        .filter((t) => p.transfer_group === undefined || t.transfer_group === p.transfer_group)
-        .filter((t) => p.destination === undefined || t.destination === p.destination)
-        .filter(createdFilter(p)),
-      '/v1/transfers',
-      p,
-      expandPaths(p),
+  .post(
+    '/v1/transfers',
+    stripeRoute((ctx, p) => transferCreate(ctx, p)),
+  )
+  .get(
+    '/v1/transfers',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store
+          .all<TransferObj>('transfer', null)
+          .filter((t) => p.transfer_group === undefined || t.transfer_group === p.transfer_group)
+          .filter((t) => p.destination === undefined || t.destination === p.destination)
+          .filter(createdFilter(p)),
+        '/v1/transfers',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/transfers/:id', (ctx, p, { id }) => render(ctx, getTransfer(ctx, id!), expandPaths(p))),
-  route('POST', '/v1/transfers/:id', (ctx, p, { id }) => {
-    const t = getTransfer(ctx, id!);
-    t.metadata = mergeMetadata(t.metadata, p);
-    const d = str(p, 'description');
-    if (d !== undefined) t.description = d;
-    ctx.store.put(t, null);
-    ctx.as(null).emit('transfer.updated', t);
-    return render(ctx, t, expandPaths(p));
-  }),
-  route('POST', '/v1/transfers/:id/reversals', (ctx, p, { id }) => {
-    const t = getTransfer(ctx, id!);
-    const r = createReversal(ctx, t, {
-      amount: int(p, 'amount', { min: 1 }),
-      metadata: mergeMetadata({}, p),
-      description: str(p, 'description') ?? null,
-    });
-    return render(ctx, r, expandPaths(p));
-  }),
-  route('GET', '/v1/transfers/:id/reversals', (ctx, p, { id }) => {
-    const t = getTransfer(ctx, id!);
-    return list(
-      ctx,
-      t.reversals.data as unknown as StripeObject[],
-      `/v1/transfers/${t.id}/reversals`,
-      p,
-      expandPaths(p),
-    );
-  }),
-  route('GET', '/v1/transfers/:id/reversals/:rid', (ctx, p, { id, rid }) => {
-    getTransfer(ctx, id!);
-    const r = ctx.store.get<TransferReversalObj>(rid!, null, 'transfer_reversal');
-    if (!r || r.transfer !== id) throw noSuch('transfer_reversal', rid!);
-    return render(ctx, r, expandPaths(p));
-  }),
-];
+  )
+  .get(
+    '/v1/transfers/:id',
+    stripeRoute((ctx, p, { id }) => render(ctx, getTransfer(ctx, id!), expandPaths(p))),
+  )
+  .post(
+    '/v1/transfers/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const t = getTransfer(ctx, id!);
+      t.metadata = mergeMetadata(t.metadata, p);
+      const d = str(p, 'description');
+      if (d !== undefined) t.description = d;
+      ctx.store.put(t, null);
+      ctx.as(null).emit('transfer.updated', t);
+      return render(ctx, t, expandPaths(p));
+    }),
+  )
+  .post(
+    '/v1/transfers/:id/reversals',
+    stripeRoute((ctx, p, { id }) => {
+      const t = getTransfer(ctx, id!);
+      const r = createReversal(ctx, t, {
+        amount: int(p, 'amount', { min: 1 }),
+        metadata: mergeMetadata({}, p),
+        description: str(p, 'description') ?? null,
+      });
+      return render(ctx, r, expandPaths(p));
+    }),
+  )
+  .get(
+    '/v1/transfers/:id/reversals',
+    stripeRoute((ctx, p, { id }) => {
+      const t = getTransfer(ctx, id!);
+      return list(
+        ctx,
+        t.reversals.data as unknown as StripeObject[],
+        `/v1/transfers/${t.id}/reversals`,
+        p,
+        expandPaths(p),
+      );
+    }),
+  )
+  .get(
+    '/v1/transfers/:id/reversals/:rid',
+    stripeRoute((ctx, p, { id, rid }) => {
+      getTransfer(ctx, id!);
+      const r = ctx.store.get<TransferReversalObj>(rid!, null, 'transfer_reversal');
+      if (!r || r.transfer !== id) throw noSuch('transfer_reversal', rid!);
+      return render(ctx, r, expandPaths(p));
+    }),
+  );

@@ -1,11 +1,12 @@
 // Customers: create, retrieve, update, list, delete.
+import { Hono } from 'hono';
 import type { Ctx } from '../context';
 import { previous } from '../context';
 import { noSuch } from '../errors';
 import { expandPaths, mergeMetadata, obj, str, type Params } from '../form';
 import { newId } from '../ids';
 import { createdFilter, list, render } from '../render';
-import { route, type Route } from '../router';
+import { stripeRoute, type AppEnv } from '../http';
 import type { CustomerObj } from '../types';
 import { addressParam, shippingParam } from './payments';
 
@@ -81,41 +82,56 @@ function update(ctx: Ctx, p: Params, id: string): unknown {
   return render(ctx, c, expandPaths(p));
 }
 
-export const customerRoutes: Route[] = [
-  route('POST', '/v1/customers', (ctx, p) =>
-    render(
-      ctx,
-      createCustomer(ctx, {
-        email: str(p, 'email'),
-        name: str(p, 'name'),
-        phone: str(p, 'phone'),
-        description: str(p, 'description'),
-        metadata: mergeMetadata({}, p),
-        address: p.address !== undefined ? addressParam(obj(p, 'address'), 'address') : null,
-        shipping: shippingParam(p) ?? null,
-      }),
-      expandPaths(p),
+/** Customers: create, list, retrieve, update, delete. */
+export const customerRoutes = new Hono<AppEnv>()
+  .post(
+    '/v1/customers',
+    stripeRoute((ctx, p) =>
+      render(
+        ctx,
+        createCustomer(ctx, {
+          email: str(p, 'email'),
+          name: str(p, 'name'),
+          phone: str(p, 'phone'),
+          description: str(p, 'description'),
+          metadata: mergeMetadata({}, p),
+          address: p.address !== undefined ? addressParam(obj(p, 'address'), 'address') : null,
+          shipping: shippingParam(p) ?? null,
+        }),
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/customers', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store
-        .all<CustomerObj>('customer', ctx.account)
-        .filter((c) => p.email === undefined || c.email === p.email)
-        .filter(createdFilter(p)),
-      '/v1/customers',
-      p,
-      expandPaths(p),
+  )
+  .get(
+    '/v1/customers',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store
+          .all<CustomerObj>('customer', ctx.account)
+          .filter((c) => p.email === undefined || c.email === p.email)
+          .filter(createdFilter(p)),
+        '/v1/customers',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/customers/:id', (ctx, p, { id }) => render(ctx, getCustomer(ctx, id!), expandPaths(p))),
-  route('POST', '/v1/customers/:id', (ctx, p, { id }) => update(ctx, p, id!)),
-  route('DELETE', '/v1/customers/:id', (ctx, _p, { id }) => {
-    const c = getCustomer(ctx, id!);
-    const deleted = { ...c, deleted: true };
-    ctx.store.put({ id: c.id, object: 'deleted_customer', deleted: true }, ctx.account);
-    ctx.emit('customer.deleted', deleted);
-    return { id: c.id, object: 'customer', deleted: true };
-  }),
-];
+  )
+  .get(
+    '/v1/customers/:id',
+    stripeRoute((ctx, p, { id }) => render(ctx, getCustomer(ctx, id!), expandPaths(p))),
+  )
+  .post(
+    '/v1/customers/:id',
+    stripeRoute((ctx, p, { id }) => update(ctx, p, id!)),
+  )
+  .delete(
+    '/v1/customers/:id',
+    stripeRoute((ctx, _p, { id }) => {
+      const c = getCustomer(ctx, id!);
+      const deleted = { ...c, deleted: true };
+      ctx.store.put({ id: c.id, object: 'deleted_customer', deleted: true }, ctx.account);
+      ctx.emit('customer.deleted', deleted);
+      return { id: c.id, object: 'customer', deleted: true };
+    }),
+  );

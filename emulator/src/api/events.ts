@@ -1,9 +1,10 @@
 // Events: retrieve (with the emulator's own `delivery_attempts` field) and list with Stripe's filters.
+import { Hono } from 'hono';
 import type { Ctx } from '../context';
 import { noSuch } from '../errors';
 import { arr, bool, str, type Params } from '../form';
 import { createdFilter, list } from '../render';
-import { route, type Route } from '../router';
+import { stripeRoute, type AppEnv } from '../http';
 import type { StoredEvent, StripeObject } from '../store';
 
 /** `type` filters accept Stripe's wildcard form (`charge.*`). */
@@ -35,22 +36,28 @@ export function eventWithDeliveries(ctx: Ctx, event: StoredEvent): StoredEvent {
   };
 }
 
-export const eventRoutes: Route[] = [
-  route('GET', '/v1/events/:id', (ctx, _p, { id }) => {
-    // Lenient on scope: the platform can look up its Connect events by id too.
-    const event = ctx.store.getEvent(id!);
-    if (!event || (ctx.account && event.account !== ctx.account)) throw noSuch('event', id!);
-    return eventWithDeliveries(ctx, event);
-  }),
-  route('GET', '/v1/events', (ctx, p) => {
-    const delivered = bool(p, 'delivery_success');
-    const events = ctx.store
-      .events(ctx.account)
-      .filter(typeMatcher(p))
-      .filter(createdFilter(p))
-      .filter(
-        (e) => delivered === undefined || (ctx.store.delivery(e.id)?.state === 'delivered') === delivered,
-      );
-    return list(ctx, events as unknown as StripeObject[], '/v1/events', p);
-  }),
-];
+/** Events, with the emulator’s delivery state on each. */
+export const eventRoutes = new Hono<AppEnv>()
+  .get(
+    '/v1/events/:id',
+    stripeRoute((ctx, _p, { id }) => {
+      // Lenient on scope: the platform can look up its Connect events by id too.
+      const event = ctx.store.getEvent(id!);
+      if (!event || (ctx.account && event.account !== ctx.account)) throw noSuch('event', id!);
+      return eventWithDeliveries(ctx, event);
+    }),
+  )
+  .get(
+    '/v1/events',
+    stripeRoute((ctx, p) => {
+      const delivered = bool(p, 'delivery_success');
+      const events = ctx.store
+        .events(ctx.account)
+        .filter(typeMatcher(p))
+        .filter(createdFilter(p))
+        .filter(
+          (e) => delivered === undefined || (ctx.store.delivery(e.id)?.state === 'delivered') === delivered,
+        );
+      return list(ctx, events as unknown as StripeObject[], '/v1/events', p);
+    }),
+  );

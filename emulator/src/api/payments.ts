@@ -1,4 +1,5 @@
 // PaymentIntents, Charges, Refunds, PaymentMethods and the balance.
+import { Hono } from 'hono';
 import type { Ctx } from '../context';
 import { previous } from '../context';
 import { StripeError, invalidParam, invalidRequest, missingParam, noSuch } from '../errors';
@@ -13,7 +14,7 @@ import {
   resolvePaymentMethod,
 } from '../payments';
 import { createdFilter, list, render } from '../render';
-import { route, type Route } from '../router';
+import { stripeRoute, type AppEnv } from '../http';
 import type { StripeObject } from '../store';
 import type { Address, ChargeObj, PaymentIntentObj, PaymentMethodObj, RefundObj } from '../types';
 
@@ -351,89 +352,140 @@ function byField<T extends StripeObject>(p: Params, fields: string[]): (o: T) =>
   return (o) => fields.every((f) => p[f] === undefined || o[f] === p[f]);
 }
 
-export const paymentRoutes: Route[] = [
-  route('POST', '/v1/payment_intents', (ctx, p) => createIntent(ctx, p)),
-  route('GET', '/v1/payment_intents', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store
-        .all<PaymentIntentObj>('payment_intent', ctx.account)
-        .filter(byField(p, ['customer']))
-        .filter(createdFilter(p)),
-      '/v1/payment_intents',
-      p,
-      expandPaths(p),
+/** PaymentIntents, charges, refunds, payment methods, balance and balance transactions. */
+export const paymentRoutes = new Hono<AppEnv>()
+  .post(
+    '/v1/payment_intents',
+    stripeRoute((ctx, p) => createIntent(ctx, p)),
+  )
+  .get(
+    '/v1/payment_intents',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store
+          .all<PaymentIntentObj>('payment_intent', ctx.account)
+          .filter(byField(p, ['customer']))
+          .filter(createdFilter(p)),
+        '/v1/payment_intents',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/payment_intents/:id', (ctx, p, { id }) => {
-    const pi = getPaymentIntent(ctx, id!);
-    checkClientSecret(ctx, pi, p);
-    return render(ctx, pi, expandPaths(p));
-  }),
-  route('POST', '/v1/payment_intents/:id', (ctx, p, { id }) => updateIntent(ctx, p, id!)),
-  route('POST', '/v1/payment_intents/:id/confirm', (ctx, p, { id }) => confirmIntent(ctx, p, id!)),
-  route('POST', '/v1/payment_intents/:id/cancel', (ctx, p, { id }) => cancelIntent(ctx, p, id!)),
+  )
+  .get(
+    '/v1/payment_intents/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const pi = getPaymentIntent(ctx, id!);
+      checkClientSecret(ctx, pi, p);
+      return render(ctx, pi, expandPaths(p));
+    }),
+  )
+  .post(
+    '/v1/payment_intents/:id',
+    stripeRoute((ctx, p, { id }) => updateIntent(ctx, p, id!)),
+  )
+  .post(
+    '/v1/payment_intents/:id/confirm',
+    stripeRoute((ctx, p, { id }) => confirmIntent(ctx, p, id!)),
+  )
+  .post(
+    '/v1/payment_intents/:id/cancel',
+    stripeRoute((ctx, p, { id }) => cancelIntent(ctx, p, id!)),
+  )
 
-  route('GET', '/v1/charges', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store
-        .all<ChargeObj>('charge', ctx.account)
-        .filter(byField(p, ['payment_intent', 'transfer_group', 'customer']))
-        .filter(createdFilter(p)),
-      '/v1/charges',
-      p,
-      expandPaths(p),
+  .get(
+    '/v1/charges',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store
+          .all<ChargeObj>('charge', ctx.account)
+          .filter(byField(p, ['payment_intent', 'transfer_group', 'customer']))
+          .filter(createdFilter(p)),
+        '/v1/charges',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/charges/:id', (ctx, p, { id }) => render(ctx, getCharge(ctx, id!, 'id'), expandPaths(p))),
-  route('POST', '/v1/charges/:id', (ctx, p, { id }) => {
-    const ch = getCharge(ctx, id!, 'id');
-    ch.metadata = mergeMetadata(ch.metadata, p);
-    const desc = str(p, 'description');
-    if (desc !== undefined) ch.description = desc;
-    ctx.store.put(ch, ctx.account);
-    ctx.emit('charge.updated', ch);
-    return render(ctx, ch, expandPaths(p));
-  }),
+  )
+  .get(
+    '/v1/charges/:id',
+    stripeRoute((ctx, p, { id }) => render(ctx, getCharge(ctx, id!, 'id'), expandPaths(p))),
+  )
+  .post(
+    '/v1/charges/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const ch = getCharge(ctx, id!, 'id');
+      ch.metadata = mergeMetadata(ch.metadata, p);
+      const desc = str(p, 'description');
+      if (desc !== undefined) ch.description = desc;
+      ctx.store.put(ch, ctx.account);
+      ctx.emit('charge.updated', ch);
+      return render(ctx, ch, expandPaths(p));
+    }),
+  )
 
-  route('POST', '/v1/refunds', (ctx, p) => refundCreate(ctx, p)),
-  route('GET', '/v1/refunds', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store.all<RefundObj>('refund', ctx.account).filter(byField(p, ['charge', 'payment_intent'])),
-      '/v1/refunds',
-      p,
-      expandPaths(p),
+  .post(
+    '/v1/refunds',
+    stripeRoute((ctx, p) => refundCreate(ctx, p)),
+  )
+  .get(
+    '/v1/refunds',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store.all<RefundObj>('refund', ctx.account).filter(byField(p, ['charge', 'payment_intent'])),
+        '/v1/refunds',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/refunds/:id', (ctx, p, { id }) => {
-    const r = ctx.store.get<RefundObj>(id!, ctx.account, 'refund');
-    if (!r) throw noSuch('refund', id!);
-    return render(ctx, r, expandPaths(p));
-  }),
-  route('POST', '/v1/refunds/:id', (ctx, p, { id }) => refundUpdate(ctx, p, id!)),
+  )
+  .get(
+    '/v1/refunds/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const r = ctx.store.get<RefundObj>(id!, ctx.account, 'refund');
+      if (!r) throw noSuch('refund', id!);
+      return render(ctx, r, expandPaths(p));
+    }),
+  )
+  .post(
+    '/v1/refunds/:id',
+    stripeRoute((ctx, p, { id }) => refundUpdate(ctx, p, id!)),
+  )
 
-  route('GET', '/v1/payment_methods/:id', (ctx, p, { id }) => {
-    const pm = ctx.store.get<PaymentMethodObj>(id!, ctx.account, 'payment_method');
-    if (!pm) throw noSuch('PaymentMethod', id!);
-    return render(ctx, pm, expandPaths(p));
-  }),
-  route('GET', '/v1/balance', (ctx) => balanceObject(ctx, ctx.account)),
-  route('GET', '/v1/balance_transactions', (ctx, p) =>
-    list(
-      ctx,
-      ctx.store
-        .all<StripeObject>('balance_transaction', ctx.account)
-        .filter(byField(p, ['type', 'source', 'currency'])),
-      '/v1/balance_transactions',
-      p,
-      expandPaths(p),
+  .get(
+    '/v1/payment_methods/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const pm = ctx.store.get<PaymentMethodObj>(id!, ctx.account, 'payment_method');
+      if (!pm) throw noSuch('PaymentMethod', id!);
+      return render(ctx, pm, expandPaths(p));
+    }),
+  )
+  .get(
+    '/v1/balance',
+    stripeRoute((ctx) => balanceObject(ctx, ctx.account)),
+  )
+  .get(
+    '/v1/balance_transactions',
+    stripeRoute((ctx, p) =>
+      list(
+        ctx,
+        ctx.store
+          .all<StripeObject>('balance_transaction', ctx.account)
+          .filter(byField(p, ['type', 'source', 'currency'])),
+        '/v1/balance_transactions',
+        p,
+        expandPaths(p),
+      ),
     ),
-  ),
-  route('GET', '/v1/balance_transactions/:id', (ctx, p, { id }) => {
-    const t = ctx.store.get<StripeObject>(id!, ctx.account, 'balance_transaction');
-    if (!t) throw noSuch('balance_transaction', id!);
-    return render(ctx, t, expandPaths(p));
-  }),
-];
+  )
+  .get(
+    '/v1/balance_transactions/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const t = ctx.store.get<StripeObject>(id!, ctx.account, 'balance_transaction');
+      if (!t) throw noSuch('balance_transaction', id!);
+      return render(ctx, t, expandPaths(p));
+    }),
+  );

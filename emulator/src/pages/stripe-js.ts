@@ -1,6 +1,7 @@
 // The Stripe.js stand-in served at /v3/stripe.js: `Stripe(pk).elements({ clientSecret })`,
 // `create('payment').mount(el)` and `confirmPayment(...)`, talking to the emulator same-origin
 // through the storefront's proxy. An external file so the app's CSP (script-src 'self') allows it.
+import type { Context } from 'hono';
 
 const SCRIPT = String.raw`/* Stripe.js stand-in (local Stripe emulator). Not Stripe's code. */
 (function () {
@@ -205,12 +206,10 @@ const SCRIPT = String.raw`/* Stripe.js stand-in (local Stripe emulator). Not Str
 `;
 
 /** GET /v3/stripe.js */
-export function stripeJs(): Response {
-  return new Response(SCRIPT, {
-    headers: {
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
-    },
+export function stripeJs(c: Context): Response {
+  return c.body(SCRIPT, 200, {
+    'content-type': 'text/javascript; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
   });
 }

@@ -1,17 +1,11 @@
 // The shell of the emulator's hosted pages: plain HTML with inline CSS and no scripts, clearly
 // marked as a local test stand-in for Stripe.
-import { esc } from '../render';
+import type { Context } from 'hono';
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** A full HTML page. `body` is trusted HTML built with `esc` for every value. */
-export function page(title: string, body: string, status = 200): Response {
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${esc(title)}</title>
-<style>
+const STYLE = `
   :root { color-scheme: light; --ink: #1a1f36; --muted: #697386; --line: #e3e8ee; --brand: #635bff; --bad: #df1b41; }
   * { box-sizing: border-box; }
   body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f6f9fc; }
@@ -31,40 +25,82 @@ export function page(title: string, body: string, status = 200): Response {
   .hint { background: #f6f9fc; border: 1px dashed var(--line); border-radius: 6px; padding: 10px 12px; margin-top: 16px; font-size: 13px; }
   code { font-family: ui-monospace, monospace; font-size: 13px; }
   a { color: var(--brand); }
-</style>
-</head>
-<body>
-<div class="banner" role="note">Stripe emulator — test mode, no real payment is made.</div>
-${body}
-</body>
-</html>`;
-  return new Response(html, {
-    status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-robots-tag': 'noindex',
-    },
-  });
-}
+`;
 
-/** A small page with a heading, a message and an optional link. */
-export function messagePage(
-  title: string,
-  message: string,
-  link?: { href: string; label: string },
-  status = 200,
-): Response {
-  return page(
-    title,
-    `<main><section><h1>${esc(title)}</h1><p>${esc(message)}</p>${
-      link ? `<p><a href="${esc(link.href)}">${esc(link.label)}</a></p>` : ''
-    }</section></main>`,
-    status,
+/** The HTML document around every hosted page. */
+export function Document({ title, children }: { title: string; children?: Child }) {
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title>{title}</title>
+          <style>{raw(STYLE)}</style>
+        </head>
+        <body>
+          <div class="banner" role="note">
+            Stripe emulator — test mode, no real payment is made.
+          </div>
+          {children}
+        </body>
+      </html>
+    </>
   );
 }
 
+/** A link shown under a message. */
+export interface PageLink {
+  href: string;
+  label: string;
+}
+
+/** A small page with a heading, a message and an optional link. */
+export function MessagePage({ title, message, link }: { title: string; message: string; link?: PageLink }) {
+  return (
+    <Document title={title}>
+      <main>
+        <section>
+          <h1>{title}</h1>
+          <p>{message}</p>
+          {link ? (
+            <p>
+              <a href={link.href}>{link.label}</a>
+            </p>
+          ) : null}
+        </section>
+      </main>
+    </Document>
+  );
+}
+
+/** Answers a hosted page: HTML that is never cached or indexed. */
+export function htmlPage(
+  c: Context,
+  page: ReturnType<typeof Document>,
+  status = 200,
+): Response | Promise<Response> {
+  return c.html(page, status as ContentfulStatusCode, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-robots-tag': 'noindex',
+  });
+}
+
+/** Answers a MessagePage. */
+export function messagePage(
+  c: Context,
+  title: string,
+  message: string,
+  link?: PageLink,
+  status = 200,
+): Response | Promise<Response> {
+  return htmlPage(c, <MessagePage title={title} message={message} link={link} />, status);
+}
+
 /** A 303 redirect (after a form POST the browser must GET the target). */
-export function seeOther(location: string): Response {
-  return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
+export function seeOther(c: Context, location: string): Response {
+  return c.body(null, 303, { location, 'cache-control': 'no-store' });
 }
