@@ -25,6 +25,9 @@ export default defineConfig(async () => {
               bindings: {
                 // Same as the storefront's STRIPE_EMULATOR_PUBLIC_URL (wrangler.toml [vars]).
                 PUBLIC_URL: 'http://localhost:8787/__stripe',
+                // The app's emulator key (src/stripe/client.ts) and a second one, as a rolled key would be.
+                SECRET_KEYS: 'sk_test_emulator,sk_test_emulator_rolled',
+                PUBLISHABLE_KEYS: 'pk_test_emulator',
                 WEBHOOK_SECRET: 'whsec_test_primary',
                 CONNECT_WEBHOOK_SECRET: 'whsec_test_connect',
                 WEBHOOK_URL: 'http://localhost/webhooks/stripe',

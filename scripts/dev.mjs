@@ -25,6 +25,8 @@ import {
 const DEFAULT_PORT = 8787;
 const DEFAULT_STATE = '.wrangler/state';
 const HOST = '127.0.0.1';
+/** The keys the storefront presents to the emulator (src/stripe/client.ts), by the emulator binding that lists them. */
+const EMULATOR_APP_KEYS = { SECRET_KEYS: 'sk_test_emulator', PUBLISHABLE_KEYS: 'pk_test_emulator' };
 
 const log = (msg) => console.log(`[dev] ${msg}`);
 const fail = (msg) => {
@@ -107,6 +109,15 @@ if (emulatorMode && emulatorConfigExists) {
     else
       log(
         `warning: STRIPE_WEBHOOK_SECRET in .dev.vars does not include the emulator's signing secret (see ${EMULATOR_CONFIG}); webhooks will be refused.`,
+      );
+  }
+  // The emulator answers 401 to keys it is not configured with, as Stripe does; the storefront presents
+  // fixed keys in emulator mode.
+  for (const [binding, key] of Object.entries(EMULATOR_APP_KEYS)) {
+    const accepted = (emuVars[binding] ?? '').split(',').map((k) => k.trim());
+    if (emuVars[binding] && !accepted.includes(key))
+      log(
+        `warning: ${binding} in ${EMULATOR_CONFIG} does not include ${key}; the storefront's Stripe calls will get 401.`,
       );
   }
 }
