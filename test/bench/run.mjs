@@ -21,6 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+// The same version wrangler bundles (package.json pins it to wrangler's), so the bench runs what `wrangler dev` runs.
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { runDemoVendorStep } from '../../scripts/lib/demo-vendors.mjs';
 import { freePort } from '../../scripts/lib/net.mjs';
 import {
@@ -50,9 +52,6 @@ const TARGETS = { home: 0.5, cartAdd: 0.25, gzipKiB: 250 };
 const log = (msg) => console.error(`[bench] ${msg}`);
 const require = createRequire(import.meta.url);
 const wranglerRequire = createRequire(require.resolve('wrangler/package.json'));
-const { Miniflare, convertV4MiniflareOptions } = await import(
-  pathToFileURL(wranglerRequire.resolve('miniflare')).href
-);
 const esbuild = await import(pathToFileURL(wranglerRequire.resolve('esbuild')).href);
 const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
 
