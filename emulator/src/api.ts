@@ -5,8 +5,9 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { API_VERSION, Ctx } from './context';
 import { keyKind } from './env';
 import { StripeError } from './errors';
-import { canonical, parseForm, type Params } from './form';
+import { parseForm, type Params } from './form';
 import { stripeJson, type AppEnv } from './http';
+import { replay } from './idempotency';
 import { newId } from './ids';
 import { billingRoutes } from './api/billing';
 import { checkoutRoutes, sweepExpiredSessions } from './api/checkout';
@@ -155,16 +156,11 @@ const injectedFaults: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * Idempotency keys: a known key with the same request replays the first answer, with other parameters
- * it is an `idempotency_error`. Stripe saves the result once the request started executing (success
- * or a card decline); requests rejected by validation are not saved and may be retried with the key.
+ * The request's context, and its `Idempotency-Key` (checked and saved with the handler, in
+ * `stripeRoute`). Sessions past `expires_at` expire first, as on Stripe, where that needs no request.
  */
-const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const method = c.req.method;
-  const idemKey = method === 'POST' ? (c.req.header('idempotency-key') ?? null) : null;
-  const store = c.var.core.store;
-  const account = c.var.account;
-  const path = new URL(c.req.url).pathname;
+const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const idemKey = c.req.method === 'POST' ? (c.req.header('idempotency-key') ?? null) : null;
   if (idemKey !== null) {
     c.header('idempotency-key', idemKey);
     if (idemKey.length > 255 || idemKey.length === 0) {
@@ -175,53 +171,25 @@ const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
         'idempotency_key_in_use',
       );
     }
-    const previous = store.idempotent(account, idemKey);
-    if (previous) {
-      const sameParams =
-        previous.method === method && previous.path === path && previous.params === canonical(c.var.params);
-      if (!sameParams) {
-        throw new StripeError(
-          400,
-          'idempotency_error',
-          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
-          'idempotency_key_in_use',
-        );
-      }
-      return c.body(previous.body, previous.status as 200, {
-        'content-type': 'application/json',
-        'cache-control': 'no-cache, no-store',
-        'idempotent-replayed': 'true',
-        'original-request': previous.request_id,
-      });
-    }
   }
-
-  const ctx = new Ctx(store, account, c.var.publicUrl, { id: c.var.requestId, idempotency_key: idemKey });
+  c.set('idempotencyKey', idemKey);
+  const store = c.var.core.store;
+  const ctx = new Ctx(store, c.var.account, c.var.publicUrl, {
+    id: c.var.requestId,
+    idempotency_key: idemKey,
+  });
   ctx.publishable = c.var.publishable;
   c.set('ctx', ctx);
   // Expiry is Stripe's own doing, not this request's: its events carry no request id.
   sweepExpiredSessions(
     new Ctx(store, null, c.var.publicUrl, { id: null, idempotency_key: null }, ctx.emitted),
   );
-
   await next();
-
-  const status = c.res.status;
-  if (idemKey && (status < 400 || status === 402)) {
-    store.saveIdempotent(account, idemKey, {
-      method,
-      path,
-      params: canonical(c.var.params),
-      status,
-      body: await c.res.clone().text(),
-      request_id: c.var.requestId,
-    });
-  }
 };
 
 /** The REST API under /v1, answering in Stripe's shapes; unknown paths get Stripe's 404. */
 export const apiRoutes = new Hono<AppEnv>({ strict: false })
-  .use('/v1/*', preflight, parseParams, authenticate, injectedFaults, idempotency)
+  .use('/v1/*', preflight, parseParams, authenticate, injectedFaults, requestContext)
   .route('/', checkoutRoutes)
   .route('/', paymentRoutes)
   .route('/', customerRoutes)
@@ -229,6 +197,8 @@ export const apiRoutes = new Hono<AppEnv>({ strict: false })
   .route('/', billingRoutes)
   .route('/', eventRoutes)
   .all('/v1/*', (c) => {
+    // A key used with another request is an idempotency error before it is an unknown URL.
+    replay(c);
     throw new StripeError(
       404,
       'invalid_request_error',

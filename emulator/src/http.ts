@@ -5,7 +5,9 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Ctx } from './context';
 import type { AttemptResult, Deliverer } from './delivery';
 import type { EmulatorEnv } from './env';
+import { StripeError } from './errors';
 import type { Params } from './form';
+import { remember, replay } from './idempotency';
 import type { Store } from './store';
 
 /** What the routes need from the Durable Object that holds the state. */
@@ -32,13 +34,19 @@ export interface AppVariables {
   account: string | null;
   /** REST API only: the request authenticated with a publishable key (Stripe.js). */
   publishable: boolean;
+  /** REST API only: the `Idempotency-Key` of a POST, else null. */
+  idempotencyKey: string | null;
 }
 
 export type AppEnv = { Bindings: EmulatorEnv; Variables: AppVariables };
 
 /** Stripe's JSON: pretty-printed, uncached, readable cross-origin (Stripe.js). */
 export function stripeJson(c: Context<AppEnv>, status: number, body: unknown): Response {
-  return c.body(JSON.stringify(body, null, 2), status as ContentfulStatusCode, {
+  return stripeText(c, status, JSON.stringify(body, null, 2));
+}
+
+function stripeText(c: Context<AppEnv>, status: number, text: string): Response {
+  return c.body(text, status as ContentfulStatusCode, {
     'content-type': 'application/json',
     'cache-control': 'no-cache, no-store',
     'access-control-allow-origin': '*',
@@ -48,7 +56,26 @@ export function stripeJson(c: Context<AppEnv>, status: number, body: unknown): R
 /** A resource handler: answers the 200 body, or throws a StripeError that the API renders. */
 export type ResourceHandler = (ctx: Ctx, params: Params, path: Record<string, string>) => unknown;
 
-/** The route for a resource handler, with the request's context, parameters and decoded path params. */
+/**
+ * The route for a resource handler, with the request's context, parameters and decoded path params.
+ * Replay, handler and save are one synchronous step (no await), so the Durable Object runs no other
+ * request in between.
+ */
 export function stripeRoute(fn: ResourceHandler): Handler<AppEnv> {
-  return (c) => stripeJson(c, 200, fn(c.var.ctx, c.var.params, c.req.param() as Record<string, string>));
+  return (c) => {
+    const previous = replay(c);
+    if (previous) return previous;
+    let status = 200;
+    let body: unknown;
+    try {
+      body = fn(c.var.ctx, c.var.params, c.req.param() as Record<string, string>);
+    } catch (err) {
+      if (!(err instanceof StripeError)) throw err;
+      status = err.status;
+      body = err.body();
+    }
+    const text = JSON.stringify(body, null, 2);
+    remember(c, status, text);
+    return stripeText(c, status, text);
+  };
 }

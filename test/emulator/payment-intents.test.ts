@@ -202,6 +202,16 @@ describe('idempotency', () => {
     expect(list.data).toHaveLength(1);
   });
 
+  it('makes one object for concurrent requests with the same key (a double click)', async () => {
+    const key = `idem-${crypto.randomUUID()}`;
+    const email = `concurrent-${crypto.randomUUID()}@example.com`;
+    const all = await Promise.all(
+      Array.from({ length: 6 }, () => stripe.customers.create({ email }, { idempotencyKey: key })),
+    );
+    expect(new Set(all.map((c) => c.id)).size).toBe(1);
+    expect((await stripe.customers.list({ email })).data).toHaveLength(1);
+  });
+
   it('rejects the same key with different parameters (idempotency_error)', async () => {
     const key = `idem-${crypto.randomUUID()}`;
     await stripe.customers.create({ email: 'one@example.com' }, { idempotencyKey: key });
