@@ -20,7 +20,7 @@ import { stripeCspSources, type StripeCspDirective } from './stripe/csp';
 
 export const app = new Hono<{ Bindings: Env }>();
 
-// Before anything else: a page asked for on another host goes to PUBLIC_URL (webhooks and the emulator excepted).
+// Before anything else: a page asked for on another host goes to PUBLIC_URL (see canonical-origin.ts).
 app.use(canonicalOrigin);
 
 // Stripe posts raw JSON signed over the exact bytes: mounted before any middleware that could touch it.
@@ -31,7 +31,7 @@ app.route('/', webhookRoutes);
 app.route('/', emulatorProxyRoutes);
 
 // Stripe's origins, or in emulator mode exactly the emulator's (see stripe/csp.ts). public/_headers gives
-// static assets the same headers (test/security-headers.test.ts holds them equal).
+// static assets the same headers (test/http/security-headers.test.ts holds them equal).
 const stripeSrc = (directive: StripeCspDirective) => (c: Context<{ Bindings: Env }>) =>
   stripeCspSources(c.env, directive);
 app.use(

@@ -5,7 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import { publicOrigin } from './config';
 import { wantsHtml } from './http';
 
-/** Answer on any host: health probes, Stripe's webhooks (a redirect counts as a failed delivery), the emulator. */
+/** Answer on any host: health probes, Stripe's webhooks (a redirect is a failed delivery), the emulator. */
 const ANY_HOST = /^\/(?:health$|webhooks\/|__stripe\/)/;
 
 /**

@@ -45,12 +45,13 @@ function readConfig(env: Partial<Env>): StoreConfig {
 }
 
 /** 500: PUBLIC_URL is missing or not an origin; every absolute URL the app hands out depends on it. */
-export class PublicUrlError extends AppError {
+class PublicUrlError extends AppError {
   constructor(value: string | undefined) {
+    const got = value ? `"${value}"` : 'nothing';
     super(
       500,
       'The site is misconfigured',
-      `PUBLIC_URL must be the site's origin, e.g. https://shop.example.com (got ${value ? `"${value}"` : 'nothing'}).`,
+      `PUBLIC_URL must be the site's origin, e.g. https://shop.example.com (got ${got}).`,
     );
   }
 }

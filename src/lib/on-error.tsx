@@ -2,6 +2,7 @@
 // anything else is logged once and answered with a generic 500 that leaks nothing.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import { ErrorPage } from '../pages/error-page';
 import { AppError, problemBody } from './errors';
 import { wantsHtml } from './http';
@@ -40,9 +41,10 @@ export function onError(err: Error, c: Context<{ Bindings: Env }>): Response | P
 function routeOf(c: Context): string {
   let pattern = '(unmatched)';
   try {
-    pattern = c.req.routePath || pattern;
+    // The last matched route is the handler's (earlier ones are middleware such as `/*`).
+    pattern = routePath(c, -1) || pattern;
   } catch {
-    // No route matched (an error before routing): the pattern stays unknown.
+    // Nothing matched (an error before routing): the pattern stays unknown.
   }
   return `${c.req.method} ${pattern}`;
 }
@@ -56,7 +58,7 @@ const LEADING_CODE = /^([A-Z][A-Z0-9_]{2,63}):/;
  * message's leading `D1_ERROR:`-style prefix, along the cause chain), and the stack frames without the
  * message line.
  */
-export function describeError(err: unknown): {
+function describeError(err: unknown): {
   error: string;
   causes?: string[];
   code?: string;

@@ -11,7 +11,7 @@ export type StripeCspDirective = 'scriptSrc' | 'connectSrc' | 'frameSrc' | 'form
  * Stripe's origins per directive: Stripe.js, the API it calls, its frames, hosted Checkout and Connect
  * onboarding (https://docs.stripe.com/security/guide#content-security-policy).
  */
-export const STRIPE_CSP_SOURCES: Readonly<Record<StripeCspDirective, readonly string[]>> = {
+const STRIPE_CSP_SOURCES: Readonly<Record<StripeCspDirective, readonly string[]>> = {
   scriptSrc: ['https://js.stripe.com'],
   connectSrc: ['https://api.stripe.com'],
   frameSrc: ['https://js.stripe.com', 'https://hooks.stripe.com'],
