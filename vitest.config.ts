@@ -23,7 +23,7 @@ export default defineConfig(async () => {
               compatibilityDate: '2026-11-01',
               durableObjects: { EMULATOR: { className: 'StripeEmulator', useSQLite: true } },
               bindings: {
-                // Same as the storefront's STRIPE_EMULATOR_PUBLIC_URL (wrangler.toml [vars]).
+                // Only a fallback: the storefront names its public URL on every request (x-emulator-public-url).
                 PUBLIC_URL: 'http://localhost:8787/__stripe',
                 // The app's emulator key (src/stripe/client.ts) and a second one, as a rolled key would be.
                 SECRET_KEYS: 'sk_test_emulator,sk_test_emulator_rolled',
@@ -38,6 +38,8 @@ export default defineConfig(async () => {
           ],
           bindings: {
             TEST_MIGRATIONS: migrations,
+            // The origin the tests fetch (`SELF.fetch('http://localhost/...')`).
+            PUBLIC_URL: 'http://localhost',
             COOKIE_SECRET: 'test-cookie-secret-0123456789abcdef',
             ADMIN_TOKEN: 'test-admin-token',
             STRIPE_SECRET_KEY: '',

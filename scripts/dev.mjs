@@ -1,7 +1,7 @@
 // `npm run dev`: local secrets, D1 migrations and demo seed, then the storefront (+ Stripe emulator) under wrangler.
 //
-//   npm run dev                          http://localhost:8787, state in .wrangler/state
-//   npm run dev -- --port 8788           another port (the emulator's public URL follows it)
+//   npm run dev                          http://127.0.0.1:8787, state in .wrangler/state
+//   npm run dev -- --port 8788           another port (PUBLIC_URL, and so every link and the emulator, follow it)
 //   npm run dev -- --persist-to /tmp/s   another state dir (or DEV_PERSIST=/tmp/s npm run dev)
 //   npm run dev -- --emulator            use the emulator even when .dev.vars has Stripe keys
 //   npm run dev -- --var KEY:value       override a var or secret for this run (repeatable)
@@ -140,12 +140,14 @@ try {
 }
 
 // 3. wrangler dev: the storefront gets the port; the emulator is a second config behind its service binding.
-const baseUrl = `http://localhost:${opts.port}`;
+// PUBLIC_URL is the address wrangler prints: every link the app builds uses it, and page requests on
+// another host (localhost) are redirected there. `--var PUBLIC_URL:<origin>` (a tunnel) takes precedence.
+const baseUrl = `http://${HOST}:${opts.port}`;
+opts.vars.PUBLIC_URL ??= baseUrl;
 const configs = ['-c', APP_CONFIG];
 if (emulatorMode) {
   if (emulatorConfigExists) configs.push('-c', EMULATOR_CONFIG);
   else log(`warning: ${EMULATOR_CONFIG} is missing: the storefront starts without the Stripe emulator.`);
-  opts.vars.STRIPE_EMULATOR_PUBLIC_URL = `${baseUrl}/__stripe`;
 }
 const wranglerArgs = [
   'dev',
@@ -165,7 +167,7 @@ log(
     : 'Stripe: test mode with the keys in .dev.vars.',
 );
 if (!emulatorMode)
-  log(`forward Stripe's events with: stripe listen --forward-to localhost:${opts.port}/webhooks/stripe`);
+  log(`forward Stripe's events with: stripe listen --forward-to ${HOST}:${opts.port}/webhooks/stripe`);
 
 log(
   `wrangler ${wranglerArgs.map((a, i) => (wranglerArgs[i - 1] === '--var' ? `${a.split(':')[0]}:…` : a)).join(' ')}`,
@@ -196,7 +198,7 @@ try {
   await res.body?.cancel();
   if (emulatorMode && emulatorConfigExists) {
     const step = await runDemoVendorStep({
-      baseUrl: `http://${HOST}:${opts.port}`,
+      baseUrl,
       adminToken: devVars.ADMIN_TOKEN ?? '',
       persistTo,
       log,
@@ -205,9 +207,8 @@ try {
     else if (step.status === 'absent') log('demo vendors: no demo-vendor step in this version (skipped).');
     else log(`warning: demo-vendor step failed, the store still runs: ${step.detail}`);
   }
-  log(
-    `ready: ${baseUrl}  (health: ${baseUrl}/health, admin: ${baseUrl}/admin with ADMIN_TOKEN from .dev.vars)`,
-  );
+  const site = opts.vars.PUBLIC_URL;
+  log(`ready: ${site}  (health: ${site}/health, admin: ${site}/admin with ADMIN_TOKEN from .dev.vars)`);
 } catch (err) {
   if (!exited) log(`warning: ${err instanceof Error ? err.message : err}`);
 }

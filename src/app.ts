@@ -1,9 +1,12 @@
 // The Hono app: middleware and route mounting, nothing else.
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { onError, renderError } from './lib/on-error';
-import { NotFoundError } from './lib/errors';
+import { allowedMethodsLookup } from './lib/allowed-methods';
+import { canonicalOrigin } from './lib/canonical-origin';
+import { AppError, NotFoundError } from './lib/errors';
 import { adminRoutes } from './admin/routes';
 import { cartRoutes } from './cart/routes';
 import { catalogRoutes } from './catalog/routes';
@@ -13,8 +16,12 @@ import { orderRoutes } from './orders/routes';
 import { vendorRoutes } from './vendors/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { emulatorProxyRoutes } from './stripe/emulator-proxy';
+import { stripeCspSources, type StripeCspDirective } from './stripe/csp';
 
 export const app = new Hono<{ Bindings: Env }>();
+
+// Before anything else: a page asked for on another host goes to PUBLIC_URL (see canonical-origin.ts).
+app.use(canonicalOrigin);
 
 // Stripe posts raw JSON signed over the exact bytes: mounted before any middleware that could touch it.
 app.route('/', webhookRoutes);
@@ -23,16 +30,20 @@ app.route('/', webhookRoutes);
 // served before our headers: they are the emulator's pages, not ours.
 app.route('/', emulatorProxyRoutes);
 
+// Stripe's origins, or in emulator mode exactly the emulator's (see stripe/csp.ts). public/_headers gives
+// static assets the same headers (test/http/security-headers.test.ts holds them equal).
+const stripeSrc = (directive: StripeCspDirective) => (c: Context<{ Bindings: Env }>) =>
+  stripeCspSources(c.env, directive);
 app.use(
   secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", 'https://js.stripe.com'],
+      scriptSrc: ["'self'", stripeSrc('scriptSrc')],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:', 'https:'],
-      connectSrc: ["'self'", 'https://api.stripe.com'],
-      frameSrc: ['https://js.stripe.com', 'https://hooks.stripe.com'],
-      formAction: ["'self'", 'https://checkout.stripe.com', 'https://connect.stripe.com'],
+      connectSrc: ["'self'", stripeSrc('connectSrc')],
+      frameSrc: [stripeSrc('frameSrc')],
+      formAction: ["'self'", stripeSrc('formAction')],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
       objectSrc: ["'none'"],
@@ -52,5 +63,23 @@ app.route('/', orderRoutes);
 app.route('/', vendorRoutes);
 app.route('/', adminRoutes);
 
-app.notFound((c) => renderError(new NotFoundError('There is nothing at this address.'), c));
+let allowedMethods: ((path: string) => string[]) | undefined;
+// A path that exists for other methods answers 405 with `Allow` (OPTIONS: 204 with `Allow`), else 404.
+app.notFound((c) => {
+  allowedMethods ??= allowedMethodsLookup(app.routes);
+  const allowed = allowedMethods(c.req.path);
+  if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+    c.header('allow', allowed.join(', '));
+    if (c.req.method === 'OPTIONS') return c.body(null, 204);
+    return renderError(
+      new AppError(
+        405,
+        'Method not allowed',
+        `${c.req.method} is not allowed here; use ${allowed.join(', ')}.`,
+      ),
+      c,
+    );
+  }
+  return renderError(new NotFoundError('There is nothing at this address.'), c);
+});
 app.onError(onError);

@@ -3,10 +3,11 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { getDb } from '../db/client';
-import { storeConfig } from '../lib/config';
+import { publicOrigin, storeConfig } from '../lib/config';
 import {
   AppError,
   ConflictError,
+  ForbiddenError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -155,6 +156,10 @@ cartRoutes
   .get('/cart/live', async (c) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket')
       throw new AppError(426, 'Upgrade required', 'Connect to /cart/live with a WebSocket.');
+    // Browsers send Origin with every WebSocket handshake and SameSite does not guard it: without this
+    // check any site could open the visitor's cart socket with their cookie (cross-site WebSocket hijacking).
+    if (c.req.header('origin') !== publicOrigin(c.env))
+      throw new ForbiddenError('The live cart opens only from this site.');
     const { id } = await ensureCart(c);
     const upstream = await cartStub(c.env, id).fetch(c.req.raw);
     if (!upstream.webSocket)
@@ -194,7 +199,7 @@ async function answer(c: AppContext, result: CartResult, json?: string): Promise
 /** Form answer: 303 back to the page the form came from; a refusal renders as the error page. */
 async function redirectBack(c: AppContext, form: URLSearchParams, result: CartResult): Promise<Response> {
   if (!result.ok) throw await failureError(c.env, result.error);
-  return c.redirect(safeReturnPath(form.get('return_to'), c.req.url) ?? '/cart', 303);
+  return c.redirect(safeReturnPath(form.get('return_to')) ?? '/cart', 303);
 }
 
 /** `If-Match: 7`, `"7"` or `W/"7"` → 7; absent or unreadable → null. */
@@ -205,11 +210,14 @@ export function parseIfMatch(header: string | undefined): number | null {
 }
 
 /** A same-origin path to go back to, or null: never an absolute or protocol-relative URL (open redirect). */
-export function safeReturnPath(value: string | null, requestUrl: string): string | null {
+export function safeReturnPath(value: string | null): string | null {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
-  const origin = new URL(requestUrl).origin;
-  const url = new URL(value, origin);
-  return url.origin === origin ? url.pathname + url.search : null;
+  const base = 'http://return.invalid';
+  const url = new URL(value, base);
+  if (url.origin !== base) return null;
+  // What is returned is checked, not only what came in: `/..//evil.example` normalises to `//evil.example`.
+  const path = url.pathname + url.search;
+  return /^\/(?![/\\])/.test(path) ? path : null;
 }
 
 /** A form post's fields: 415 unless a form, 413 over 16 KiB (counted on the bytes actually sent). */

@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { AppError, ConflictError, UpstreamError } from '../lib/errors';
 import { runBatch } from '../db/batch';
+import { publicOrigin } from '../lib/config';
 import { checkoutIdFor, getOrderWithLines, isPaidStatus, orderSlotFor } from '../orders/model';
 import { cancelOrder, recordPaymentDetails } from '../orders/state';
 import { heldProducts, reserveStatements } from '../orders/stock';
@@ -403,10 +404,11 @@ async function prepare(
 export async function beginCheckoutSession(
   env: Env,
   cartId: string,
-  origin: string,
   input: CheckoutInput = {},
 ): Promise<SessionStarted> {
   const db = getDb(env);
+  // Stripe sends the shopper back to the configured origin, never to the Host this request named.
+  const origin = publicOrigin(env);
   const prepared = await prepare(env, db, cartId, 'checkout_session', input, (plan, orderId) =>
     sessionParams(plan, orderId, origin, input),
   );

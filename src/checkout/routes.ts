@@ -10,7 +10,7 @@ import { storeConfig } from '../lib/config';
 import { AppError, ConflictError } from '../lib/errors';
 import { isForm, readJson } from '../lib/http';
 import { parse } from '../lib/validate';
-import { publishableKey, stripeMode } from '../stripe/client';
+import { emulatorPublicUrl, publishableKey, stripeMode } from '../stripe/client';
 import { AlreadyPaidError, beginCheckoutSession, beginPaymentIntent, type CheckoutInput } from './begin';
 import { PayPage } from './pay-page';
 import { CheckoutRefusedError, EmptyCartError, planCheckout } from './plan';
@@ -98,7 +98,7 @@ function redirectForForm(c: Ctx, err: unknown): Response | null {
 /** The script the pay page loads: Stripe.js, or the emulator's stand-in (same API) offline. */
 function stripeJsUrl(env: Env): string {
   return stripeMode(env) === 'emulator'
-    ? `${env.STRIPE_EMULATOR_PUBLIC_URL.replace(/\/$/, '')}/v3/stripe.js`
+    ? `${emulatorPublicUrl(env)}/v3/stripe.js`
     : 'https://js.stripe.com/v3/';
 }
 
@@ -109,7 +109,7 @@ export const checkoutRoutes = new Hono<{ Bindings: Env }>()
     const cartId = await readCartId(c);
     try {
       if (!cartId) throw new EmptyCartError();
-      const started = await beginCheckoutSession(c.env, cartId, new URL(c.req.url).origin, input);
+      const started = await beginCheckoutSession(c.env, cartId, input);
       if (form) return c.redirect(started.url, 303);
       c.header('cache-control', 'no-store');
       return c.json(started);

@@ -1,4 +1,5 @@
 // Typed view of the plain vars in wrangler.toml, parsed once per env object (vars never change in an isolate).
+import { AppError } from './errors';
 
 export interface StoreConfig {
   storeName: string;
@@ -41,4 +42,44 @@ function readConfig(env: Partial<Env>): StoreConfig {
     automaticTax: env.AUTOMATIC_TAX === 'true',
     production: env.ENVIRONMENT === 'production',
   };
+}
+
+/** 500: PUBLIC_URL is missing or not an origin; every absolute URL the app hands out depends on it. */
+class PublicUrlError extends AppError {
+  constructor(value: string | undefined) {
+    const got = value ? `"${value}"` : 'nothing';
+    super(
+      500,
+      'The site is misconfigured',
+      `PUBLIC_URL must be the site's origin, e.g. https://shop.example.com (got ${got}).`,
+    );
+  }
+}
+
+const origins = new WeakMap<object, string>();
+
+/**
+ * The site's public origin from PUBLIC_URL (`https://shop.example.com`, no path): the one base of every
+ * absolute URL we hand out (Stripe return URLs, e-mailed links, the emulator's pages). Never the request's
+ * Host, which the client chooses. Throws a PublicUrlError when it is missing or not an http(s) origin.
+ */
+export function publicOrigin(env: Pick<Env, 'PUBLIC_URL'>): string {
+  let origin = origins.get(env);
+  if (origin === undefined) {
+    origin = parseOrigin(env.PUBLIC_URL);
+    origins.set(env, origin);
+  }
+  return origin;
+}
+
+function parseOrigin(value: string | undefined): string {
+  let url: URL;
+  try {
+    url = new URL((value ?? '').trim());
+  } catch {
+    throw new PublicUrlError(value);
+  }
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) throw new PublicUrlError(value);
+  return url.origin;
 }

@@ -1,10 +1,14 @@
-// GET /health: one check per binding and the Stripe mode; 503 when any check fails.
+// GET /health: one check per binding and the Stripe mode; 503 when any check fails. Anyone learns which
+// check failed; only the operator (Bearer ADMIN_TOKEN) gets each check's detail, which may carry raw
+// error text from D1 or the runtime.
 import { Hono } from 'hono';
+import { isAdmin } from '../admin/auth';
+import { publicOrigin } from '../lib/config';
 import { stripeMode } from '../stripe/client';
 
 type Check = { ok: boolean; detail?: string; ms: number };
 
-async function timed(fn: () => Promise<string | void>): Promise<Check> {
+async function timed(fn: () => Promise<string | void> | string | void): Promise<Check> {
   const start = Date.now();
   try {
     const detail = await fn();
@@ -16,7 +20,7 @@ async function timed(fn: () => Promise<string | void>): Promise<Check> {
 
 export const healthRoutes = new Hono<{ Bindings: Env }>().get('/health', async (c) => {
   const env = c.env;
-  const [db, cart, payouts, stripe] = await Promise.all([
+  const [db, cart, payouts, stripe, publicUrl, admin] = await Promise.all([
     timed(async () => {
       await env.DB.prepare('select count(*) as n from products').first();
     }),
@@ -35,9 +39,15 @@ export const healthRoutes = new Hono<{ Bindings: Env }>().get('/health', async (
       if (mode === 'live' && env.ENVIRONMENT !== 'production') throw new Error('live key outside production');
       return mode;
     }),
+    timed(() => publicOrigin(env)),
+    // Bearer only: the admin cookie is scoped to /admin and never reaches this path.
+    isAdmin(c.req.raw, env, undefined),
   ]);
-  const checks = { d1: db, cart_object: cart, payouts_queue: payouts, stripe };
-  const ok = Object.values(checks).every((ch) => ch.ok);
+  const all = { d1: db, cart_object: cart, payouts_queue: payouts, stripe, public_url: publicUrl };
+  const checks = admin
+    ? all
+    : Object.fromEntries(Object.entries(all).map(([name, { ok, ms }]) => [name, { ok, ms }]));
+  const ok = Object.values(all).every((ch) => ch.ok);
   c.header('cache-control', 'no-store');
   return c.json({ status: ok ? 'ok' : 'degraded', stripe_mode: stripeMode(env), checks }, ok ? 200 : 503);
 });

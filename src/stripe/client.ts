@@ -1,6 +1,7 @@
 // The only module that constructs the `stripe` SDK: real Stripe (test or live keys) or the local
 // emulator (no key set; reached through the STRIPE_EMULATOR service binding).
 import Stripe from 'stripe';
+import { publicOrigin } from '../lib/config';
 import { AppError } from '../lib/errors';
 
 export type StripeMode = 'live' | 'test' | 'emulator';
@@ -9,10 +10,21 @@ export type StripeMode = 'live' | 'test' | 'emulator';
 export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
 export const EMULATOR_PUBLISHABLE_KEY = 'pk_test_emulator';
 
-type StripeEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'ENVIRONMENT'> & {
+type StripeEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'ENVIRONMENT' | 'PUBLIC_URL'> & {
   STRIPE_EMULATOR?: Fetcher;
-  STRIPE_EMULATOR_PUBLIC_URL?: string;
 };
+
+/** Where the storefront serves the emulator's pages (the dev proxy in emulator-proxy.ts). */
+export const EMULATOR_PREFIX = '/__stripe';
+
+/**
+ * The base of every emulator URL a browser opens (hosted checkout, onboarding, Stripe.js stand-in,
+ * receipts): the site's public origin plus the proxy's prefix. The one place it is derived; the emulator
+ * is told it on every request (`x-emulator-public-url`).
+ */
+export function emulatorPublicUrl(env: Pick<Env, 'PUBLIC_URL'>): string {
+  return `${publicOrigin(env)}${EMULATOR_PREFIX}`;
+}
 
 /** Which Stripe this deployment talks to, from its secret key. */
 export function stripeMode(env: StripeEnv): StripeMode {
@@ -65,8 +77,7 @@ export function getStripe(env: StripeEnv): Stripe {
           httpClient: Stripe.createFetchHttpClient((input: RequestInfo | URL, init?: RequestInit) => {
             // The emulator builds its hosted-page URLs from the storefront's public origin (`--port` aware).
             const headers = new Headers(init?.headers);
-            if (env.STRIPE_EMULATOR_PUBLIC_URL)
-              headers.set('x-emulator-public-url', env.STRIPE_EMULATOR_PUBLIC_URL);
+            headers.set('x-emulator-public-url', emulatorPublicUrl(env));
             return env.STRIPE_EMULATOR!.fetch(input as RequestInfo, { ...init, headers });
           }),
         })

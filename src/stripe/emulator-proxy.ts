@@ -1,9 +1,7 @@
 // Dev only: forwards /__stripe/* to the local Stripe emulator so its hosted pages (checkout, onboarding,
 // Stripe.js stand-in) are reachable from the shopper's browser on the storefront's own port.
 import { Hono } from 'hono';
-import { stripeMode } from './client';
-
-export const EMULATOR_PREFIX = '/__stripe';
+import { EMULATOR_PREFIX, emulatorPublicUrl, stripeMode } from './client';
 
 export const emulatorProxyRoutes = new Hono<{ Bindings: Env }>().all(
   `${EMULATOR_PREFIX}/*`,
@@ -14,6 +12,10 @@ export const emulatorProxyRoutes = new Hono<{ Bindings: Env }>().all(
       url.pathname.slice(EMULATOR_PREFIX.length) + url.search,
       'http://stripe-emulator.local',
     );
-    return c.env.STRIPE_EMULATOR.fetch(new Request(target, c.req.raw));
+    // Pages posted to here (the test checkout, onboarding) create charges and links: their receipt and
+    // return URLs must follow the public origin too, whatever Host the browser used.
+    const request = new Request(target, c.req.raw);
+    request.headers.set('x-emulator-public-url', emulatorPublicUrl(c.env));
+    return c.env.STRIPE_EMULATOR.fetch(request);
   },
 );

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
-import { storeConfig } from '../lib/config';
+import { publicOrigin, storeConfig } from '../lib/config';
 import { UpstreamError, ValidationError } from '../lib/errors';
 import { getStripe, Stripe } from '../stripe/client';
 import { applyAccount, insertStore, linkAccount, type StoreRow } from './stores';
@@ -21,7 +21,8 @@ export const connectSchema = z.object({
 export type ConnectInput = z.infer<typeof connectSchema>;
 
 /** Where Stripe sends the vendor back: the dashboard when done, a fresh link when the old one expired. */
-export function onboardingUrls(origin: string) {
+function onboardingUrls(env: Env) {
+  const origin = publicOrigin(env);
   return { return_url: `${origin}/vendor?onboarding=done`, refresh_url: `${origin}/vendor/onboarding` };
 }
 
@@ -33,7 +34,6 @@ export function onboardingUrls(origin: string) {
 export async function connectVendor(
   env: Env,
   input: ConnectInput,
-  origin: string,
 ): Promise<{ store: StoreRow; url: string }> {
   const db = getDb(env);
   const storeId = await insertStore(db, { name: input.name, email: input.email, accountId: null });
@@ -59,18 +59,18 @@ export async function connectVendor(
   await linkAccount(db, storeId, account.id);
   // The account as created is the store's first state (an account event may still overtake it).
   await applyAccount(env, account, account.created ?? 0);
-  const url = await onboardingLink(env, account.id, origin);
+  const url = await onboardingLink(env, account.id);
   const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, storeId) });
   return { store: store!, url };
 }
 
 /** A fresh onboarding link for the account (links are single-use and expire within minutes). */
-export async function onboardingLink(env: Env, accountId: string, origin: string): Promise<string> {
+export async function onboardingLink(env: Env, accountId: string): Promise<string> {
   try {
     const link = await getStripe(env).accountLinks.create({
       account: accountId,
       type: 'account_onboarding',
-      ...onboardingUrls(origin),
+      ...onboardingUrls(env),
     });
     return link.url;
   } catch (err) {

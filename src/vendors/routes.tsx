@@ -48,8 +48,6 @@ type Ctx = Context<VendorEnv>;
 
 const PRIVATE = 'private, no-store';
 
-const origin = (c: Ctx) => new URL(c.req.url).origin;
-
 /** Field errors as the API's 422 problem+json. */
 function invalid(errors: { path: string; message: string }[]): ValidationError {
   const first = errors[0];
@@ -93,7 +91,7 @@ vendorRoutes.post('/vendors/connect', async (c) => {
       />,
     );
   }
-  const { store, url } = await connectVendor(c.env, parsed.value, origin(c));
+  const { store, url } = await connectVendor(c.env, parsed.value);
   // The browser that opened the shop is its vendor: Stripe sends it back to the dashboard.
   await startVendorSession(c, store.id);
   c.header('cache-control', PRIVATE);
@@ -111,7 +109,7 @@ vendorRoutes.post('/vendors/connect', async (c) => {
 vendorRoutes.get('/vendor/onboarding', requireVendor, async (c) => {
   const store = c.var.store;
   if (!store.stripeAccountId) throw new NotFoundError('This shop has no Stripe account.');
-  const url = await onboardingLink(c.env, store.stripeAccountId, origin(c));
+  const url = await onboardingLink(c.env, store.stripeAccountId);
   c.header('cache-control', PRIVATE);
   return c.redirect(url, 303);
 });
@@ -146,7 +144,7 @@ vendorRoutes.post('/vendor/login', async (c) => {
       />,
     );
   }
-  await requestLoginLinks(c.env, parsed.value.email, origin(c));
+  await requestLoginLinks(c.env, parsed.value.email);
   // The same answer whether or not a shop uses the address: no list of vendors to probe.
   if (!isForm(c)) return c.json({ sent: true }, 202);
   return c.redirect('/vendor/login?sent=1', 303);

@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
-import { storeConfig } from '../lib/config';
+import { publicOrigin, storeConfig } from '../lib/config';
 import { UnauthorizedError } from '../lib/errors';
 import { wantsHtml } from '../lib/http';
 import { sha256Hex } from '../lib/ids';
@@ -86,7 +86,7 @@ function randomToken(): string {
  * any matched (the page answers the same either way). In development the link is also printed to the
  * log, since no e-mail leaves the machine.
  */
-export async function requestLoginLinks(env: Env, email: string, origin: string): Promise<number> {
+export async function requestLoginLinks(env: Env, email: string): Promise<number> {
   const db = getDb(env);
   const stores = await db
     .select()
@@ -96,7 +96,8 @@ export async function requestLoginLinks(env: Env, email: string, origin: string)
     );
   for (const store of stores) {
     const token = randomToken();
-    const link = `${origin}/vendor/login/${token}`;
+    // From PUBLIC_URL: a forged Host must never receive a working sign-in token.
+    const link = `${publicOrigin(env)}/vendor/login/${token}`;
     await db.batch([
       db.insert(schema.vendorLoginTokens).values({
         tokenHash: await sha256Hex(token),

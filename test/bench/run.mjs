@@ -114,8 +114,11 @@ async function wrapWithBaseline(appEntry, outFile) {
   });
 }
 
-/** Worker options for Miniflare from a wrangler config, with the bundle as its only module. */
-function workerFrom(configPath, name, scriptPath, bindings) {
+/**
+ * Worker options for Miniflare from a wrangler config, with the bundle as its only module.
+ * `directPort`: a socket straight to this Worker on that port (0: none chosen, the OS picks).
+ */
+function workerFrom(configPath, name, scriptPath, bindings, directPort = 0) {
   // Secrets are given below; naming them in the environment keeps wrangler from warning they are missing.
   for (const [k, v] of Object.entries(bindings)) process.env[k] ??= v;
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, configPath));
@@ -126,7 +129,7 @@ function workerFrom(configPath, name, scriptPath, bindings) {
     modules: [{ type: 'ESModule', path: scriptPath }],
     // A socket straight to this Worker: the load skips Miniflare's entry and asset-router workers, as on
     // Cloudflare, where a request for a static asset never runs the Worker.
-    unsafeDirectSockets: [{ host: HOST, port: 0, proxy: false }],
+    unsafeDirectSockets: [{ host: HOST, port: directPort, proxy: false }],
     modulesRoot: path.dirname(scriptPath),
     bindings: { ...workerOptions.bindings, ...bindings },
   };
@@ -173,20 +176,30 @@ try {
   // 3. workerd through Miniflare: the app (first worker, gets the port) and the emulator behind its binding.
   const port = await freePort();
   const publicUrl = `http://${HOST}:${port}`;
+  // The app's PUBLIC_URL is the origin the load is sent to (its direct socket): page requests on any
+  // other origin would be answered with a redirect to it.
+  const directPort = await freePort();
+  const appOrigin = `http://${HOST}:${directPort}`;
   const webhookSecret = `whsec_bench_${randomBytes(12).toString('hex')}`;
   const adminToken = randomBytes(18).toString('base64url');
-  const app = workerFrom(APP_CONFIG, 'storefront', benchScript, {
-    COOKIE_SECRET: randomBytes(24).toString('base64url'),
-    ADMIN_TOKEN: adminToken,
-    STRIPE_SECRET_KEY: '',
-    STRIPE_PUBLISHABLE_KEY: '',
-    STRIPE_WEBHOOK_SECRET: webhookSecret,
-    STRIPE_CONNECT_WEBHOOK_SECRET: '',
-    STRIPE_EMULATOR_PUBLIC_URL: `${publicUrl}/__stripe`,
-  });
+  const app = workerFrom(
+    APP_CONFIG,
+    'storefront',
+    benchScript,
+    {
+      COOKIE_SECRET: randomBytes(24).toString('base64url'),
+      ADMIN_TOKEN: adminToken,
+      STRIPE_SECRET_KEY: '',
+      STRIPE_PUBLISHABLE_KEY: '',
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_CONNECT_WEBHOOK_SECRET: '',
+      PUBLIC_URL: appOrigin,
+    },
+    directPort,
+  );
   const emulator = emulatorScript
     ? workerFrom(EMULATOR_CONFIG, 'stripe-emulator', emulatorScript, {
-        PUBLIC_URL: `${publicUrl}/__stripe`,
+        PUBLIC_URL: `${appOrigin}/__stripe`,
         WEBHOOK_SECRET: webhookSecret,
         CONNECT_WEBHOOK_SECRET: '',
         WEBHOOK_URL: `${publicUrl}/webhooks/stripe`,

@@ -12,7 +12,8 @@ beforeAll(async () => {
 /** Opens /cart/live for `cookie`; collects the messages it receives. */
 async function openLive(cookie: string | null) {
   const res = await SELF.fetch(`${ORIGIN}/cart/live`, {
-    headers: { upgrade: 'websocket', ...(cookie ? { cookie } : {}) },
+    // A browser sends its page's Origin with every WebSocket handshake.
+    headers: { upgrade: 'websocket', origin: ORIGIN, ...(cookie ? { cookie } : {}) },
   });
   expect(res.status).toBe(101);
   const ws = res.webSocket!;

@@ -132,7 +132,7 @@ describe('GET /pay', () => {
     expect(html).toContain('Pottery bowl');
     expect(html).toContain('$27.00');
     expect(html).toContain('id="payment-element"');
-    expect(html).toContain(`src="${env.STRIPE_EMULATOR_PUBLIC_URL}/v3/stripe.js"`);
+    expect(html).toContain(`src="${env.PUBLIC_URL}/__stripe/v3/stripe.js"`);
     expect(html).toContain('src="/static/pay.js"');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toContain('_secret_');

@@ -90,7 +90,10 @@ const watchdog = setTimeout(async () => {
 }, TIME_LIMIT_MS);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stopAll().then(() => finish(130)));
 
-/** Starts `npm run dev` in its own process group, logging to screenshots/dev-server.log. */
+/**
+ * Starts `npm run dev` in its own process group, logging to screenshots/dev-server.log. Returns the
+ * address its `[dev] ready:` line prints (the one a person would open), else wrangler's 127.0.0.1 one.
+ */
 async function startServer(port, adminToken) {
   const logFile = path.join(SHOTS, 'dev-server.log');
   const out = createWriteStream(logFile);
@@ -114,11 +117,17 @@ async function startServer(port, adminToken) {
     env: { ...process.env, CI: '1' },
   });
   let ready = false;
+  /** @type {string | null} */
+  let printed = null;
   let buffered = '';
   const onData = (chunk) => {
     out.write(chunk);
     buffered = (buffered + chunk).slice(-4000);
-    if (/\[dev\] ready:/.test(buffered)) ready = true;
+    const match = /\[dev\] ready: (\S+)/.exec(buffered);
+    if (match) {
+      ready = true;
+      printed = match[1] ?? null;
+    }
   };
   server.stdout?.on('data', onData);
   server.stderr?.on('data', onData);
@@ -129,6 +138,7 @@ async function startServer(port, adminToken) {
   const until = Date.now() + 60_000;
   while (!ready && alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
   log(`server up (health ${health.status}); log: ${path.relative(ROOT, logFile)}`);
+  return printed ?? `http://127.0.0.1:${port}`;
 }
 
 /** True while process `pid` runs. */
@@ -181,7 +191,8 @@ try {
   const port = await freePort();
   const adminToken = randomBytes(18).toString('base64url');
   log(`starting npm run dev on port ${port} (state in a fresh temp dir)…`);
-  await startServer(port, adminToken);
+  const baseUrl = await startServer(port, adminToken);
+  log(`opening the site where npm run dev says it is: ${baseUrl}`);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -203,7 +214,7 @@ try {
   /** @type {FlowContext} */
   const ctx = {
     browser,
-    baseUrl: `http://localhost:${port}`,
+    baseUrl,
     adminToken,
     state: {},
     async shot(page, name) {

@@ -1,7 +1,18 @@
 // Browser flow (issue 4): two products added in one tab, a quantity changed in a second tab shows up live in
 // the first (WebSocket), checkout, 4242 on the emulator's test page, and the order page says "paid"; then
-// a second purchase paid on the store's own page through the Payment Element.
+// a second purchase paid on the store's own page through the Payment Element. The site is opened at the
+// address `npm run dev` prints (127.0.0.1); a visit on localhost is sent there, and static files carry the
+// Worker's security headers.
 import { PAID, addToCart, check, checkoutAndPay, clickNamed, productLinks, reloadUntil } from './helpers.mjs';
+
+/** Security headers every response, static files included, must carry (public/_headers). */
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'strict-transport-security',
+];
 
 export const name = 'shopper';
 
@@ -13,6 +24,31 @@ export async function setup(ctx) {
 
 /** @type {import('./run.mjs').Test[]} */
 export const tests = [
+  {
+    name: 'a page opened on localhost lands on the printed address; static files carry the security headers',
+    async run(ctx) {
+      const { tabA } = ctx.state.shopper;
+      const other = new URL(ctx.baseUrl);
+      other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+      await tabA.goto(new URL('/cart?from=other-host', other).href);
+      check(
+        tabA.url() === new URL('/cart?from=other-host', ctx.baseUrl).href,
+        `opening ${other.origin}/cart ended on ${tabA.url()}, not on ${ctx.baseUrl}`,
+      );
+      const css = await fetch(new URL('/static/app.css', ctx.baseUrl));
+      check(css.ok, `/static/app.css answered ${css.status}`);
+      await css.body?.cancel();
+      const page = await fetch(new URL('/', ctx.baseUrl), { headers: { accept: 'text/html' } });
+      await page.body?.cancel();
+      for (const name of SECURITY_HEADERS) {
+        check(css.headers.get(name), `/static/app.css has no ${name} header`);
+        check(page.headers.get(name), `the home page has no ${name} header`);
+      }
+      const rules = await fetch(new URL('/_headers', ctx.baseUrl), { headers: { accept: 'text/plain' } });
+      await rules.body?.cancel();
+      check(rules.status === 404, `public/_headers itself is served (${rules.status})`);
+    },
+  },
   {
     name: 'adds two products to the cart in one tab',
     async run(ctx) {
@@ -85,7 +121,15 @@ export const tests = [
       const { tabA, added } = ctx.state.shopper;
       const text = await reloadUntil(tabA, PAID, { what: 'the order page never said "paid"' });
       for (const product of added) check(text.includes(product), `the order page does not list ${product}`);
+      check(tabA.url().startsWith(`${ctx.baseUrl}/orders/`), `the order page is on ${tabA.url()}`);
       await ctx.shot(tabA, 'order paid');
+      // The emulator's receipt link follows the site's address (port included), and opens.
+      const receipt = tabA.getByRole('link', { name: /receipt/i }).first();
+      const href = (await receipt.count()) ? await receipt.getAttribute('href') : null;
+      check(href?.startsWith(`${ctx.baseUrl}/__stripe/receipts/`), `the receipt link is ${href}`);
+      const opened = await fetch(/** @type {string} */ (href));
+      await opened.body?.cancel();
+      check(opened.ok, `the receipt link answered ${opened.status}`);
     },
   },
   {

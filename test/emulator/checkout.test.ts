@@ -57,7 +57,7 @@ describe('checkout sessions: create and retrieve', () => {
       shipping_address_collection: { allowed_countries: ['US', 'CA'] },
       automatic_tax: { enabled: true },
     });
-    expect(session.url).toBe(`http://localhost:8787/__stripe/c/pay/${session.id}`);
+    expect(session.url).toBe(`http://localhost/__stripe/c/pay/${session.id}`);
     expect(session.shipping_options[0]?.shipping_amount).toBe(500);
     expect(String(session.shipping_options[0]?.shipping_rate)).toMatch(/^shr_/);
     expect(session.expires_at - session.created).toBe(24 * 3600);

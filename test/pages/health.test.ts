@@ -17,7 +17,13 @@ describe('GET /health', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json<Health>();
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.checks).sort()).toEqual(['cart_object', 'd1', 'payouts_queue', 'stripe']);
+    expect(Object.keys(body.checks).sort()).toEqual([
+      'cart_object',
+      'd1',
+      'payouts_queue',
+      'public_url',
+      'stripe',
+    ]);
     expect(Object.values(body.checks).every((c) => c.ok)).toBe(true);
   });
 
@@ -27,7 +33,12 @@ describe('GET /health', () => {
         throw new Error('D1 is unreachable');
       },
     } as unknown as D1Database;
-    const res = await healthRoutes.request('/health', {}, { ...env, DB: brokenDb });
+    // The raw error text is the operator's (Bearer ADMIN_TOKEN); see test/http/health-detail.test.ts.
+    const res = await healthRoutes.request(
+      '/health',
+      { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } },
+      { ...env, DB: brokenDb },
+    );
     expect(res.status).toBe(503);
     const body = await res.json<Health>();
     expect(body.status).toBe('degraded');
