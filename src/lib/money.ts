@@ -81,6 +81,41 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   return parts;
 }
 
+/** What a line costs: unit price times quantity, checked to stay an exact integer. */
+export function lineAmount(unitAmount: number, qty: number): number {
+  assertMinorUnits(unitAmount, 'unit amount');
+  if (!Number.isSafeInteger(qty) || qty < 0) throw new RangeError(`quantity must be a non-negative integer, got ${qty}`);
+  return assertMinorUnits(unitAmount * qty, 'line amount');
+}
+
+/** What an order charges: goods, shipping and (when Stripe added it) tax. */
+export function orderTotal(parts: { subtotal: number; shippingAmount: number; taxAmount?: number }): number {
+  return sum([parts.subtotal, parts.shippingAmount, parts.taxAmount ?? 0]);
+}
+
+/**
+ * What an order actually collected: the amount Stripe reported as received, or (before that was
+ * recorded, or for orders written before it was) the order total. Refund splits and limits use it.
+ */
+export function collectedOf(order: { amountReceived: number; total: number }): number {
+  return order.amountReceived > 0 ? order.amountReceived : order.total;
+}
+
+/**
+ * The vendors' part of `refunded`: refunds come out of vendors and platform in proportion to what
+ * each got of `collected` (largest remainder), so once everything collected is refunded the vendors
+ * have given back exactly `vendorsTotal`. A function of the refunded total only, never of the order in
+ * which refunds arrived.
+ */
+export function vendorsShareOfRefunds(collected: number, vendorsTotal: number, refunded: number): number {
+  assertMinorUnits(collected, 'collected');
+  assertMinorUnits(vendorsTotal, 'vendors total');
+  assertMinorUnits(refunded, 'refunded');
+  if (collected <= 0 || refunded >= collected) return vendorsTotal;
+  const vendors = Math.min(vendorsTotal, collected);
+  return Math.min(allocate(refunded, [vendors, collected - vendors])[0]!, vendorsTotal);
+}
+
 /** The platform's fee on an amount, in basis points, rounded half up. */
 export function feeOf(amount: number, feeBps: number): number {
   assertMinorUnits(amount);
