@@ -1,7 +1,7 @@
 // The operator's admin pages (server-rendered, no JavaScript): listings, one order, one event, actions.
 import type { Child } from 'hono/jsx';
 import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
-import { formatMoney } from '../lib/money';
+import { formatMoney, refundableOf } from '../lib/money';
 import { DataTable } from '../pages/components';
 import type {
   getOrderDetail,
@@ -386,8 +386,7 @@ export function OrderPage(props: {
   error?: string;
 }) {
   const { order, lines, payment, transfers, refunds, events } = props.detail;
-  const collected = order.amountReceived > 0 ? order.amountReceived : order.total;
-  const remaining = collected - order.amountRefunded;
+  const remaining = refundableOf(order);
   const refundable = (order.status === 'paid' || order.status === 'partially_refunded') && remaining > 0;
   return (
     <AdminLayout

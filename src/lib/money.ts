@@ -101,6 +101,11 @@ export function collectedOf(order: { amountReceived: number; total: number }): n
   return order.amountReceived > 0 ? order.amountReceived : order.total;
 }
 
+/** What is left to refund on an order: what it collected minus what was refunded already. */
+export function refundableOf(order: { amountReceived: number; total: number; amountRefunded: number }): number {
+  return Math.max(0, collectedOf(order) - order.amountRefunded);
+}
+
 /**
  * The vendors' part of `refunded`: refunds come out of vendors and platform in proportion to what
  * each got of `collected` (largest remainder), so once everything collected is refunded the vendors
