@@ -3,15 +3,17 @@
 // are delivered, and whether the transfers left before or after. Refunds go through the admin API,
 // events come from the emulator (crafted to list the refunds in a chosen order), payouts through the
 // real consumer.
+import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate } from '../../src/lib/money';
 import { planReversals } from '../../src/payouts/plan';
 import { getStripe } from '../../src/stripe/client';
-import { adminApi } from '../helpers/admin-fixtures';
+import { adminApi, adminCookie, adminPage } from '../helpers/admin-fixtures';
 import { orderRow } from '../helpers/checkout-fixtures';
 import { heldEmulator } from '../helpers/emulator';
+import { browse, vendorCookie } from '../helpers/vendor-fixtures';
 import {
   envWithQueue,
   messagesFor,
@@ -268,6 +270,55 @@ describe('several refunds on one order', () => {
       { numRuns: 15, endOnFailure: true },
     );
   }, 240_000);
+});
+
+describe('a transfer taken back says so', () => {
+  it('partly or fully reversed shows in the admin JSON, the admin page and the vendor dashboard', async () => {
+    const [a, b] = pool;
+    const order = await paidOrder(emu, [
+      { storeId: a!.id, amount: 3000 },
+      { storeId: b!.id, amount: 1000 },
+    ]);
+    await sendTransfers(order.transfers.map((t) => t.id));
+    await emu.drain();
+    const [ta, tb] = [order.transfers.find((t) => t.storeId === a!.id)!, order.transfers.find((t) => t.storeId === b!.id)!];
+
+    await refundViaAdmin(order.orderId, 2250); // half of 4500
+    await emu.drain();
+    await settle(order);
+    const detail = async () =>
+      (await (await adminApi(`/admin/api/orders/${order.orderId}`)).json()) as {
+        transfers: { id: string; status: string; amountReversed: number }[];
+      };
+    expect((await detail()).transfers.map((t) => t.status)).toEqual(['partially_reversed', 'partially_reversed']);
+
+    await refundViaAdmin(order.orderId, 2250); // the rest
+    await emu.drain();
+    await settle(order);
+    const transfers = (await detail()).transfers;
+    expect(transfers.map((t) => t.status)).toEqual(['reversed', 'reversed']);
+    expect(transfers.find((t) => t.id === ta.id)?.amountReversed).toBe(ta.amount);
+
+    // The admin's transfer list filters by it, in JSON and on the page.
+    const listed = (await (await adminApi('/admin/api/transfers?status=reversed&limit=100')).json()) as {
+      transfers: { id: string; status: string }[];
+    };
+    expect(listed.transfers.map((t) => t.id)).toEqual(expect.arrayContaining([ta.id, tb.id]));
+    const page = await adminPage('/admin/transfers?status=reversed', await adminCookie());
+    expect(await page.text()).toContain(`data-transfer-id="${ta.id}" data-status="reversed"`);
+
+    // The vendor sees the same, in words.
+    const dash = await browse('/vendor', await vendorCookie(a!.id));
+    const html = await dash.text();
+    expect(html).toContain(`data-transfer-id="${ta.id}" data-status="reversed"`);
+    expect(html).toContain('Taken back in full (refunded)');
+    const json = (await (
+      await SELF.fetch('http://localhost/vendor', {
+        headers: { accept: 'application/json', cookie: await vendorCookie(a!.id) },
+      })
+    ).json()) as { transfers: { id: string; status: string }[] };
+    expect(json.transfers.find((t) => t.id === ta.id)?.status).toBe('reversed');
+  });
 });
 
 describe('planReversals is a function of the set of refunds', () => {
