@@ -84,7 +84,8 @@ export function allocate(total: number, weights: readonly number[]): number[] {
 /** What a line costs: unit price times quantity, checked to stay an exact integer. */
 export function lineAmount(unitAmount: number, qty: number): number {
   assertMinorUnits(unitAmount, 'unit amount');
-  if (!Number.isSafeInteger(qty) || qty < 0) throw new RangeError(`quantity must be a non-negative integer, got ${qty}`);
+  if (!Number.isSafeInteger(qty) || qty < 0)
+    throw new RangeError(`quantity must be a non-negative integer, got ${qty}`);
   return assertMinorUnits(unitAmount * qty, 'line amount');
 }
 
@@ -102,7 +103,11 @@ export function collectedOf(order: { amountReceived: number; total: number }): n
 }
 
 /** What is left to refund on an order: what it collected minus what was refunded already. */
-export function refundableOf(order: { amountReceived: number; total: number; amountRefunded: number }): number {
+export function refundableOf(order: {
+  amountReceived: number;
+  total: number;
+  amountRefunded: number;
+}): number {
   return Math.max(0, collectedOf(order) - order.amountRefunded);
 }
 

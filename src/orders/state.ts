@@ -8,6 +8,7 @@ import { changes, runBatch } from '../db/batch';
 import { getDb, schema } from '../db/client';
 import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
+import { orderTotal } from '../lib/money';
 import { discardUnsentTransfers } from '../payouts/ledger';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
@@ -153,7 +154,7 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
   if (order.paymentStatus === 'review') return 'flagged';
 
   const taxAmount = payment.taxAmount ?? order.taxAmount;
-  const expected = order.subtotal + order.shippingAmount + taxAmount;
+  const expected = orderTotal({ ...order, taxAmount });
   if (payment.amountReceived !== expected || payment.currency.toLowerCase() !== order.currency) {
     await db
       .update(schema.orders)

@@ -87,16 +87,22 @@ export function newTransfers(
 
 /** Deletes an order's transfer rows never handed to the queue: the order turned out not to be paid. */
 export async function discardUnsentTransfers(db: Db, orderId: string): Promise<void> {
-  await db
-    .delete(t)
-    .where(and(eq(t.orderId, orderId), eq(t.status, 'pending'), isNull(t.enqueuedAt)));
+  await db.delete(t).where(and(eq(t.orderId, orderId), eq(t.status, 'pending'), isNull(t.enqueuedAt)));
 }
 
 /** Stamps rows as handed to the queue now (the sweep re-sends rows whose stamp grew old). */
 export async function markEnqueued(db: Db, kind: PayoutKind, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  if (kind === 'transfer') await db.update(t).set({ enqueuedAt: now() }).where(inArray(t.id, [...ids]));
-  else await db.update(r).set({ enqueuedAt: now() }).where(inArray(r.id, [...ids]));
+  if (kind === 'transfer')
+    await db
+      .update(t)
+      .set({ enqueuedAt: now() })
+      .where(inArray(t.id, [...ids]));
+  else
+    await db
+      .update(r)
+      .set({ enqueuedAt: now() })
+      .where(inArray(r.id, [...ids]));
 }
 
 /**
@@ -309,8 +315,14 @@ function insertReversal(
  */
 function reduceUnsent(db: Db, transferId: string): Items {
   const reducing = and(eq(r.transferId, transferId), eq(r.status, 'reducing'));
-  const total = db.select({ n: sql`COALESCE(SUM(${r.amount}), 0)` }).from(r).where(reducing);
-  const any = db.select({ one: sql`1` }).from(r).where(reducing);
+  const total = db
+    .select({ n: sql`COALESCE(SUM(${r.amount}), 0)` })
+    .from(r)
+    .where(reducing);
+  const any = db
+    .select({ one: sql`1` })
+    .from(r)
+    .where(reducing);
   return [
     db
       .update(t)

@@ -23,6 +23,21 @@ export function reversalKey(refunded: number): string {
   return `refunded:${refunded}`;
 }
 
+/** What a reversal row answers, read from its key. */
+export type ReversalCause =
+  | { kind: 'refunds'; refunded: number }
+  | { kind: 'correction'; stripeTransferId: string }
+  | { kind: 'refund'; refundId: string };
+
+/** Reads a reversal row's key: a refunded total, a correction of an over-sent transfer, or (older rows) one refund. */
+export function reversalCause(key: string): ReversalCause {
+  if (key.startsWith(EXCESS_PREFIX))
+    return { kind: 'correction', stripeTransferId: key.slice(EXCESS_PREFIX.length) };
+  const total = /^refunded:(\d+)$/.exec(key);
+  if (total) return { kind: 'refunds', refunded: Number(total[1]) };
+  return { kind: 'refund', refundId: key };
+}
+
 /** True for reversal rows that answer refunds (counted against the targets), not corrections. */
 export function answersRefunds(row: { refundId: string }): boolean {
   return !row.refundId.startsWith(EXCESS_PREFIX);

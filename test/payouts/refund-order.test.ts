@@ -193,7 +193,8 @@ describe('several refunds on one order', () => {
     await emu.drain();
 
     const refunds: Refund[] = [];
-    for (const amount of [10_000, 700, 20_000, 14_500]) refunds.push(await refundViaAdmin(order.orderId, amount));
+    for (const amount of [10_000, 700, 20_000, 14_500])
+      refunds.push(await refundViaAdmin(order.orderId, amount));
     // Stripe's own events (each lists every refund so far), the newest first.
     const pending = await emu.deliveries();
     const ids = pending.pending.map((p) => p.event_id).reverse();
@@ -281,7 +282,10 @@ describe('a transfer taken back says so', () => {
     ]);
     await sendTransfers(order.transfers.map((t) => t.id));
     await emu.drain();
-    const [ta, tb] = [order.transfers.find((t) => t.storeId === a!.id)!, order.transfers.find((t) => t.storeId === b!.id)!];
+    const [ta, tb] = [
+      order.transfers.find((t) => t.storeId === a!.id)!,
+      order.transfers.find((t) => t.storeId === b!.id)!,
+    ];
 
     await refundViaAdmin(order.orderId, 2250); // half of 4500
     await emu.drain();
@@ -290,7 +294,10 @@ describe('a transfer taken back says so', () => {
       (await (await adminApi(`/admin/api/orders/${order.orderId}`)).json()) as {
         transfers: { id: string; status: string; amountReversed: number }[];
       };
-    expect((await detail()).transfers.map((t) => t.status)).toEqual(['partially_reversed', 'partially_reversed']);
+    expect((await detail()).transfers.map((t) => t.status)).toEqual([
+      'partially_reversed',
+      'partially_reversed',
+    ]);
 
     await refundViaAdmin(order.orderId, 2250); // the rest
     await emu.drain();
