@@ -1,6 +1,6 @@
 // How much refunds take back from each vendor: a pure function of the SET of refunds recorded for an
 // order (never of the order they arrived in), and of what was already taken back.
-import { allocate, sum, vendorsShareOfRefunds } from '../lib/money';
+import { apportion, sum, vendorsShareOfRefunds } from '../lib/money';
 
 /** The prefix of a reversal row that corrects an over-sent transfer rather than answering a refund. */
 export const EXCESS_PREFIX = 'excess:';
@@ -46,11 +46,13 @@ export function answersRefunds(row: { refundId: string }): boolean {
 /**
  * What refunds totalling `refunded` take back from each transfer in all: the vendors' share of the
  * refunded total (see `vendorsShareOfRefunds`), split between the transfers in proportion to what each
- * was paid (largest remainder). Equal to every transfer in full once everything collected is refunded.
+ * was paid. The split is house monotone (`apportion`): a larger refunded total never asks less of any
+ * transfer, so reversals recorded for part of the refunds never exceed what all of them ask. Equal to
+ * every transfer in full once everything collected is refunded.
  */
 export function reversalTargets(collected: number, weights: readonly number[], refunded: number): number[] {
   const vendorsTotal = sum(weights);
-  return allocate(vendorsShareOfRefunds(collected, vendorsTotal, refunded), weights);
+  return apportion(vendorsShareOfRefunds(collected, vendorsTotal, refunded), weights);
 }
 
 /**
