@@ -1,7 +1,8 @@
 // The operator's admin pages (server-rendered, no JavaScript): listings, one order, one event, actions.
 import type { Child } from 'hono/jsx';
 import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
-import { formatMoney } from '../lib/money';
+import { formatMoney, refundableOf } from '../lib/money';
+import { reversalCause, type ReversalCause } from '../payouts/plan';
 import { DataTable } from '../pages/components';
 import type {
   getOrderDetail,
@@ -345,11 +346,25 @@ type ReversalLike = {
   orderId?: string;
 };
 
+/** Why a reversal exists, in an operator's words. */
+function ReversalCauseCell(props: { cause: ReversalCause; currency: string }) {
+  const { cause } = props;
+  if (cause.kind === 'refunds')
+    return <>reversal: vendor's share of {money(cause.refunded, props.currency)} refunded in all</>;
+  if (cause.kind === 'correction')
+    return (
+      <>
+        reversal correcting over-sent <code>{cause.stripeTransferId}</code>
+      </>
+    );
+  return <code>{cause.refundId}</code>;
+}
+
 function ReversalTable(props: { reversals: ReversalLike[]; currency?: string }) {
   if (props.reversals.length === 0) return <p class="empty">No reversals.</p>;
   return (
     <DataTable
-      columns={['Reversal', 'Transfer', 'Refund', 'Amount', 'Status', 'Stripe', 'Last error']}
+      columns={['Reversal', 'Transfer', 'Cause', 'Amount', 'Status', 'Stripe', 'Last error']}
       actions
     >
       {props.reversals.map((r) => (
@@ -361,7 +376,10 @@ function ReversalTable(props: { reversals: ReversalLike[]; currency?: string }) 
             <code>{r.transferId}</code>
           </td>{' '}
           <td>
-            <code>{r.refundId}</code>
+            <ReversalCauseCell
+              cause={reversalCause(r.refundId)}
+              currency={r.currency ?? props.currency ?? 'usd'}
+            />
           </td>{' '}
           <td>{money(r.amount, r.currency ?? props.currency ?? 'usd')}</td>{' '}
           <td>{r.status === 'applied' ? 'applied (transfer reduced before sending)' : r.status}</td>{' '}
@@ -386,8 +404,7 @@ export function OrderPage(props: {
   error?: string;
 }) {
   const { order, lines, payment, transfers, refunds, events } = props.detail;
-  const collected = order.amountReceived > 0 ? order.amountReceived : order.total;
-  const remaining = collected - order.amountRefunded;
+  const remaining = refundableOf(order);
   const refundable = (order.status === 'paid' || order.status === 'partially_refunded') && remaining > 0;
   return (
     <AdminLayout

@@ -4,8 +4,9 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
-import { formatMoney } from '../lib/money';
+import { formatMoney, refundableOf } from '../lib/money';
 import { getStripe, Stripe } from '../stripe/client';
+import { wasReplayed } from '../stripe/response';
 import { toMinorUnits } from '../vendors/products';
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -63,8 +64,7 @@ export async function refundOrder(env: Env, orderId: string, req: RefundRequest)
   if (!order.paymentIntentId && !order.chargeId) {
     throw new ConflictError(`Order ${orderId} has no Stripe payment recorded yet.`);
   }
-  const collected = order.amountReceived > 0 ? order.amountReceived : order.total;
-  const remaining = collected - order.amountRefunded;
+  const remaining = refundableOf(order);
   let amount = req.amount;
   if (amount === undefined && req.amount_decimal) {
     const minor = toMinorUnits(req.amount_decimal, order.currency);
@@ -94,7 +94,7 @@ export async function refundOrder(env: Env, orderId: string, req: RefundRequest)
     return {
       refund: { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status },
       orderId,
-      replayed: refund.lastResponse?.headers?.['idempotent-replayed'] === 'true',
+      replayed: wasReplayed(refund),
     };
   } catch (err) {
     if (err instanceof Stripe.errors.StripeError) {

@@ -1,12 +1,14 @@
 // What a checkout would charge: the cart re-priced from D1, checked line by line. A price that went
 // down is passed on; one that went up, or a line that can't be bought, refuses the checkout and sends
 // the shopper back to the cart with the change shown. Never charged silently.
-import { priceCart } from '../catalog/pricing';
+import { priceWithRows } from '../catalog/pricing';
+import { getPricingRows, type PricingRow } from '../catalog/queries';
 import type { CartState, CartView, PricedLine } from '../cart/types';
 import type { Db } from '../db/client';
 import { storeConfig, type StoreConfig } from '../lib/config';
 import { ConflictError, ValidationError } from '../lib/errors';
-import { formatMoney } from '../lib/money';
+import { formatMoney, lineAmount, orderTotal, sum } from '../lib/money';
+import { heldForCart } from '../orders/stock';
 
 /** Stripe Checkout takes at most 100 line items. */
 export const MAX_CHECKOUT_LINES = 100;
@@ -41,7 +43,7 @@ export interface CheckoutPlan {
 export interface LineProblem {
   productId: string;
   name: string;
-  code: 'unavailable' | 'price_increased' | 'insufficient_stock' | 'not_one_off';
+  code: 'unavailable' | 'price_increased' | 'insufficient_stock';
   message: string;
   unitAmount?: number;
   previousUnitAmount?: number;
@@ -69,6 +71,11 @@ export class EmptyCartError extends ValidationError {
   }
 }
 
+/**
+ * The lines that stop a checkout. Pricing already marks unavailable every line that can't be bought
+ * now (inactive, store closed, another currency, a subscription, more than the stock left), so what
+ * is left to decide here is a price that went up.
+ */
 function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: number): LineProblem[] {
   const problems: LineProblem[] = [];
   // A shopper who saw (and accepted) a subtotal at least this high has seen the new prices.
@@ -81,20 +88,6 @@ function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: numb
         name: line.name,
         code: 'unavailable',
         message: line.unavailableReason ?? `${line.name} can't be bought now.`,
-      });
-    } else if (line.currency.toLowerCase() !== config.currency) {
-      problems.push({
-        productId: line.productId,
-        name: line.name,
-        code: 'unavailable',
-        message: `${line.name} is not sold in ${config.currency.toUpperCase()}.`,
-      });
-    } else if (line.recurringInterval) {
-      problems.push({
-        productId: line.productId,
-        name: line.name,
-        code: 'not_one_off',
-        message: `${line.name} is a subscription; subscribe from its page.`,
       });
     } else if (
       line.previousUnitAmount !== undefined &&
@@ -109,8 +102,6 @@ function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: numb
         unitAmount: line.unitAmount,
         previousUnitAmount: line.previousUnitAmount,
       });
-    } else if (line.stock !== null && line.stock < line.qty) {
-      problems.push(insufficientStock(line));
     }
   }
   return problems;
@@ -152,7 +143,16 @@ export async function planCheckout(
     throw new ValidationError(`A checkout takes at most ${MAX_CHECKOUT_LINES} different products.`, {
       code: 'too_many_lines',
     });
-  const view = await priceCart(db, state, config);
+  // Units this cart already holds (a second click, a retry after Stripe failed) count as the
+  // shopper's own: priced against what is left for everyone else plus what they hold.
+  const [rows, own] = await Promise.all([
+    getPricingRows(
+      db,
+      state.lines.map((l) => l.productId),
+    ),
+    heldForCart(db, cartId, state.version),
+  ]);
+  const view = priceWithRows(state, withOwnUnits(rows, own), config);
   const problems = problemsOf(view, config, acceptedSubtotal);
   if (problems.length > 0) throw new CheckoutRefusedError(problems, view);
   const lines: PlannedLine[] = view.lines.map((l) => ({
@@ -163,10 +163,10 @@ export async function planCheckout(
     note: l.note,
     storeId: l.storeId,
     storeName: l.storeName,
-    amount: l.unitAmount * l.qty,
+    amount: lineAmount(l.unitAmount, l.qty),
     stock: l.stock,
   }));
-  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  const subtotal = sum(lines.map((l) => l.amount));
   if (subtotal <= 0) throw new EmptyCartError();
   return {
     cartId,
@@ -175,7 +175,21 @@ export async function planCheckout(
     lines,
     subtotal,
     shippingAmount: config.shippingAmount,
-    total: subtotal + config.shippingAmount,
+    total: orderTotal({ subtotal, shippingAmount: config.shippingAmount }),
     config,
   };
+}
+
+/** Pricing rows with the units this cart holds added back to each limited product's stock. */
+function withOwnUnits(
+  rows: ReadonlyMap<string, PricingRow>,
+  own: ReadonlyMap<string, number>,
+): Map<string, PricingRow> {
+  const out = new Map(rows);
+  for (const [productId, held] of own) {
+    const row = rows.get(productId);
+    if (row && row.product.stock !== null)
+      out.set(productId, { ...row, product: { ...row.product, stock: row.product.stock + held } });
+  }
+  return out;
 }

@@ -214,10 +214,19 @@ export const refunds = sqliteTable(
 
 /**
  * pending: not yet attempted (or re-queued by an operator); sending: claimed by the consumer, a Stripe
- * call may have happened, so refunds no longer shrink it; sent; failed (needs an operator); canceled:
- * a refund before sending took it to zero.
+ * call may have happened, so refunds no longer shrink it; sent; partially_reversed / reversed: refunds
+ * took part / all of a sent transfer back; failed (needs an operator); canceled: a refund before
+ * sending took it to zero. Only src/payouts/ledger.ts writes it.
  */
-export const TRANSFER_STATUSES = ['pending', 'sending', 'sent', 'failed', 'canceled'] as const;
+export const TRANSFER_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'partially_reversed',
+  'reversed',
+  'failed',
+  'canceled',
+] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
 /** One payout to one vendor for one order ("separate charges and transfers"). */
@@ -256,12 +265,16 @@ export const transfers = sqliteTable(
 
 /**
  * pending/sent/failed: a Stripe transfer reversal; applied: the transfer had not been sent, so its
- * amount was reduced instead; reducing: transient inside the D1 batch that applies it.
+ * amount was reduced instead; reducing: transient inside the D1 batch that applies it. Only
+ * src/payouts/ledger.ts writes it.
  */
 export const REVERSAL_STATUSES = ['pending', 'sent', 'failed', 'applied', 'reducing'] as const;
 export type ReversalStatus = (typeof REVERSAL_STATUSES)[number];
 
-/** What one refund takes back from one vendor's transfer (refund_id `excess:<tr_id>` = a correction). */
+/**
+ * What refunds take back from one vendor's transfer. refund_id: `refunded:<total>` = catching up with
+ * the vendor's share of that refunded total; `excess:<tr_id>` = a correction; older rows name a refund.
+ */
 export const transferReversals = sqliteTable(
   'transfer_reversals',
   {

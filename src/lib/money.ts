@@ -81,6 +81,102 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   return parts;
 }
 
+/**
+ * Splits `total` into integer parts, at most `weights[i]` each, in proportion to `weights`, such that
+ * a larger total never gives any part less (house monotone): the parts for a total always contain the
+ * parts for every smaller total, so an amount that grows in steps (refunds taken back from vendors)
+ * can be split step by step and always ends where splitting the final total at once would. Parts are
+ * Webster's (Sainte-Laguë) apportionment: unit k of part i ranks by weights[i] / (k − ½), ties to the
+ * earlier part, and the first `total` units are taken; at `total = sum(weights)` every part is its
+ * weight exactly. Largest remainder (`allocate`) is not monotone (the Alabama paradox), so it can't
+ * serve a split that is paid out before the total is final.
+ */
+export function apportion(total: number, weights: readonly number[]): number[] {
+  assertMinorUnits(total, 'total');
+  const weightSum = sum(weights);
+  if (total > weightSum)
+    throw new RangeError(`cannot apportion ${total} over weights summing to ${weightSum}`);
+  const w = weights.map(BigInt);
+  // True when unit k of part i ranks before unit l of part j: w_i / (k − ½) > w_j / (l − ½).
+  const before = (i: number, k: number, j: number, l: number) => {
+    const a = w[i]! * BigInt(2 * l - 1);
+    const b = w[j]! * BigInt(2 * k - 1);
+    return a > b || (a === b && i < j);
+  };
+  // Start from the rounded-down exact shares (within a few units of the answer), then settle.
+  const parts = weights.map((x) =>
+    weightSum === 0 ? 0 : Number((BigInt(total) * BigInt(x)) / BigInt(weightSum)),
+  );
+  const bestOutside = () => {
+    let best = -1;
+    parts.forEach((p, i) => {
+      if (p < weights[i]! && (best < 0 || before(i, p + 1, best, parts[best]! + 1))) best = i;
+    });
+    return best;
+  };
+  const worstInside = () => {
+    let worst = -1;
+    parts.forEach((p, i) => {
+      if (p > 0 && (worst < 0 || before(worst, parts[worst]!, i, p))) worst = i;
+    });
+    return worst;
+  };
+  for (let left = total - sum(parts); left > 0; left--) parts[bestOutside()]! += 1;
+  // Swap while a unit left out ranks before one taken: the taken units become the first `total`.
+  for (;;) {
+    const i = bestOutside();
+    const j = worstInside();
+    if (i < 0 || j < 0 || !before(i, parts[i]! + 1, j, parts[j]!)) return parts;
+    parts[i]! += 1;
+    parts[j]! -= 1;
+  }
+}
+
+/** What a line costs: unit price times quantity, checked to stay an exact integer. */
+export function lineAmount(unitAmount: number, qty: number): number {
+  assertMinorUnits(unitAmount, 'unit amount');
+  if (!Number.isSafeInteger(qty) || qty < 0)
+    throw new RangeError(`quantity must be a non-negative integer, got ${qty}`);
+  return assertMinorUnits(unitAmount * qty, 'line amount');
+}
+
+/** What an order charges: goods, shipping and (when Stripe added it) tax. */
+export function orderTotal(parts: { subtotal: number; shippingAmount: number; taxAmount?: number }): number {
+  return sum([parts.subtotal, parts.shippingAmount, parts.taxAmount ?? 0]);
+}
+
+/**
+ * What an order actually collected: the amount Stripe reported as received, or (before that was
+ * recorded, or for orders written before it was) the order total. Refund splits and limits use it.
+ */
+export function collectedOf(order: { amountReceived: number; total: number }): number {
+  return order.amountReceived > 0 ? order.amountReceived : order.total;
+}
+
+/** What is left to refund on an order: what it collected minus what was refunded already. */
+export function refundableOf(order: {
+  amountReceived: number;
+  total: number;
+  amountRefunded: number;
+}): number {
+  return Math.max(0, collectedOf(order) - order.amountRefunded);
+}
+
+/**
+ * The vendors' part of `refunded`: refunds come out of vendors and platform in proportion to what
+ * each got of `collected` (largest remainder), so once everything collected is refunded the vendors
+ * have given back exactly `vendorsTotal`. A function of the refunded total only, never of the order in
+ * which refunds arrived.
+ */
+export function vendorsShareOfRefunds(collected: number, vendorsTotal: number, refunded: number): number {
+  assertMinorUnits(collected, 'collected');
+  assertMinorUnits(vendorsTotal, 'vendors total');
+  assertMinorUnits(refunded, 'refunded');
+  if (collected <= 0 || refunded >= collected) return vendorsTotal;
+  const vendors = Math.min(vendorsTotal, collected);
+  return Math.min(allocate(refunded, [vendors, collected - vendors])[0]!, vendorsTotal);
+}
+
 /** The platform's fee on an amount, in basis points, rounded half up. */
 export function feeOf(amount: number, feeBps: number): number {
   assertMinorUnits(amount);

@@ -8,6 +8,8 @@ import { changes, runBatch } from '../db/batch';
 import { getDb, schema } from '../db/client';
 import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
+import { orderTotal } from '../lib/money';
+import { discardUnsentTransfers } from '../payouts/ledger';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
 import { getOrderWithLines, isPaidStatus, type OrderRow } from './model';
@@ -152,7 +154,7 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
   if (order.paymentStatus === 'review') return 'flagged';
 
   const taxAmount = payment.taxAmount ?? order.taxAmount;
-  const expected = order.subtotal + order.shippingAmount + taxAmount;
+  const expected = orderTotal({ ...order, taxAmount });
   if (payment.amountReceived !== expected || payment.currency.toLowerCase() !== order.currency) {
     await db
       .update(schema.orders)
@@ -192,7 +194,7 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
     // rows this batch may have written must not be paid out.
     const current = await getOrderWithLines(db, order.id);
     if (current && !isPaidStatus(current.order.status)) {
-      await db.delete(schema.transfers).where(unsentTransfers(order.id));
+      await discardUnsentTransfers(db, order.id);
       return confirmPayment(env, payment);
     }
     if (current) await afterPaid(env, db, current.order, current.lines);

@@ -1,9 +1,10 @@
 // Stock reservations: limited-stock lines are taken from `products.stock` when checkout begins, given
 // back exactly once if the payment never happens, and kept (committed) when the order is paid.
 // Every statement is conditional so that running it twice, or concurrently, changes stock once.
-import { sql } from 'drizzle-orm';
+import { and, eq, exists, inArray, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
+import { schema } from '../db/client';
 
 /**
  * Two statements that reserve `quantity` units of a product for an order: the stock update only when
@@ -56,4 +57,34 @@ export async function heldProducts(db: Db, orderId: string): Promise<Map<string,
     sql`SELECT product_id, quantity FROM stock_reservations WHERE order_id = ${orderId} AND status = 'held'`,
   );
   return new Map(rows.map((r) => [r.product_id, r.quantity]));
+}
+
+/**
+ * Units each product has held for this cart's own pending orders: the order of this cart version (the
+ * one a checkout of it takes over) and orders of older versions that are still payable (a new
+ * checkout supersedes them, giving their units back, before it reserves). A shopper's own
+ * reservation is theirs: a second click, or a retry after Stripe failed, must not count it as sold.
+ */
+export async function heldForCart(db: Db, cartId: string, cartVersion: number): Promise<Map<string, number>> {
+  const r = schema.stockReservations;
+  const o = schema.orders;
+  const c = schema.checkouts;
+  const live = db
+    .select({ one: sql`1` })
+    .from(c)
+    .where(and(eq(c.orderId, o.id), inArray(c.status, ['creating', 'open'])));
+  const rows = await db
+    .select({ productId: r.productId, quantity: sql<number>`SUM(${r.quantity})` })
+    .from(r)
+    .innerJoin(o, eq(o.id, r.orderId))
+    .where(
+      and(
+        eq(r.status, 'held'),
+        eq(o.cartId, cartId),
+        eq(o.status, 'pending'),
+        or(eq(o.cartVersion, cartVersion), exists(live)),
+      ),
+    )
+    .groupBy(r.productId);
+  return new Map(rows.map((row) => [row.productId, Number(row.quantity)]));
 }

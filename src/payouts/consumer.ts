@@ -1,16 +1,13 @@
 // The payouts queue consumer: transfers and reversals to connected accounts, and the dead-letter
 // consumer that records on the row every message the main queue gave up on.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { getDb, schema } from '../db/client';
+import { getDb } from '../db/client';
 import { retryDelaySeconds } from './failures';
+import { failRow } from './ledger';
 import { sendReversal } from './reversals';
-import { sendTransfer, type SendOutcome } from './transfers';
+import { sendTransfer } from './transfers';
+import type { PayoutMessage, SendOutcome } from './types';
 
-export interface PayoutMessage {
-  kind: 'transfer' | 'reversal';
-  /** transfers.id or transfer_reversals.id */
-  id: string;
-}
+export type { PayoutMessage };
 
 /** True for the dead-letter queue's batches (`payouts-dlq`, or any `*-dlq` in another environment). */
 export function isDeadLetterQueue(queue: string): boolean {
@@ -81,26 +78,7 @@ function isPayoutMessage(body: unknown): body is PayoutMessage {
  * retry from the admin. A row that got through in the meantime is left alone.
  */
 export async function recordDeadLetter(env: Env, body: PayoutMessage, attempts: number): Promise<void> {
-  const db = getDb(env);
   const note = `Gave up after repeated failures (dead-letter delivery ${attempts}): `;
-  if (body.kind === 'transfer') {
-    await db
-      .update(schema.transfers)
-      .set({
-        status: 'failed',
-        lastError: sql`${note} || COALESCE(${schema.transfers.lastError}, 'no error recorded')`,
-        updatedAt: Math.floor(Date.now() / 1000),
-      })
-      .where(and(eq(schema.transfers.id, body.id), inArray(schema.transfers.status, ['pending', 'sending'])));
-  } else {
-    await db
-      .update(schema.transferReversals)
-      .set({
-        status: 'failed',
-        lastError: sql`${note} || COALESCE(${schema.transferReversals.lastError}, 'no error recorded')`,
-        updatedAt: Math.floor(Date.now() / 1000),
-      })
-      .where(and(eq(schema.transferReversals.id, body.id), eq(schema.transferReversals.status, 'pending')));
-  }
+  await failRow(getDb(env), body.kind, body.id, note, { keepPrevious: true });
   console.warn(JSON.stringify({ msg: 'payouts: dead-lettered', kind: body.kind, id: body.id }));
 }

@@ -1,9 +1,9 @@
 // Stripe events that reconcile payouts (transfer.created, transfer.updated, transfer.reversed).
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import type { Stripe } from '../stripe/client';
 import type { HandlerMap, WebhookHandler } from '../webhooks/types';
-import { recordReversalSent } from './reversals';
+import { recordAmountReversed, recordReversalSent } from './ledger';
 import { recordTransferSent } from './transfers';
 
 /**
@@ -46,16 +46,10 @@ async function applyReversals(env: Env, rowId: string, transfer: Stripe.Transfer
       .where(and(inArray(schema.transferReversals.id, ids), eq(schema.transferReversals.transferId, rowId)));
     for (const r of rows) {
       const stripeReversal = tagged.find((t) => t.metadata!.reversal_id === r.id)!;
-      await recordReversalSent(env, r.id, stripeReversal.id, rowId);
+      await recordReversalSent(db, r.id, stripeReversal.id, rowId);
     }
   }
-  await db
-    .update(schema.transfers)
-    .set({
-      amountReversed: sql`MAX(${schema.transfers.amountReversed}, ${transfer.amount_reversed ?? 0})`,
-      updatedAt: Math.floor(Date.now() / 1000),
-    })
-    .where(eq(schema.transfers.id, rowId));
+  await recordAmountReversed(db, rowId, transfer.amount_reversed ?? 0);
 }
 
 export const payoutEventHandlers: HandlerMap = {

@@ -1,12 +1,12 @@
 // Payout rows are their own outbox: written `pending` in the batch that marks an order paid, then
 // handed to the PAYOUTS queue; the cron sweep re-sends rows the queue never got.
-import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
-import { newId } from '../lib/ids';
 import { splitByVendor } from '../lib/money';
-import type { PayoutMessage } from './consumer';
+import { markEnqueued, newTransfers } from './ledger';
+import type { PayoutKind, PayoutMessage } from './types';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -21,21 +21,7 @@ export function transferInserts(
   lines: readonly { storeId: string; amount: number }[],
   feeBps: number,
 ): BatchItem<'sqlite'>[] {
-  return splitByVendor(lines, feeBps).map((share) =>
-    db
-      .insert(schema.transfers)
-      .values({
-        id: newId('xfer'),
-        orderId: order.id,
-        storeId: share.storeId,
-        amount: share.amount,
-        initialAmount: share.amount,
-        fee: share.fee,
-        currency: order.currency,
-        status: 'pending',
-      })
-      .onConflictDoNothing(),
-  );
+  return newTransfers(db, order, splitByVendor(lines, feeBps));
 }
 
 /**
@@ -110,30 +96,23 @@ export async function resendStaleReversals(env: Env, db: Db, olderThanSeconds: n
 }
 
 /** Sends transfer rows to the queue by id and stamps `enqueued_at`. */
-export async function enqueueTransfers(env: Env, db: Db, ids: string[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  await send(
-    env,
-    ids.map((id) => ({ kind: 'transfer', id })),
-  );
-  await db
-    .update(schema.transfers)
-    .set({ enqueuedAt: nowSeconds() })
-    .where(inArray(schema.transfers.id, ids));
-  return ids.length;
+export function enqueueTransfers(env: Env, db: Db, ids: string[]): Promise<number> {
+  return enqueue(env, db, 'transfer', ids);
 }
 
 /** Sends reversal rows to the queue by id and stamps `enqueued_at`. */
-export async function enqueueReversals(env: Env, db: Db, ids: string[]): Promise<number> {
+export function enqueueReversals(env: Env, db: Db, ids: string[]): Promise<number> {
+  return enqueue(env, db, 'reversal', ids);
+}
+
+/** Sends rows of one kind to the queue by id and stamps `enqueued_at`. */
+export async function enqueue(env: Env, db: Db, kind: PayoutKind, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
   await send(
     env,
-    ids.map((id) => ({ kind: 'reversal', id })),
+    ids.map((id) => ({ kind, id })),
   );
-  await db
-    .update(schema.transferReversals)
-    .set({ enqueuedAt: nowSeconds() })
-    .where(inArray(schema.transferReversals.id, ids));
+  await markEnqueued(db, kind, ids);
   return ids.length;
 }
 

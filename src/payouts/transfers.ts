@@ -1,26 +1,19 @@
 // Sending one vendor transfer to Stripe: claim the row, find the charge, create (or adopt) the
 // transfer with a key fixed by the row, and record the outcome. Operators retry failed rows.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { runBatch } from '../db/batch';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
-import { ConflictError, NotFoundError } from '../lib/errors';
-import { newId } from '../lib/ids';
 import { getStripe, type Stripe } from '../stripe/client';
-import { classifyFailure, RetryLater } from './failures';
-import { enqueueReversals, enqueueTransfers } from './outbox';
+import { RetryLater } from './failures';
+import { claimTransfer, recordTransferSent as recordSent } from './ledger';
+import { enqueueReversals } from './outbox';
 import { reconcileOrderRefunds } from './refunds';
-
-export type TransferRow = typeof schema.transfers.$inferSelect;
-
-/** What became of one delivery: finished (ack) or to be retried (retry with a delay). */
-export type SendOutcome = { done: true; status: string } | { done: false; reason: string };
-
-const now = () => Math.floor(Date.now() / 1000);
+import { attempt, giveUp, idempotencyKeyOf, retryPayout } from './send';
+import type { SendOutcome, TransferRow } from './types';
 
 /** The idempotency key of a transfer row: fixed per row, fresh only after an operator's retry. */
 export function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): string {
-  return row.generation > 0 ? `transfer_${row.id}_g${row.generation}` : `transfer_${row.id}`;
+  return idempotencyKeyOf('transfer', row);
 }
 
 /**
@@ -37,27 +30,23 @@ export async function sendTransfer(env: Env, transferId: string): Promise<SendOu
   // A refund recorded before this order's transfers existed is applied now, before money moves.
   if (before.status === 'pending') await reconcileOrderRefunds(env, before.orderId);
 
-  const [row] = await db
-    .update(schema.transfers)
-    .set({ status: 'sending', attempts: sql`${schema.transfers.attempts} + 1`, updatedAt: now() })
-    .where(and(eq(schema.transfers.id, transferId), inArray(schema.transfers.status, ['pending', 'sending'])))
-    .returning();
+  const row = await claimTransfer(db, transferId);
   if (!row) {
     const current = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
     return { done: true, status: current?.status ?? 'missing' };
   }
 
-  try {
+  return attempt(db, 'transfer', row.id, async () => {
     const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, row.storeId) });
     const destination = store?.stripeAccountId ?? row.destination;
     if (!store || !destination) {
-      return await markFailed(db, row.id, `Store ${row.storeId} has no connected Stripe account.`);
+      return giveUp(db, 'transfer', row.id, `Store ${row.storeId} has no connected Stripe account.`);
     }
     if (store.deauthorizedAt) {
-      return await markFailed(db, row.id, `Store ${store.name} disconnected its Stripe account.`);
+      return giveUp(db, 'transfer', row.id, `Store ${store.name} disconnected its Stripe account.`);
     }
     const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, row.orderId) });
-    if (!order) return await markFailed(db, row.id, `Order ${row.orderId} does not exist.`);
+    if (!order) return giveUp(db, 'transfer', row.id, `Order ${row.orderId} does not exist.`);
 
     const stripe = getStripe(env);
     // After an attempt whose outcome we never saw (or an operator's retry with a fresh key), Stripe may
@@ -85,23 +74,7 @@ export async function sendTransfer(env: Env, transferId: string): Promise<SendOu
     );
     await recordTransferSent(env, transfer);
     return { done: true, status: 'sent' };
-  } catch (err) {
-    const failure = classifyFailure(err);
-    if (!failure.retryable) return markFailed(db, row.id, failure.message);
-    await db
-      .update(schema.transfers)
-      .set({ lastError: failure.message, updatedAt: now() })
-      .where(eq(schema.transfers.id, row.id));
-    return { done: false, reason: failure.message };
-  }
-}
-
-async function markFailed(db: Db, id: string, message: string): Promise<SendOutcome> {
-  await db
-    .update(schema.transfers)
-    .set({ status: 'failed', lastError: message, updatedAt: now() })
-    .where(and(eq(schema.transfers.id, id), eq(schema.transfers.status, 'sending')));
-  return { done: true, status: 'failed' };
+  });
 }
 
 /** The charge behind an order: its recorded id, else the PaymentIntent's (or Checkout Session's) latest charge. */
@@ -134,30 +107,23 @@ async function findStripeTransfer(stripe: Stripe, row: TransferRow): Promise<Str
 }
 
 /**
- * Records that Stripe holds `transfer` for its row (from the consumer or a `transfer.created` event;
- * idempotent, first writer wins). If a refund shrank the row while Stripe was sending the full amount,
- * the difference becomes a pending reversal, so the vendor keeps exactly what the refunds left.
- * Returns the row id, or null when no row names this transfer.
+ * Records that Stripe holds `transfer` for its row (from the consumer or a `transfer.*` event;
+ * idempotent, first writer wins), then queues the reversals that waited for it to exist (a refund
+ * while it was being sent, or the excess of a row a refund shrank meanwhile). Returns the row id, or
+ * null when no row names this transfer.
  */
 export async function recordTransferSent(env: Env, transfer: Stripe.Transfer): Promise<string | null> {
   const db = getDb(env);
   const rowId = await rowIdFor(db, transfer);
   if (!rowId) return null;
   const destination =
-    typeof transfer.destination === 'string' ? transfer.destination : transfer.destination?.id;
-  await runBatch(db, [
-    sql`INSERT INTO transfer_reversals (id, transfer_id, refund_id, amount, status)
-      SELECT ${newId('trev')}, t.id, ${'excess:' + transfer.id}, ${transfer.amount} - t.amount, 'pending'
-      FROM transfers t
-      WHERE t.id = ${rowId} AND t.stripe_transfer_id IS NULL AND ${transfer.amount} > t.amount
-      ON CONFLICT (transfer_id, refund_id) DO NOTHING`,
-    sql`UPDATE transfers
-      SET status = 'sent', stripe_transfer_id = ${transfer.id}, amount = ${transfer.amount},
-          destination = COALESCE(${destination ?? null}, destination), last_error = NULL,
-          amount_reversed = MAX(amount_reversed, ${transfer.amount_reversed ?? 0}), updated_at = unixepoch()
-      WHERE id = ${rowId} AND stripe_transfer_id IS NULL`,
-  ]);
-  // Reversals waiting for this transfer to exist (a refund while it was being sent) go now.
+    typeof transfer.destination === 'string' ? transfer.destination : (transfer.destination?.id ?? null);
+  await recordSent(db, rowId, {
+    id: transfer.id,
+    amount: transfer.amount,
+    amountReversed: transfer.amount_reversed ?? 0,
+    destination,
+  });
   const waiting = await db
     .select({ id: schema.transferReversals.id })
     .from(schema.transferReversals)
@@ -192,33 +158,9 @@ async function rowIdFor(db: Db, transfer: Stripe.Transfer): Promise<string | nul
 }
 
 /**
- * Operator action: puts a failed transfer back in the queue with a fresh idempotency key (Stripe
- * replays a stored failure for the old one). The consumer first looks for a transfer Stripe already
- * made, so a retry never pays twice.
+ * Operator action: puts a failed transfer back in the queue with a fresh idempotency key. The
+ * consumer first looks for a transfer Stripe already made, so a retry never pays twice.
  */
-export async function retryTransfer(env: Env, transferId: string): Promise<TransferRow> {
-  const db = getDb(env);
-  const [row] = await db
-    .update(schema.transfers)
-    .set({
-      status: 'pending',
-      generation: sql`${schema.transfers.generation} + 1`,
-      lastError: null,
-      enqueuedAt: null,
-      updatedAt: now(),
-    })
-    .where(and(eq(schema.transfers.id, transferId), eq(schema.transfers.status, 'failed')))
-    .returning();
-  if (!row) {
-    const current = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
-    if (!current) throw new NotFoundError(`No transfer ${transferId}.`);
-    throw new ConflictError(
-      `Transfer ${transferId} is ${current.status}; only a failed transfer can be retried.`,
-      {
-        transfer_status: current.status,
-      },
-    );
-  }
-  await enqueueTransfers(env, db, [row.id]);
-  return row;
+export function retryTransfer(env: Env, transferId: string): Promise<TransferRow> {
+  return retryPayout(env, 'transfer', transferId);
 }

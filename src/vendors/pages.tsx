@@ -2,6 +2,7 @@
 import { DataTable, ShopHeader } from '../pages/components';
 import { Layout } from '../pages/layout';
 import { shopPath } from '../catalog/urls';
+import type { TransferStatus } from '../db/schema';
 import { formatMoney } from '../lib/money';
 import type { VendorOrder, VendorTransfer } from './dashboard';
 import { toDecimal, type ProductRow } from './products';
@@ -350,10 +351,13 @@ export function VendorLoginConfirmPage(props: { storeName: string; store: StoreR
   );
 }
 
-const TRANSFER_LABEL: Record<string, string> = {
+// Keyed by every status the payouts ledger writes: a new status can't go unlabelled.
+const TRANSFER_LABEL: Record<TransferStatus, string> = {
   pending: 'Scheduled',
   sending: 'Sending',
   sent: 'Sent',
+  partially_reversed: 'Sent, partly taken back (refund)',
+  reversed: 'Taken back in full (refunded)',
   failed: 'Failed (we are on it)',
   canceled: 'Canceled (refunded)',
 };
@@ -484,14 +488,14 @@ export function VendorDashboard(props: {
         {props.transfers.length ? (
           <DataTable columns={['Order', 'Amount', 'Platform fee', 'Taken back (refunds)', 'Status']}>
             {props.transfers.map((t) => (
-              <tr data-transfer-id={t.id}>
+              <tr data-transfer-id={t.id} data-status={t.status}>
                 <td>
                   <code>{t.orderId}</code>
                 </td>
                 <td>{formatMoney(t.amount, t.currency)}</td>
                 <td>{formatMoney(t.fee, t.currency)}</td>
                 <td>{t.amountReversed ? formatMoney(t.amountReversed, t.currency) : '—'}</td>
-                <td>{TRANSFER_LABEL[t.status] ?? t.status}</td>
+                <td>{TRANSFER_LABEL[t.status]}</td>
               </tr>
             ))}
           </DataTable>

@@ -2,7 +2,8 @@
 // emulator's charge.refunded), a duplicate charge.refunded, and refunds that arrive before the transfer.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { onOrderRefunded, planReversals } from '../../src/payouts/refunds';
+import { planReversals } from '../../src/payouts/plan';
+import { onOrderRefunded } from '../../src/payouts/refunds';
 import { getStripe } from '../../src/stripe/client';
 import { orderRow } from '../helpers/checkout-fixtures';
 import { heldEmulator } from '../helpers/emulator';
