@@ -25,6 +25,7 @@ CREATE TABLE `__new_outbox` (
 	`html` text,
 	`status` text DEFAULT 'queued' NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
+	`resends` integer DEFAULT 0 NOT NULL,
 	`last_error` text,
 	`transport_id` text,
 	`enqueued_at` integer,

@@ -13,6 +13,7 @@ import { orderRoutes } from './orders/routes';
 import { vendorRoutes } from './vendors/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { emulatorProxyRoutes } from './stripe/emulator-proxy';
+import { mailCatcherRoutes } from './notifications/catcher';
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -22,6 +23,8 @@ app.route('/', webhookRoutes);
 // The emulator's hosted pages (checkout, onboarding, Stripe.js stand-in) under this origin in dev,
 // served before our headers: they are the emulator's pages, not ours.
 app.route('/', emulatorProxyRoutes);
+// The dev mail catcher sets its own, stricter headers (a frame for each message's HTML).
+app.route('/', mailCatcherRoutes);
 
 app.use(
   secureHeaders({

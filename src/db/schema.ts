@@ -408,6 +408,8 @@ export const outbox = sqliteTable(
     html: text('html'),
     status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
+    /** Times an operator asked to send it again: part of the provider's idempotency key, so a resend does go out. */
+    resends: integer('resends').notNull().default(0),
     lastError: text('last_error'),
     /** The transport's id for the sent message (Resend id, Cloudflare message id, catcher row). */
     transportId: text('transport_id'),

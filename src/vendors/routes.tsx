@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { getDb } from '../db/client';
+import { dispatchMessages } from '../notifications';
 import { storeConfig } from '../lib/config';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { isForm } from '../lib/http';
@@ -146,7 +147,7 @@ vendorRoutes.post('/vendor/login', async (c) => {
       />,
     );
   }
-  await requestLoginLinks(c.env, parsed.value.email, origin(c));
+  await requestLoginLinks(c.env, parsed.value.email);
   // The same answer whether or not a shop uses the address: no list of vendors to probe.
   if (!isForm(c)) return c.json({ sent: true }, 202);
   return c.redirect('/vendor/login?sent=1', 303);
@@ -340,6 +341,7 @@ vendorRoutes.post('/shops/:slug/contact', async (c) => {
     );
   }
   const id = await submitContactMessage(getDb(c.env), store, parsed.value);
+  await dispatchMessages(c.env);
   if (!isForm(c)) return c.json({ id, sent: true }, 201);
   return c.redirect(`/shops/${encodeURIComponent(store.slug)}/contact?sent=1`, 303);
 });
