@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
-import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { storeStatus } from '../vendors/stores';
 import { getStoredEvent, listEvents } from '../webhooks/log';

@@ -57,7 +57,7 @@ export function enqueueMessage<K extends MessageKind>(db: Db, message: NewMessag
  * Hands queued rows to NOTIFY: rows never handed off, or (for the cron) handed off before
  * `staleBefore` (unix seconds) and still queued. Each row is claimed by stamping `enqueued_at` in
  * one UPDATE, so two callers never hand the same row over twice. A failed hand-off is logged and
- * left to the cron: the request that queued the message never fails because of it.
+ * left to the next cron run: the request that queued the message never fails because of it.
  */
 export async function dispatchMessages(
   env: Pick<Env, 'DB' | 'NOTIFY'>,
@@ -85,6 +85,12 @@ export async function dispatchMessages(
       await queue.sendBatch(claimed.slice(i, i + 100).map(({ id }) => ({ body: { id } })));
   } catch (err) {
     console.error(JSON.stringify({ msg: 'notifications: hand-off to NOTIFY failed', count: claimed.length, error: String(err) }));
+    // Unclaimed again, so the next cron run hands them over without waiting out the stale period.
+    await db
+      .update(o)
+      .set({ enqueuedAt: null })
+      .where(and(inArray(o.id, claimed.map((c) => c.id)), eq(o.status, 'queued')))
+      .catch(() => undefined);
     return 0;
   }
   return claimed.length;

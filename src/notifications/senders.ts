@@ -4,7 +4,7 @@
 // queues it once.
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
-import { sha256Hex } from '../lib/ids';
+import { newId } from '../lib/ids';
 import { enqueueMessage } from './outbox';
 
 type Statement = BatchItem<'sqlite'>;
@@ -89,27 +89,30 @@ export function queueShipmentNotice(
   });
 }
 
-/** A vendor's one-time sign-in link (`path`, e.g. `/vendor/login/<token>`, made absolute from PUBLIC_URL). */
-export async function queueVendorSignIn(
+// Not async on purpose: a drizzle statement is a thenable, and returning one from an async function
+// would run it on the spot instead of in the caller's batch.
+
+/**
+ * A vendor's one-time sign-in link (`path`, e.g. `/vendor/login/<token>`, made absolute from PUBLIC_URL).
+ * Every call is a new link and so a new message (its key is random; the token never goes in a key).
+ */
+export function queueVendorSignIn(
   db: Db,
   p: { to: string; storeName: string; path: string; minutes: number },
-): Promise<Statement> {
+): Statement {
   return enqueueMessage(db, {
     kind: 'vendor_sign_in',
-    key: `vendor-sign-in:${await sha256Hex(p.path)}`,
+    key: `vendor-sign-in:${newId('link')}`,
     to: p.to,
     data: { storeName: p.storeName, path: p.path, minutes: p.minutes },
   });
 }
 
-/** A shopper's one-time sign-in link (`path` of the shopper sign-in route with its token). */
-export async function queueShopperSignIn(
-  db: Db,
-  p: { to: string; path: string; minutes: number },
-): Promise<Statement> {
+/** A shopper's one-time sign-in link (`path` of the shopper sign-in route with its token); a new message per call. */
+export function queueShopperSignIn(db: Db, p: { to: string; path: string; minutes: number }): Statement {
   return enqueueMessage(db, {
     kind: 'shopper_sign_in',
-    key: `shopper-sign-in:${await sha256Hex(p.path)}`,
+    key: `shopper-sign-in:${newId('link')}`,
     to: p.to,
     data: { path: p.path, minutes: p.minutes },
   });

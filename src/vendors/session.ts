@@ -101,7 +101,7 @@ export async function requestLoginLinks(env: Env, email: string): Promise<number
         storeId: store.id,
         expiresAt: now() + LOGIN_TOKEN_SECONDS,
       }),
-      await queueVendorSignIn(db, {
+      queueVendorSignIn(db, {
         to: store.email!,
         storeName: store.name,
         path: `/vendor/login/${token}`,
