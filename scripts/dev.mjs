@@ -131,6 +131,8 @@ try {
 // 3. wrangler dev: the storefront gets the port; the emulator is a second config behind its service binding.
 const baseUrl = `http://localhost:${opts.port}`;
 const configs = ['-c', APP_CONFIG];
+// Links in e-mails (sign-in, order links) follow the port, unless --var PUBLIC_URL:... was given.
+opts.vars.PUBLIC_URL ??= baseUrl;
 if (emulatorMode) {
   if (emulatorConfigExists) configs.push('-c', EMULATOR_CONFIG);
   else log(`warning: ${EMULATOR_CONFIG} is missing: the storefront starts without the Stripe emulator.`);
@@ -195,7 +197,7 @@ try {
     else log(`warning: demo-vendor step failed, the store still runs: ${step.detail}`);
   }
   log(
-    `ready: ${baseUrl}  (health: ${baseUrl}/health, admin: ${baseUrl}/admin with ADMIN_TOKEN from .dev.vars)`,
+    `ready: ${baseUrl}  (health: ${baseUrl}/health, admin: ${baseUrl}/admin with ADMIN_TOKEN from .dev.vars, e-mail: ${baseUrl}/__mail)`,
   );
 } catch (err) {
   if (!exited) log(`warning: ${err instanceof Error ? err.message : err}`);

@@ -651,8 +651,8 @@ export function MessagesPage(props: {
       <h1>Messages</h1>
       <p class="hint">
         E-mails queue in the same write as what caused them and are sent by the notifications queue; a
-        transient failure is retried with growing delays, then recorded here. Sign-in links are never
-        resent (their owner asks for a new one).
+        transient failure is retried with growing delays, then recorded here. Sign-in links are never resent
+        (their owner asks for a new one).
       </p>
       <nav class="filters">
         <a href="/admin/messages" aria-current={props.status ? undefined : 'page'}>
@@ -667,7 +667,10 @@ export function MessagesPage(props: {
           </>
         ))}
       </nav>
-      <DataTable columns={['Created', 'Kind', 'To', 'Subject', 'Status', 'Attempts', 'Last error', 'Sent']} actions>
+      <DataTable
+        columns={['Created', 'Kind', 'To', 'Subject', 'Status', 'Attempts', 'Last error', 'Sent']}
+        actions
+      >
         {props.rows.map((r) => (
           <tr data-message-id={r.id}>
             <td>{when(r.createdAt)}</td>

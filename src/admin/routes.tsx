@@ -208,9 +208,7 @@ adminRoutes.post('/admin/events/:id/replay', async (c) => {
 adminRoutes.get('/admin/messages', async (c) => {
   const q = parse(messageQuery, c.req.query());
   const rows = await listMessages(getDb(c.env), q);
-  return c.html(
-    <MessagesPage storeName={storeName(c)} rows={rows} status={q.status} notice={notice(c)} />,
-  );
+  return c.html(<MessagesPage storeName={storeName(c)} rows={rows} status={q.status} notice={notice(c)} />);
 });
 
 adminRoutes.post('/admin/messages/:id/resend', async (c) => {

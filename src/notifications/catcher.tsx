@@ -42,7 +42,8 @@ const idParam = z.object({ id: z.coerce.number().int().positive() });
 const PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 // The message's own HTML: no scripts, no forms, its own opaque origin (sandbox), images only.
-const MAIL_CSP = "default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'";
+const MAIL_CSP =
+  "default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'";
 
 export const mailCatcherRoutes = new Hono<{ Bindings: Env }>();
 

@@ -25,7 +25,10 @@ function isNotifyMessage(body: unknown): body is NotifyMessage {
 }
 
 /** Handles a batch from `notifications` or `notifications-dlq`. */
-export async function handleNotificationBatch(batch: MessageBatch<NotifyMessage>, env: MailEnv): Promise<void> {
+export async function handleNotificationBatch(
+  batch: MessageBatch<NotifyMessage>,
+  env: MailEnv,
+): Promise<void> {
   const deadLetter = batch.queue.endsWith('-dlq');
   for (const message of batch.messages) {
     if (!isNotifyMessage(message.body)) {
@@ -49,17 +52,31 @@ export async function handleNotificationBatch(batch: MessageBatch<NotifyMessage>
       const db = getDb(env);
       try {
         if (message.attempts >= MAX_ATTEMPTS) {
-          await markFailed(db, await rowOrStub(env, id), `Gave up after ${message.attempts} attempts: ${reason}`);
+          await markFailed(
+            db,
+            await rowOrStub(env, id),
+            `Gave up after ${message.attempts} attempts: ${reason}`,
+          );
           message.ack();
         } else {
           const delaySeconds = retryDelaySeconds(message.attempts);
           await recordRetry(db, id, reason, delaySeconds);
-          console.warn(JSON.stringify({ msg: 'notifications: retrying', id, attempts: message.attempts, delaySeconds, reason }));
+          console.warn(
+            JSON.stringify({
+              msg: 'notifications: retrying',
+              id,
+              attempts: message.attempts,
+              delaySeconds,
+              reason,
+            }),
+          );
           message.retry({ delaySeconds });
         }
       } catch (recordErr) {
         // D1 itself is failing: retry; the dead-letter consumer records it if this never clears.
-        console.error(JSON.stringify({ msg: 'notifications: could not record a failure', id, error: String(recordErr) }));
+        console.error(
+          JSON.stringify({ msg: 'notifications: could not record a failure', id, error: String(recordErr) }),
+        );
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
     }

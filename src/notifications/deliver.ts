@@ -59,7 +59,8 @@ export async function deliverMessage(env: MailEnv, id: string): Promise<Delivery
   try {
     const prepared = await prepareMessage(env, db, config, row);
     const to = row.recipient ?? prepared.to;
-    if (!isMailAddress(to)) throw new PermanentError(to ? 'The recipient is not a valid address.' : 'No recipient.');
+    if (!isMailAddress(to))
+      throw new PermanentError(to ? 'The recipient is not a valid address.' : 'No recipient.');
     if (prepared.replyTo !== undefined && !isMailAddress(prepared.replyTo))
       throw new PermanentError('The reply-to is not a valid address.');
     mail = {
@@ -103,7 +104,13 @@ export async function deliverMessage(env: MailEnv, id: string): Promise<Delivery
       ...(secret ? { data: { withheld: true } } : {}),
     })
     .where(and(eq(schema.outbox.id, row.id), eq(schema.outbox.status, 'queued')));
-  console.log(JSON.stringify({ msg: 'notifications: sent', ...logFields({ ...row, recipient: mail.to }), transport: config.transport }));
+  console.log(
+    JSON.stringify({
+      msg: 'notifications: sent',
+      ...logFields({ ...row, recipient: mail.to }),
+      transport: config.transport,
+    }),
+  );
   return { status: 'sent', transportId: result.id };
 }
 
@@ -114,7 +121,11 @@ function transportKey(row: Row): string {
 }
 
 /** Records a message as failed with `reason` (if still queued). */
-export async function markFailed(db: Db, row: Pick<Row, 'id' | 'kind' | 'recipient'>, reason: string): Promise<DeliveryOutcome> {
+export async function markFailed(
+  db: Db,
+  row: Pick<Row, 'id' | 'kind' | 'recipient'>,
+  reason: string,
+): Promise<DeliveryOutcome> {
   const clipped = reason.slice(0, 1000);
   await db
     .update(schema.outbox)

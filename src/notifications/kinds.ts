@@ -9,7 +9,13 @@ import { signedOrderPath } from '../orders/access';
 import { absoluteUrl, type MailConfig } from './config';
 import { PermanentError } from './errors';
 import { contactMessage, shopperSignIn, subscriptionWelcome, vendorSignIn } from './templates/accounts';
-import { orderReceipt, paymentFailed, refundIssued, shipmentNotice, vendorNewOrder } from './templates/orders';
+import {
+  orderReceipt,
+  paymentFailed,
+  refundIssued,
+  shipmentNotice,
+  vendorNewOrder,
+} from './templates/orders';
 import type { MailAddress, MailLine, Rendered, TemplateContext } from './templates/types';
 
 /** What loading a message needs. */
@@ -69,9 +75,7 @@ const toMailLine = (l: LineRow): MailLine => ({
 /** The order's shipping address as stored from Stripe (`{ name, address: { line1, postal_code, ... } }`). */
 function shippingOf(order: OrderRow): MailAddress | null {
   const s = order.shipping as
-    | { name?: string | null; address?: Record<string, string | null | undefined> | null }
-    | null
-    | undefined;
+    { name?: string | null; address?: Record<string, string | null | undefined> | null } | null | undefined;
   if (!s || typeof s !== 'object') return null;
   const a = s.address ?? {};
   return {
@@ -169,8 +173,13 @@ export const KINDS = {
       const all = await lc.db
         .select({ amount: schema.refunds.amount })
         .from(schema.refunds)
-        .where(and(eq(schema.refunds.orderId, orderId), notInArray(schema.refunds.status, ['failed', 'canceled'])));
-      const refunded = Math.max(order.amountRefunded, all.reduce((s, r) => s + r.amount, 0));
+        .where(
+          and(eq(schema.refunds.orderId, orderId), notInArray(schema.refunds.status, ['failed', 'canceled'])),
+        );
+      const refunded = Math.max(
+        order.amountRefunded,
+        all.reduce((s, r) => s + r.amount, 0),
+      );
       const rendered = await refundIssued(
         {
           orderId,
@@ -192,12 +201,16 @@ export const KINDS = {
       storeId: id,
       carrier: z.string().max(100).nullish(),
       trackingNumber: z.string().max(100).nullish(),
-      trackingUrl: z.url({ protocol: /^https?$/ }).max(2000).nullish(),
+      trackingUrl: z
+        .url({ protocol: /^https?$/ })
+        .max(2000)
+        .nullish(),
     }),
     async prepare(d, lc, tc) {
       const { order, lines } = await loadOrder(lc.db, d.orderId);
       const own = lines.filter((l) => l.storeId === d.storeId);
-      if (own.length === 0) throw new PermanentError(`Order ${d.orderId} has no lines of store ${d.storeId}.`);
+      if (own.length === 0)
+        throw new PermanentError(`Order ${d.orderId} has no lines of store ${d.storeId}.`);
       const store = await storeOf(lc.db, d.storeId);
       const rendered = await shipmentNotice(
         {

@@ -34,7 +34,8 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
  * Throws ValidationError for a recipient that is not a plain address or data its kind does not accept.
  */
 export function enqueueMessage<K extends MessageKind>(db: Db, message: NewMessage<K>): BatchItem<'sqlite'> {
-  if (!message.key || message.key.length > 255) throw new ValidationError('A message key is 1 to 255 characters.');
+  if (!message.key || message.key.length > 255)
+    throw new ValidationError('A message key is 1 to 255 characters.');
   if (message.to != null && !isMailAddress(message.to))
     throw new ValidationError('That is not an e-mail address we can send to.');
   const data = KINDS[message.kind].data.safeParse(message.data);
@@ -66,7 +67,9 @@ export async function dispatchMessages(
   const db = getDb(env);
   const o = schema.outbox;
   const due =
-    opts.staleBefore === undefined ? isNull(o.enqueuedAt) : or(isNull(o.enqueuedAt), lt(o.enqueuedAt, opts.staleBefore));
+    opts.staleBefore === undefined
+      ? isNull(o.enqueuedAt)
+      : or(isNull(o.enqueuedAt), lt(o.enqueuedAt, opts.staleBefore));
   const candidates = db
     .select({ id: o.id })
     .from(o)
@@ -84,12 +87,26 @@ export async function dispatchMessages(
     for (let i = 0; i < claimed.length; i += 100)
       await queue.sendBatch(claimed.slice(i, i + 100).map(({ id }) => ({ body: { id } })));
   } catch (err) {
-    console.error(JSON.stringify({ msg: 'notifications: hand-off to NOTIFY failed', count: claimed.length, error: String(err) }));
+    console.error(
+      JSON.stringify({
+        msg: 'notifications: hand-off to NOTIFY failed',
+        count: claimed.length,
+        error: String(err),
+      }),
+    );
     // Unclaimed again, so the next cron run hands them over without waiting out the stale period.
     await db
       .update(o)
       .set({ enqueuedAt: null })
-      .where(and(inArray(o.id, claimed.map((c) => c.id)), eq(o.status, 'queued')))
+      .where(
+        and(
+          inArray(
+            o.id,
+            claimed.map((c) => c.id),
+          ),
+          eq(o.status, 'queued'),
+        ),
+      )
       .catch(() => undefined);
     return 0;
   }
@@ -100,7 +117,10 @@ export async function dispatchMessages(
 export const STALE_QUEUED_SECONDS = 5 * 60;
 
 /** The cron's step: re-hands rows left `queued` (never handed off, or handed off long ago). */
-export function resendQueuedMessages(env: Pick<Env, 'DB' | 'NOTIFY'>, olderThanSeconds = STALE_QUEUED_SECONDS) {
+export function resendQueuedMessages(
+  env: Pick<Env, 'DB' | 'NOTIFY'>,
+  olderThanSeconds = STALE_QUEUED_SECONDS,
+) {
   return dispatchMessages(env, { staleBefore: nowSeconds() - olderThanSeconds });
 }
 
@@ -112,7 +132,8 @@ export async function resendMessage(env: Pick<Env, 'DB' | 'NOTIFY'>, id: string)
   const db = getDb(env);
   const row = await db.query.outbox.findFirst({ where: eq(schema.outbox.id, id) });
   if (!row) throw new NotFoundError(`No message ${id}.`);
-  if (row.status === 'queued') throw new ConflictError('This message is still queued; it is sent as soon as it can be.');
+  if (row.status === 'queued')
+    throw new ConflictError('This message is still queued; it is sent as soon as it can be.');
   if (row.status === 'sent' && SECRET_KINDS.has(row.kind))
     throw new ConflictError('A sign-in link is sent once; its owner can ask for a new one.');
   await db

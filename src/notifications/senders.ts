@@ -23,7 +23,10 @@ export function queueOrderReceipt(db: Db, p: { orderId: string; to?: string | nu
 }
 
 /** "New order" to each vendor of a paid order, with only that vendor's lines (to the shop's support or account address). */
-export function queueVendorNewOrders(db: Db, p: { orderId: string; storeIds: readonly string[] }): Statement[] {
+export function queueVendorNewOrders(
+  db: Db,
+  p: { orderId: string; storeIds: readonly string[] },
+): Statement[] {
   return [...new Set(p.storeIds)].map((storeId) =>
     enqueueMessage(db, {
       kind: 'vendor_new_order',
@@ -121,7 +124,14 @@ export function queueShopperSignIn(db: Db, p: { to: string; path: string; minute
 /** A shopper's contact-form message (`contactId`: its contact_messages row) to the shop; Reply-To is the shopper. */
 export function queueContactMessage(
   db: Db,
-  p: { contactId: string; to: string; storeName: string; fromName: string; fromEmail: string; message: string },
+  p: {
+    contactId: string;
+    to: string;
+    storeName: string;
+    fromName: string;
+    fromEmail: string;
+    message: string;
+  },
 ): Statement {
   return enqueueMessage(db, {
     kind: 'contact_message',

@@ -36,7 +36,8 @@ export function maskAddress(address: string | null | undefined): string {
 }
 
 // Deliberately strict: a plain address, no display name, no spaces or line breaks.
-const ADDRESS = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$|^[^\s@<>()",;:\\[\]]+@localhost$/i;
+const ADDRESS =
+  /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$|^[^\s@<>()",;:\\[\]]+@localhost$/i;
 
 /** True for an address we are willing to put in a To or Reply-To header. */
 export function isMailAddress(value: string | null | undefined): value is string {

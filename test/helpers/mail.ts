@@ -18,7 +18,9 @@ export interface CaughtMail {
 
 /** The catcher's messages to `to`, newest first. */
 export async function caughtMail(to?: string): Promise<CaughtMail[]> {
-  const res = await SELF.fetch(`http://localhost/__mail/api/messages${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+  const res = await SELF.fetch(
+    `http://localhost/__mail/api/messages${to ? `?to=${encodeURIComponent(to)}` : ''}`,
+  );
   if (res.status !== 200) throw new Error(`/__mail/api/messages answered ${res.status}`);
   return (await res.json<{ messages: CaughtMail[] }>()).messages;
 }

@@ -45,7 +45,9 @@ export interface OutboxRow {
 
 /** The outbox rows with this idempotency key (0 or 1). */
 export async function rowsByKey(key: string): Promise<OutboxRow[]> {
-  const { results } = await env.DB.prepare('SELECT * FROM outbox WHERE idempotency_key = ?').bind(key).all<OutboxRow>();
+  const { results } = await env.DB.prepare('SELECT * FROM outbox WHERE idempotency_key = ?')
+    .bind(key)
+    .all<OutboxRow>();
   return results;
 }
 
@@ -64,7 +66,12 @@ export async function runNotifyBatch(
 ) {
   const batch = createMessageBatch<NotifyMessage>(
     queueName,
-    messages.map((m, i) => ({ id: `qm-${i}-${m.id}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: { id: m.id } })),
+    messages.map((m, i) => ({
+      id: `qm-${i}-${m.id}`,
+      timestamp: new Date(),
+      attempts: m.attempts ?? 1,
+      body: { id: m.id },
+    })),
   );
   const delays: Record<string, number | undefined> = {};
   for (const message of batch.messages) {
@@ -79,5 +86,8 @@ export async function runNotifyBatch(
   const ctx = createExecutionContext();
   await handleNotificationBatch(batch, e);
   const result = await getQueueResult(batch, ctx);
-  return { ...result, retryMessages: result.retryMessages.map((m) => ({ ...m, delaySeconds: delays[m.msgId] })) };
+  return {
+    ...result,
+    retryMessages: result.retryMessages.map((m) => ({ ...m, delaySeconds: delays[m.msgId] })),
+  };
 }

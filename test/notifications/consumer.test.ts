@@ -41,7 +41,10 @@ async function paidOrder() {
   await env.DB.prepare('UPDATE orders SET email = ?, shipping = ? WHERE id = ?')
     .bind(
       email,
-      JSON.stringify({ name: 'Ada Lovelace', address: { line1: '1 Quay St', city: 'Oslo', postal_code: '0150', country: 'NO' } }),
+      JSON.stringify({
+        name: 'Ada Lovelace',
+        address: { line1: '1 Quay St', city: 'Oslo', postal_code: '0150', country: 'NO' },
+      }),
       order.orderId,
     )
     .run();
@@ -49,7 +52,10 @@ async function paidOrder() {
 }
 
 /** Sends the row with this key through the consumer (catcher unless overridden); the queue result. */
-async function send(key: string, opts: { attempts?: number; env?: Record<string, unknown>; queue?: string } = {}) {
+async function send(
+  key: string,
+  opts: { attempts?: number; env?: Record<string, unknown>; queue?: string } = {},
+) {
   const row = await rowByKey(key);
   const { env: e } = envWithNotify(opts.env);
   return runNotifyBatch(e, [{ id: row.id, attempts: opts.attempts }], opts.queue);
@@ -77,7 +83,10 @@ describe('order mail', () => {
     expect(row).toMatchObject({ status: 'sent', recipient: order.email, attempts: 1 });
     expect(row.transport_id).toMatch(/^caught_\d+$/);
     const [mail] = await caughtMail(order.email);
-    expect(mail).toMatchObject({ kind: 'order_receipt', subject: `Your Harbor Market order ${order.orderId}` });
+    expect(mail).toMatchObject({
+      kind: 'order_receipt',
+      subject: `Your Harbor Market order ${order.orderId}`,
+    });
     expect(mail!.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(mail!.html).not.toContain(EVIL);
     expect(mail!.text).toContain('Total paid: $34.00');
@@ -86,16 +95,22 @@ describe('order mail', () => {
 
     const link = linkIn(mail!.text, `/orders/${order.orderId}`);
     expect(link.origin).toBe('http://localhost:8787');
-    const page = await SELF.fetch(`http://localhost${link.pathname}${link.search}`, { headers: { accept: 'text/html' } });
+    const page = await SELF.fetch(`http://localhost${link.pathname}${link.search}`, {
+      headers: { accept: 'text/html' },
+    });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Sea salt');
     // The same path without the signature is nobody's business.
-    expect((await SELF.fetch(`http://localhost${link.pathname}`, { headers: { accept: 'text/html' } })).status).toBe(404);
+    expect(
+      (await SELF.fetch(`http://localhost${link.pathname}`, { headers: { accept: 'text/html' } })).status,
+    ).toBe(404);
   });
 
   it('"new order" to each vendor with only their lines', async () => {
     const order = await paidOrder();
-    await commit(...queueVendorNewOrders(db(), { orderId: order.orderId, storeIds: [order.a.id, order.b.id] }));
+    await commit(
+      ...queueVendorNewOrders(db(), { orderId: order.orderId, storeIds: [order.a.id, order.b.id] }),
+    );
     await send(`vendor-new-order:${order.orderId}:${order.a.id}`);
     await send(`vendor-new-order:${order.orderId}:${order.b.id}`);
     const [toA] = await caughtMail(`${order.a.id}@example.com`);
@@ -111,13 +126,21 @@ describe('order mail', () => {
   it('payment failed, refund issued, shipment notice', async () => {
     const order = await paidOrder();
     const refundId = `re_${newId('t')}`;
-    await env.DB.prepare(`INSERT INTO refunds (id, order_id, amount, currency, status) VALUES (?, ?, 400, 'usd', 'succeeded')`)
+    await env.DB.prepare(
+      `INSERT INTO refunds (id, order_id, amount, currency, status) VALUES (?, ?, 400, 'usd', 'succeeded')`,
+    )
       .bind(refundId, order.orderId)
       .run();
     await commit(
       queuePaymentFailed(db(), { orderId: order.orderId, attemptId: 'pi_1' }),
       queueRefundIssued(db(), { orderId: order.orderId, refundId }),
-      queueShipmentNotice(db(), { shipmentId: `shp_${order.orderId}`, orderId: order.orderId, storeId: order.b.id, carrier: 'Posten', trackingNumber: 'AB1' }),
+      queueShipmentNotice(db(), {
+        shipmentId: `shp_${order.orderId}`,
+        orderId: order.orderId,
+        storeId: order.b.id,
+        carrier: 'Posten',
+        trackingNumber: 'AB1',
+      }),
     );
     await send(`payment-failed:${order.orderId}:pi_1`);
     await send(`refund-issued:${refundId}`);
@@ -149,7 +172,10 @@ describe('order mail', () => {
     const { orderId } = await seedOrder({ status: 'paid' });
     await commit(queueOrderReceipt(db(), { orderId }));
     await send(`order-receipt:${orderId}`);
-    expect(await rowByKey(`order-receipt:${orderId}`)).toMatchObject({ status: 'failed', last_error: 'No recipient.' });
+    expect(await rowByKey(`order-receipt:${orderId}`)).toMatchObject({
+      status: 'failed',
+      last_error: 'No recipient.',
+    });
   });
 });
 
@@ -157,7 +183,16 @@ describe('delivery', () => {
   it('a redelivered message is acked and not sent twice', async () => {
     const contactId = newId('msg');
     const to = `${contactId}@example.com`;
-    await commit(queueContactMessage(db(), { contactId, to, storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }));
+    await commit(
+      queueContactMessage(db(), {
+        contactId,
+        to,
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
+    );
     await send(`contact:${contactId}`);
     const again = await send(`contact:${contactId}`, { attempts: 2 });
     expect(again.explicitAcks).toHaveLength(1);
@@ -166,8 +201,19 @@ describe('delivery', () => {
 
   it('retries a transport failure (Resend 500) with growing delays, then records it as failed', async () => {
     const contactId = newId('msg');
-    await commit(queueContactMessage(db(), { contactId, to: 'shop@example.com', storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }));
-    const calls = mockFetch(() => Response.json({ name: 'internal_server_error', message: 'boom' }, { status: 500 }));
+    await commit(
+      queueContactMessage(db(), {
+        contactId,
+        to: 'shop@example.com',
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
+    );
+    const calls = mockFetch(() =>
+      Response.json({ name: 'internal_server_error', message: 'boom' }, { status: 500 }),
+    );
     const first = await send(`contact:${contactId}`, { env: RESEND });
     expect(first.explicitAcks).toEqual([]);
     expect(first.retryMessages).toEqual([expect.objectContaining({ delaySeconds: 30 })]);
@@ -186,13 +232,26 @@ describe('delivery', () => {
     expect(row.status).toBe('failed');
     expect(row.last_error).toMatch(/^Gave up after 5 attempts: Resend 500/);
     // Every try carried the same idempotency key: Resend never sends it twice.
-    expect(new Set(calls.map((c) => c.headers.get('idempotency-key')))).toEqual(new Set([`contact:${contactId}`]));
+    expect(new Set(calls.map((c) => c.headers.get('idempotency-key')))).toEqual(
+      new Set([`contact:${contactId}`]),
+    );
   });
 
   it('a refusal (Resend 422) is recorded at once', async () => {
     const contactId = newId('msg');
-    await commit(queueContactMessage(db(), { contactId, to: 'shop@example.com', storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }));
-    mockFetch(() => Response.json({ name: 'validation_error', message: 'Invalid `to` field.' }, { status: 422 }));
+    await commit(
+      queueContactMessage(db(), {
+        contactId,
+        to: 'shop@example.com',
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
+    );
+    mockFetch(() =>
+      Response.json({ name: 'validation_error', message: 'Invalid `to` field.' }, { status: 422 }),
+    );
     const result = await send(`contact:${contactId}`, { env: RESEND });
     expect(result.explicitAcks).toHaveLength(1);
     expect(await rowByKey(`contact:${contactId}`)).toMatchObject({
@@ -203,8 +262,19 @@ describe('delivery', () => {
 
   it('the dead-letter consumer records what the main queue gave up on; a sent message stays sent', async () => {
     const contactId = newId('msg');
-    await commit(queueContactMessage(db(), { contactId, to: 'shop@example.com', storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }));
-    await env.DB.prepare(`UPDATE outbox SET last_error = 'Resend 503' WHERE idempotency_key = ?`).bind(`contact:${contactId}`).run();
+    await commit(
+      queueContactMessage(db(), {
+        contactId,
+        to: 'shop@example.com',
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
+    );
+    await env.DB.prepare(`UPDATE outbox SET last_error = 'Resend 503' WHERE idempotency_key = ?`)
+      .bind(`contact:${contactId}`)
+      .run();
     const dlq = await send(`contact:${contactId}`, { queue: 'notifications-dlq', attempts: 6 });
     expect(dlq.explicitAcks).toHaveLength(1);
     const row = await rowByKey(`contact:${contactId}`);
@@ -213,7 +283,16 @@ describe('delivery', () => {
     expect(row.last_error).toContain('Resend 503');
 
     const sentId = newId('msg');
-    await commit(queueContactMessage(db(), { contactId: sentId, to: 'shop@example.com', storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }));
+    await commit(
+      queueContactMessage(db(), {
+        contactId: sentId,
+        to: 'shop@example.com',
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
+    );
     await send(`contact:${sentId}`);
     await send(`contact:${sentId}`, { queue: 'notifications-dlq' });
     expect((await rowByKey(`contact:${sentId}`)).status).toBe('sent');
@@ -221,23 +300,42 @@ describe('delivery', () => {
 
   it('a configuration problem is retried, not lost', async () => {
     const contactId = newId('msg');
-    await commit(queueContactMessage(db(), { contactId, to: 'shop@example.com', storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }));
-    const result = await send(`contact:${contactId}`, { env: { MAIL_TRANSPORT: 'resend', RESEND_API_KEY: '' } });
+    await commit(
+      queueContactMessage(db(), {
+        contactId,
+        to: 'shop@example.com',
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
+    );
+    const result = await send(`contact:${contactId}`, {
+      env: { MAIL_TRANSPORT: 'resend', RESEND_API_KEY: '' },
+    });
     expect(result.retryMessages).toHaveLength(1);
     expect((await rowByKey(`contact:${contactId}`)).last_error).toContain('RESEND_API_KEY');
   });
 
   it('in production a sent sign-in link is withheld from the outbox; logs hold no body and no full address', async () => {
     const to = `${newId('vendor')}@example.com`;
-    await commit(queueVendorSignIn(db(), { to, storeName: 'Tern', path: '/vendor/login/SECRETTOKEN', minutes: 20 }));
-    const key = (await env.DB.prepare(`SELECT idempotency_key FROM outbox WHERE recipient = ?`).bind(to).first<{ idempotency_key: string }>())!
-      .idempotency_key;
+    await commit(
+      queueVendorSignIn(db(), { to, storeName: 'Tern', path: '/vendor/login/SECRETTOKEN', minutes: 20 }),
+    );
+    const key = (await env.DB.prepare(`SELECT idempotency_key FROM outbox WHERE recipient = ?`)
+      .bind(to)
+      .first<{ idempotency_key: string }>())!.idempotency_key;
     const calls = mockFetch(() => Response.json({ id: 'resend-id-1' }));
     const logs: string[] = [];
     for (const level of ['log', 'warn', 'error'] as const)
       vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
     const result = await send(key, {
-      env: { ...RESEND, ENVIRONMENT: 'production', PUBLIC_URL: 'https://shop.example.com', MAIL_FROM: 'Shop <shop@example.com>' },
+      env: {
+        ...RESEND,
+        ENVIRONMENT: 'production',
+        PUBLIC_URL: 'https://shop.example.com',
+        MAIL_FROM: 'Shop <shop@example.com>',
+      },
     });
     expect(result.explicitAcks).toHaveLength(1);
     const body = (await calls[0]!.json()) as { to: string[]; text: string; from: string };
@@ -254,7 +352,15 @@ describe('delivery', () => {
   it('the subscription welcome renders from its own data', async () => {
     const to = `${newId('sub')}@example.com`;
     await commit(
-      queueSubscriptionWelcome(db(), { subscriptionId: to, to, planName: 'Coffee club', currency: 'usd', amount: 1500, interval: 'month', managePath: '/account' }),
+      queueSubscriptionWelcome(db(), {
+        subscriptionId: to,
+        to,
+        planName: 'Coffee club',
+        currency: 'usd',
+        amount: 1500,
+        interval: 'month',
+        managePath: '/account',
+      }),
     );
     await send(`subscription-welcome:${to}`);
     const [mail] = await caughtMail(to);

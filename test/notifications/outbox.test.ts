@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../src/db/client';
 import { newId } from '../../src/lib/ids';
 import { dispatchMessages, enqueueMessage } from '../../src/notifications/outbox';
-import { queueContactMessage, queueOrderReceipt, queueVendorNewOrders } from '../../src/notifications/senders';
+import {
+  queueContactMessage,
+  queueOrderReceipt,
+  queueVendorNewOrders,
+} from '../../src/notifications/senders';
 import { handleScheduled } from '../../src/ops/scheduled';
 import { envWithQueue } from '../helpers/payout-fixtures';
 import { commit, envWithNotify, rowByKey, rowsByKey } from '../helpers/notify-fixtures';
@@ -23,20 +27,49 @@ describe('enqueueMessage', () => {
     expect(await rowsByKey(`vendor-new-order:${orderId}:st_a`)).toHaveLength(1);
     expect(await rowsByKey(`vendor-new-order:${orderId}:st_b`)).toHaveLength(1);
     const row = await rowByKey(`order-receipt:${orderId}`);
-    expect(row).toMatchObject({ kind: 'order_receipt', status: 'queued', recipient: null, enqueued_at: null });
+    expect(row).toMatchObject({
+      kind: 'order_receipt',
+      status: 'queued',
+      recipient: null,
+      enqueued_at: null,
+    });
     expect(JSON.parse(row.data!)).toEqual({ orderId });
   });
 
   it('refuses a recipient that is not one plain address, and data its kind does not take', () => {
-    for (const to of ['not an address', 'a@example.com\r\nBcc: b@example.com', 'A <a@example.com>', `${'x'.repeat(250)}@example.com`])
+    for (const to of [
+      'not an address',
+      'a@example.com\r\nBcc: b@example.com',
+      'A <a@example.com>',
+      `${'x'.repeat(250)}@example.com`,
+    ])
       expect(() =>
-        queueContactMessage(db(), { contactId: 'c1', to, storeName: 's', fromName: 'n', fromEmail: 'e@example.com', message: 'm' }),
+        queueContactMessage(db(), {
+          contactId: 'c1',
+          to,
+          storeName: 's',
+          fromName: 'n',
+          fromEmail: 'e@example.com',
+          message: 'm',
+        }),
       ).toThrow(/e-mail address/);
     expect(() =>
-      enqueueMessage(db(), { kind: 'vendor_sign_in', key: 'k', to: 'v@example.com', data: { storeName: 's', path: 'no-slash', minutes: 20 } }),
+      enqueueMessage(db(), {
+        kind: 'vendor_sign_in',
+        key: 'k',
+        to: 'v@example.com',
+        data: { storeName: 's', path: 'no-slash', minutes: 20 },
+      }),
     ).toThrow(/Bad data/);
     expect(() =>
-      queueContactMessage(db(), { contactId: 'c2', to: 'a@example.com', storeName: 's', fromName: 'n', fromEmail: 'bad\r\n@x', message: 'm' }),
+      queueContactMessage(db(), {
+        contactId: 'c2',
+        to: 'a@example.com',
+        storeName: 's',
+        fromName: 'n',
+        fromEmail: 'bad\r\n@x',
+        message: 'm',
+      }),
     ).toThrow(/Bad data/);
   });
 });
@@ -45,7 +78,14 @@ describe('hand-off to NOTIFY', () => {
   it('hands each queued row over once, even with two callers', async () => {
     const contactId = newId('msg');
     await commit(
-      queueContactMessage(db(), { contactId, to: 'shop@example.com', storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }),
+      queueContactMessage(db(), {
+        contactId,
+        to: 'shop@example.com',
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
     );
     const row = await rowByKey(`contact:${contactId}`);
     const { env: e, sent } = envWithNotify();
@@ -59,9 +99,19 @@ describe('hand-off to NOTIFY', () => {
   it('a hand-off that fails is left to the cron, which re-sends rows left queued', async () => {
     const contactId = newId('msg');
     await commit(
-      queueContactMessage(db(), { contactId, to: 'shop@example.com', storeName: 'S', fromName: 'N', fromEmail: 'n@example.com', message: 'hi' }),
+      queueContactMessage(db(), {
+        contactId,
+        to: 'shop@example.com',
+        storeName: 'S',
+        fromName: 'N',
+        fromEmail: 'n@example.com',
+        message: 'hi',
+      }),
     );
-    const broken = { send: async () => Promise.reject(new Error('queue down')), sendBatch: async () => Promise.reject(new Error('queue down')) };
+    const broken = {
+      send: async () => Promise.reject(new Error('queue down')),
+      sendBatch: async () => Promise.reject(new Error('queue down')),
+    };
     expect(await dispatchMessages({ ...env, NOTIFY: broken as unknown as Queue })).toBe(0);
     const row = await rowByKey(`contact:${contactId}`);
     expect(row).toMatchObject({ status: 'queued', enqueued_at: null });

@@ -86,7 +86,14 @@ describe('templates', () => {
 
   it('payment failed, refund issued and shipment notice', async () => {
     const failed = await paymentFailed(
-      { orderId: 'ord_1', currency: 'usd', total: 3400, lines, retryUrl: 'http://localhost:8787/cart', orderUrl },
+      {
+        orderId: 'ord_1',
+        currency: 'usd',
+        total: 3400,
+        lines,
+        retryUrl: 'http://localhost:8787/cart',
+        orderUrl,
+      },
       ctx,
     );
     wellFormed(failed);
@@ -94,14 +101,30 @@ describe('templates', () => {
     expect(failed.html).toContain('href="http://localhost:8787/cart"');
 
     const partial = await refundIssued(
-      { orderId: 'ord_1', currency: 'usd', amount: 400, totalRefunded: 400, orderTotal: 3400, lines, orderUrl },
+      {
+        orderId: 'ord_1',
+        currency: 'usd',
+        amount: 400,
+        totalRefunded: 400,
+        orderTotal: 3400,
+        lines,
+        orderUrl,
+      },
       ctx,
     );
     wellFormed(partial);
     expect(partial.subject).toBe('Refund of $4.00 for order ord_1');
     expect(partial.text).toContain('Refunded so far: $4.00 of $34.00');
     const full = await refundIssued(
-      { orderId: 'ord_1', currency: 'jpy', amount: 3400, totalRefunded: 3400, orderTotal: 3400, lines, orderUrl },
+      {
+        orderId: 'ord_1',
+        currency: 'jpy',
+        amount: 3400,
+        totalRefunded: 3400,
+        orderTotal: 3400,
+        lines,
+        orderUrl,
+      },
       ctx,
     );
     expect(full.text).toContain('refunded in full');
@@ -126,7 +149,10 @@ describe('templates', () => {
   });
 
   it('sign-in links, contact message and subscription welcome', async () => {
-    const vendor = await vendorSignIn({ storeName: 'Brine & Barley', url: 'http://localhost:8787/vendor/login/tok', minutes: 20 }, ctx);
+    const vendor = await vendorSignIn(
+      { storeName: 'Brine & Barley', url: 'http://localhost:8787/vendor/login/tok', minutes: 20 },
+      ctx,
+    );
     wellFormed(vendor);
     expect(vendor.subject).toBe('Sign in to Brine & Barley on Harbor Market');
     expect(vendor.html).toContain('Brine &amp; Barley');
@@ -137,7 +163,12 @@ describe('templates', () => {
     expect(shopper.html).toContain('href="http://localhost:8787/account/login/tok"');
 
     const contact = await contactMessage(
-      { storeName: 'Tern', fromName: `Eve\r\nBcc: x@example.com ${EVIL}`, fromEmail: 'eve@example.com', message: EVIL },
+      {
+        storeName: 'Tern',
+        fromName: `Eve\r\nBcc: x@example.com ${EVIL}`,
+        fromEmail: 'eve@example.com',
+        message: EVIL,
+      },
       ctx,
     );
     wellFormed(contact);
@@ -146,7 +177,14 @@ describe('templates', () => {
     expect(contact.text).toContain(EVIL);
 
     const welcome = await subscriptionWelcome(
-      { name: EVIL, planName: 'Coffee club', currency: 'usd', amount: 1500, interval: 'month', manageUrl: 'http://localhost:8787/account' },
+      {
+        name: EVIL,
+        planName: 'Coffee club',
+        currency: 'usd',
+        amount: 1500,
+        interval: 'month',
+        manageUrl: 'http://localhost:8787/account',
+      },
       ctx,
     );
     wellFormed(welcome);
@@ -156,7 +194,10 @@ describe('templates', () => {
 
   it('a 10 KB name is clipped in the subject, the text and the HTML', async () => {
     const huge = 'N'.repeat(10_240);
-    const r = await contactMessage({ storeName: huge, fromName: huge, fromEmail: 'a@example.com', message: 'hi' }, ctx);
+    const r = await contactMessage(
+      { storeName: huge, fromName: huge, fromEmail: 'a@example.com', message: 'hi' },
+      ctx,
+    );
     wellFormed(r);
     expect(r.text.length).toBeLessThan(500);
     expect(r.html).not.toContain('N'.repeat(101));

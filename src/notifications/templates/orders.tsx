@@ -1,7 +1,16 @@
 // Order mail: the receipt, a vendor's "new order", payment failed, refund issued, shipment notice.
 import { formatMoney } from '../../lib/money';
 import { displayName, oneLine } from '../text';
-import { AddressBlock, addressLines, Button, LinesTable, linesText, MailLayout, toHtml, Totals } from './layout';
+import {
+  AddressBlock,
+  addressLines,
+  Button,
+  LinesTable,
+  linesText,
+  MailLayout,
+  toHtml,
+  Totals,
+} from './layout';
 import type {
   OrderReceiptData,
   PaymentFailedData,
@@ -139,7 +148,10 @@ export const refundIssued: Template<RefundIssuedData> = async (d, ctx) => {
 export const shipmentNotice: Template<ShipmentNoticeData> = async (d, ctx) => {
   const store = displayName(d.storeName, 'A shop');
   const subject = oneLine(`${store} shipped part of your order ${d.orderId}`);
-  const tracking = [d.carrier, d.trackingNumber].filter(Boolean).map((v) => displayName(v)).join(' ');
+  const tracking = [d.carrier, d.trackingNumber]
+    .filter(Boolean)
+    .map((v) => displayName(v))
+    .join(' ');
   const text = [
     `${store} shipped these items of your ${ctx.marketplace} order ${d.orderId}:`,
     '',

@@ -9,7 +9,8 @@ export function cloudflareTransport(binding: SendEmail | undefined): Transport {
   return {
     name: 'cloudflare',
     async send(mail) {
-      if (!binding) throw new MailConfigError('MAIL_TRANSPORT=cloudflare needs the send_email binding EMAIL.');
+      if (!binding)
+        throw new MailConfigError('MAIL_TRANSPORT=cloudflare needs the send_email binding EMAIL.');
       try {
         const result = await binding.send({
           from: mail.from,

@@ -43,7 +43,11 @@ export function resendTransport(apiKey: string | undefined, timeoutMs = RESEND_T
             : `Resend unreachable: ${err instanceof Error ? err.message : String(err)}`,
         );
       }
-      const body = (await res.json().catch(() => null)) as { id?: string; message?: string; name?: string } | null;
+      const body = (await res.json().catch(() => null)) as {
+        id?: string;
+        message?: string;
+        name?: string;
+      } | null;
       if (res.ok && body?.id) return { id: body.id };
       const reason = `Resend ${res.status}${body?.name ? ` ${body.name}` : ''}: ${body?.message ?? res.statusText}`;
       // 429 rate limit, 5xx, 409 (a concurrent request with the same key) and 401 (a key being fixed) can
