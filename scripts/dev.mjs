@@ -208,7 +208,9 @@ try {
     else log(`warning: demo-vendor step failed, the store still runs: ${step.detail}`);
   }
   const site = opts.vars.PUBLIC_URL;
-  log(`ready: ${site}  (health: ${site}/health, admin: ${site}/admin with ADMIN_TOKEN from .dev.vars)`);
+  log(
+    `ready: ${site}  (health: ${site}/health, admin: ${site}/admin with ADMIN_TOKEN from .dev.vars, e-mail: ${site}/__mail)`,
+  );
 } catch (err) {
   if (!exited) log(`warning: ${err instanceof Error ? err.message : err}`);
 }

@@ -17,6 +17,7 @@ import { vendorRoutes } from './vendors/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { emulatorProxyRoutes } from './stripe/emulator-proxy';
 import { stripeCspSources, type StripeCspDirective } from './stripe/csp';
+import { mailCatcherRoutes } from './notifications/catcher';
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -29,6 +30,8 @@ app.route('/', webhookRoutes);
 // The emulator's hosted pages (checkout, onboarding, Stripe.js stand-in) under this origin in dev,
 // served before our headers: they are the emulator's pages, not ours.
 app.route('/', emulatorProxyRoutes);
+// The dev mail catcher sets its own, stricter headers (a frame for each message's HTML).
+app.route('/', mailCatcherRoutes);
 
 // Stripe's origins, or in emulator mode exactly the emulator's (see stripe/csp.ts). public/_headers gives
 // static assets the same headers (test/http/security-headers.test.ts holds them equal).

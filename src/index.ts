@@ -1,5 +1,8 @@
-// Worker entry: the Hono app for HTTP, the payouts queue consumer, and the cron sweep.
+// Worker entry: the Hono app for HTTP, the queue consumers (payouts and notifications, each with its
+// dead-letter queue), and the cron sweep.
 import { app } from './app';
+import { handleNotificationBatch, isNotificationQueue } from './notifications/consumer';
+import type { NotifyMessage } from './notifications/outbox';
 import { handlePayoutBatch, type PayoutMessage } from './payouts/consumer';
 import { handleScheduled } from './ops/scheduled';
 
@@ -7,6 +10,9 @@ export { CartObject } from './cart/cart-object';
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handlePayoutBatch(batch, env),
+  queue: (batch, env) =>
+    isNotificationQueue(batch.queue)
+      ? handleNotificationBatch(batch as MessageBatch<NotifyMessage>, env)
+      : handlePayoutBatch(batch as MessageBatch<PayoutMessage>, env),
   scheduled: (controller, env, ctx) => ctx.waitUntil(handleScheduled(controller, env)),
-} satisfies ExportedHandler<Env, PayoutMessage>;
+} satisfies ExportedHandler<Env, PayoutMessage | NotifyMessage>;

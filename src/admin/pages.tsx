@@ -1,7 +1,8 @@
 // The operator's admin pages (server-rendered, no JavaScript): listings, one order, one event, actions.
 import type { Child } from 'hono/jsx';
-import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
+import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { formatMoney, refundableOf } from '../lib/money';
+import type { MessageListItem } from '../notifications/outbox';
 import { reversalCause, type ReversalCause } from '../payouts/plan';
 import { DataTable } from '../pages/components';
 import type {
@@ -10,7 +11,6 @@ import type {
   getWebhookEvent,
   listCustomers,
   listOrders,
-  listOutbox,
   listStores,
   listTransfers,
   listWebhookEvents,
@@ -34,7 +34,7 @@ const NAV: [string, string][] = [
   ['/admin/customers', 'Customers'],
   ['/admin/transfers', 'Transfers'],
   ['/admin/events', 'Webhook events'],
-  ['/admin/outbox', 'Outbox'],
+  ['/admin/messages', 'Messages'],
 ];
 
 /** The admin's own shell: never cached, never indexed. */
@@ -165,7 +165,7 @@ export function AdminHome(props: { storeName: string; data: Awaited2<typeof over
           <a href="/admin/events?status=failed">{d.failedEvents} failed webhook events</a>
         </li>
         <li>
-          <a href="/admin/outbox">{d.pendingEmails} e-mails waiting</a>
+          <a href="/admin/messages?status=queued">{d.pendingEmails} messages waiting</a>
         </li>
       </ul>
     </AdminLayout>
@@ -656,24 +656,56 @@ export function EventPage(props: {
   );
 }
 
-export function OutboxPage(props: { storeName: string; rows: Awaited2<typeof listOutbox> }) {
+/** Every message the system sends, with its state; failed and sent ones can be resent. */
+export function MessagesPage(props: {
+  storeName: string;
+  rows: MessageListItem[];
+  status?: string;
+  notice?: string;
+}) {
   return (
-    <AdminLayout title="Outbox" storeName={props.storeName} current="/admin/outbox">
-      <h1>Outbox</h1>
+    <AdminLayout title="Messages" storeName={props.storeName} current="/admin/messages" notice={props.notice}>
+      <h1>Messages</h1>
       <p class="hint">
-        No e-mail provider is configured: the cron "sends" each message by logging it (without its body) and
-        marking it sent.
+        E-mails queue in the same write as what caused them and are sent by the notifications queue; a
+        transient failure is retried with growing delays, then recorded here. Sign-in links are never resent
+        (their owner asks for a new one).
       </p>
-      <DataTable columns={['Created', 'Kind', 'To', 'Subject', 'Status', 'Body']}>
+      <nav class="filters">
+        <a href="/admin/messages" aria-current={props.status ? undefined : 'page'}>
+          All
+        </a>
+        {MESSAGE_STATUSES.map((s) => (
+          <>
+            {' · '}
+            <a href={`/admin/messages?status=${s}`} aria-current={props.status === s ? 'page' : undefined}>
+              {s}
+            </a>
+          </>
+        ))}
+      </nav>
+      <DataTable
+        columns={['Created', 'Kind', 'To', 'Subject', 'Status', 'Attempts', 'Last error', 'Sent']}
+        actions
+      >
         {props.rows.map((r) => (
-          <tr data-outbox-id={r.id}>
+          <tr data-message-id={r.id}>
             <td>{when(r.createdAt)}</td>
             <td>{r.kind}</td>
             <td>{r.recipient ?? ''}</td>
             <td>{r.subject ?? ''}</td>
             <td>{r.status}</td>
+            <td>{r.attempts}</td>
+            <td>{r.lastError ?? ''}</td>
+            <td>{when(r.sentAt)}</td>
             <td>
-              <pre class="payload">{r.body}</pre>
+              {r.canResend ? (
+                <form method="post" action={`/admin/messages/${r.id}/resend`}>
+                  <button class="button" type="submit">
+                    Resend
+                  </button>
+                </form>
+              ) : null}
             </td>
           </tr>
         ))}

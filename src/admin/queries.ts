@@ -3,10 +3,8 @@ import { and, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
-import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
-import { storeConfig } from '../lib/config';
+import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { NotFoundError } from '../lib/errors';
-import { SECRET_KINDS } from '../vendors/mail';
 import { storeStatus } from '../vendors/stores';
 import { getStoredEvent, listEvents } from '../webhooks/log';
 
@@ -19,6 +17,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 export const pageQuery = z.object({ limit, offset });
 export const orderQuery = z.object({ limit, offset, status: optional(z.enum(ORDER_STATUSES)) });
 export const transferQuery = z.object({ limit, offset, status: optional(z.enum(TRANSFER_STATUSES)) });
+export const messageQuery = z.object({ limit, offset, status: optional(z.enum(MESSAGE_STATUSES)) });
 export const eventQuery = z.object({
   limit,
   type: optional(z.string().regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as account.updated')),
@@ -236,25 +235,6 @@ export async function getWebhookEvent(db: Db, id: string) {
   return { ...row, payload };
 }
 
-// ------------------------------------------------------------------ outbox
-
-/**
- * The outbox, newest first. In production a sign-in link is never shown (not even to operators); in
- * development it is, since no e-mail leaves the machine.
- */
-export async function listOutbox(db: Db, env: Env, q: z.infer<typeof pageQuery>) {
-  const production = storeConfig(env).production;
-  const rows = await db
-    .select()
-    .from(schema.outbox)
-    .orderBy(desc(schema.outbox.createdAt), desc(schema.outbox.id))
-    .limit(q.limit)
-    .offset(q.offset);
-  return rows.map((r) =>
-    production && SECRET_KINDS.has(r.kind) ? { ...r, body: '[sign-in link: shown only in development]' } : r,
-  );
-}
-
 // ------------------------------------------------------------------ overview
 
 /** Counts for the admin's front page: what needs an operator. */
@@ -268,7 +248,7 @@ export async function overview(db: Db) {
       .from(schema.transferReversals)
       .where(eq(schema.transferReversals.status, 'failed')),
     db.select({ n: count() }).from(schema.webhookEvents).where(eq(schema.webhookEvents.status, 'failed')),
-    db.select({ n: count() }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')),
+    db.select({ n: count() }).from(schema.outbox).where(eq(schema.outbox.status, 'queued')),
   ]);
   const flagged = await db
     .select({ n: count() })

@@ -8,6 +8,7 @@ import { AppError, NotFoundError, UnauthorizedError } from '../lib/errors';
 import { wantsHtml } from '../lib/http';
 import { newId } from '../lib/ids';
 import { parse } from '../lib/validate';
+import { listMessages, resendMessage } from '../notifications/outbox';
 import { retryReversal } from '../payouts/reversals';
 import { retryTransfer } from '../payouts/transfers';
 import { check, readInput } from '../vendors/forms';
@@ -30,7 +31,7 @@ import {
   EventsPage,
   OrderPage,
   OrdersPage,
-  OutboxPage,
+  MessagesPage,
   StorePage,
   StoresPage,
   TransfersPage,
@@ -42,10 +43,10 @@ import {
   getWebhookEvent,
   listCustomers,
   listOrders,
-  listOutbox,
   listStores,
   listTransfers,
   listWebhookEvents,
+  messageQuery,
   orderQuery,
   overview,
   pageQuery,
@@ -65,6 +66,7 @@ const NOTICES: Record<string, string> = {
   'replayed-processed': 'Event replayed: processed.',
   'replayed-ignored': 'Event replayed: nothing to do (ignored).',
   'replayed-failed': 'Event replayed: it failed again; see the error.',
+  'message-resent': 'Message queued again.',
 };
 
 const storeName = (c: Ctx) => storeConfig(c.env).storeName;
@@ -203,10 +205,19 @@ adminRoutes.post('/admin/events/:id/replay', async (c) => {
   return c.redirect(`/admin/events/${encodeURIComponent(id)}?notice=replayed-${result.status}`, 303);
 });
 
-adminRoutes.get('/admin/outbox', async (c) => {
-  const rows = await listOutbox(getDb(c.env), c.env, parse(pageQuery, c.req.query()));
-  return c.html(<OutboxPage storeName={storeName(c)} rows={rows} />);
+adminRoutes.get('/admin/messages', async (c) => {
+  const q = parse(messageQuery, c.req.query());
+  const rows = await listMessages(getDb(c.env), q);
+  return c.html(<MessagesPage storeName={storeName(c)} rows={rows} status={q.status} notice={notice(c)} />);
 });
+
+adminRoutes.post('/admin/messages/:id/resend', async (c) => {
+  await resendMessage(c.env, c.req.param('id'));
+  return c.redirect('/admin/messages?notice=message-resent', 303);
+});
+
+// The page's old name.
+adminRoutes.get('/admin/outbox', (c) => c.redirect('/admin/messages', 301));
 
 // ------------------------------------------------------------------ JSON API
 
@@ -241,8 +252,11 @@ adminRoutes.get('/admin/api/events', async (c) =>
 adminRoutes.get('/admin/api/events/:id', async (c) =>
   c.json(await getWebhookEvent(getDb(c.env), c.req.param('id'))),
 );
-adminRoutes.get('/admin/api/outbox', async (c) =>
-  c.json({ outbox: await listOutbox(getDb(c.env), c.env, parse(pageQuery, c.req.query())) }),
+adminRoutes.get('/admin/api/messages', async (c) =>
+  c.json({ messages: await listMessages(getDb(c.env), parse(messageQuery, c.req.query())) }),
+);
+adminRoutes.post('/admin/api/messages/:id/resend', async (c) =>
+  c.json({ message: await resendMessage(c.env, c.req.param('id')) }, 202),
 );
 
 adminRoutes.post('/admin/api/orders/:id/refunds', async (c) => {

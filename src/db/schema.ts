@@ -394,25 +394,67 @@ export const vendorLoginTokens = sqliteTable('vendor_login_tokens', {
   createdAt: createdAt(),
 });
 
-// ---------------------------------------------------------------- outbox
+// ---------------------------------------------------------------- outbox (notifications)
 
-/** Messages to send after a commit (e-mails). Payout rows are their own outbox (transfers.status). */
+/** queued: waiting for (or being retried by) the NOTIFY consumer; sent; failed: an operator may resend. */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'failed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/**
+ * Every message the system sends (src/notifications). Written in the batch that makes the reason for
+ * it; the NOTIFY consumer renders it from `data` and sends it. Payout rows are their own outbox.
+ */
 export const outbox = sqliteTable(
   'outbox',
   {
     id: text('id').primaryKey(),
     kind: text('kind').notNull(),
-    /** Recipient address, for e-mails. */
+    /** One message per key: a webhook delivered three times queues it once. */
+    idempotencyKey: text('idempotency_key'),
+    /** Recipient address; for order mail it may be resolved from the order when the message is sent. */
     recipient: text('recipient'),
+    /** What the template is rendered from (ids, or the template's data for self-contained kinds). */
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** The rendered parts, filled in when the message is sent. */
     subject: text('subject'),
     body: text('body').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] })
-      .notNull()
-      .default('pending'),
+    html: text('html'),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
+    /** Times an operator asked to send it again: part of the provider's idempotency key, so a resend does go out. */
+    resends: integer('resends').notNull().default(0),
     lastError: text('last_error'),
+    /** The transport's id for the sent message (Resend id, Cloudflare message id, catcher row). */
+    transportId: text('transport_id'),
+    /** Last hand-off to the NOTIFY queue (or the time a retry is due); null = never handed off. */
+    enqueuedAt: integer('enqueued_at'),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
     sentAt: integer('sent_at'),
   },
-  (t) => [index('outbox_status').on(t.status)],
+  (t) => [
+    index('outbox_status').on(t.status, t.enqueuedAt),
+    uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
+    index('outbox_created').on(t.createdAt),
+  ],
+);
+
+/** The dev and test mail catcher (MAIL_TRANSPORT=catcher): what would have left the machine, at /__mail. */
+export const caughtMail = sqliteTable(
+  'caught_mail',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The outbox row it was sent for. */
+    messageId: text('message_id'),
+    kind: text('kind'),
+    from: text('from_address').notNull(),
+    to: text('to_address').notNull(),
+    replyTo: text('reply_to'),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('caught_mail_to').on(t.to)],
 );

@@ -1,9 +1,9 @@
 // The cron sweep: re-sends payout rows that never reached the queue (transfers and reversals), closes
-// stale checkouts, and "sends" pending outbox e-mails (logged: there is no e-mail provider).
+// stale checkouts, and hands queued messages that never reached NOTIFY to it again.
 import { sweepStaleCheckouts } from '../checkout/sweep';
 import { getDb } from '../db/client';
 import { resendStaleReversals, resendStaleTransfers, resendStuckTransfers } from '../payouts/outbox';
-import { sendPendingEmails } from '../vendors/mail';
+import { resendQueuedMessages } from '../notifications/outbox';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
 export const STALE_PENDING_SECONDS = 5 * 60;
@@ -18,7 +18,7 @@ export async function handleScheduled(_controller: ScheduledController, env: Env
     ['stuck transfers re-sent', () => resendStuckTransfers(env, db, STUCK_SENDING_SECONDS)],
     ['reversals re-sent', () => resendStaleReversals(env, db, STALE_PENDING_SECONDS)],
     ['checkouts closed', () => sweepStaleCheckouts(env)],
-    ['emails sent', () => sendPendingEmails(env)],
+    ['messages re-sent', () => resendQueuedMessages(env, STALE_PENDING_SECONDS)],
   ];
   const results = await Promise.allSettled(steps.map(([, run]) => run()));
   const summary: Record<string, number | string> = {};

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';
-import { emailInsert } from './mail';
+import { queueContactMessage } from '../notifications';
 import type { StoreRow } from './stores';
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -28,7 +28,10 @@ export const contactSchema = z.object({
 });
 export type ContactInput = z.infer<typeof contactSchema>;
 
-/** Stores a shopper's message for the store and queues it to the store's support (or account) address. */
+/**
+ * Stores a shopper's message for the store and queues it to the store's support (or account) address,
+ * in one batch. The caller hands the queued mail to NOTIFY after (`dispatchMessages`).
+ */
 export async function submitContactMessage(db: Db, store: StoreRow, input: ContactInput): Promise<string> {
   const id = newId('msg');
   const to = store.supportEmail ?? store.email;
@@ -36,11 +39,13 @@ export async function submitContactMessage(db: Db, store: StoreRow, input: Conta
     db.insert(schema.contactMessages).values({ id, storeId: store.id, ...input }),
     ...(to
       ? [
-          emailInsert(db, {
-            kind: 'contact_message',
+          queueContactMessage(db, {
+            contactId: id,
             to,
-            subject: `Message from ${input.name} via your shop ${store.name}`,
-            body: `${input.name} <${input.email}> wrote:\n\n${input.message}\n\nReply to ${input.email} to answer.`,
+            storeName: store.name,
+            fromName: input.name,
+            fromEmail: input.email,
+            message: input.message,
           }),
         ]
       : []),

@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { getDb } from '../db/client';
+import { dispatchMessages } from '../notifications';
 import { storeConfig } from '../lib/config';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { isForm } from '../lib/http';
@@ -338,6 +339,7 @@ vendorRoutes.post('/shops/:slug/contact', async (c) => {
     );
   }
   const id = await submitContactMessage(getDb(c.env), store, parsed.value);
+  await dispatchMessages(c.env);
   if (!isForm(c)) return c.json({ id, sent: true }, 201);
   return c.redirect(`/shops/${encodeURIComponent(store.slug)}/contact?sent=1`, 303);
 });

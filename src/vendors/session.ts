@@ -1,14 +1,13 @@
-// Vendor sign-in without passwords: a one-time link e-mailed through the outbox (only its SHA-256 is
+// Vendor sign-in without passwords: a one-time link e-mailed through notifications (only its SHA-256 is
 // stored), then a signed, HttpOnly session cookie naming the store.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
-import { publicOrigin, storeConfig } from '../lib/config';
 import { UnauthorizedError } from '../lib/errors';
 import { wantsHtml } from '../lib/http';
 import { sha256Hex } from '../lib/ids';
-import { emailInsert } from './mail';
+import { dispatchMessages, queueVendorSignIn } from '../notifications';
 import type { StoreRow } from './stores';
 
 export const VENDOR_COOKIE = 'vendor';
@@ -83,8 +82,8 @@ function randomToken(): string {
 
 /**
  * Queues a sign-in link for every store whose account e-mail is `email`. Says nothing about whether
- * any matched (the page answers the same either way). In development the link is also printed to the
- * log, since no e-mail leaves the machine.
+ * any matched (the page answers the same either way). The link is absolute from PUBLIC_URL, never from
+ * the request; in development it arrives in the mail catcher at /__mail.
  */
 export async function requestLoginLinks(env: Env, email: string): Promise<number> {
   const db = getDb(env);
@@ -96,25 +95,21 @@ export async function requestLoginLinks(env: Env, email: string): Promise<number
     );
   for (const store of stores) {
     const token = randomToken();
-    // From PUBLIC_URL: a forged Host must never receive a working sign-in token.
-    const link = `${publicOrigin(env)}/vendor/login/${token}`;
     await db.batch([
       db.insert(schema.vendorLoginTokens).values({
         tokenHash: await sha256Hex(token),
         storeId: store.id,
         expiresAt: now() + LOGIN_TOKEN_SECONDS,
       }),
-      emailInsert(db, {
-        kind: 'vendor_login',
+      queueVendorSignIn(db, {
         to: store.email!,
-        subject: `Sign in to ${store.name} on ${storeConfig(env).storeName}`,
-        body: `Open this link to sign in to your vendor dashboard (it works once, for ${LOGIN_TOKEN_SECONDS / 60} minutes):\n\n${link}\n\nIf you did not ask for it, ignore this e-mail.`,
+        storeName: store.name,
+        path: `/vendor/login/${token}`,
+        minutes: LOGIN_TOKEN_SECONDS / 60,
       }),
     ]);
-    if (!storeConfig(env).production) {
-      console.log(JSON.stringify({ msg: 'dev: vendor sign-in link', store: store.slug, link }));
-    }
   }
+  if (stores.length > 0) await dispatchMessages(env);
   return stores.length;
 }
 

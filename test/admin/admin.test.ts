@@ -66,7 +66,7 @@ describe('operator authentication', () => {
 });
 
 describe('listings', () => {
-  it('stores, orders (by status, and one with everything), customers, transfers, events and the outbox', async () => {
+  it('stores, orders (by status, and one with everything), customers, transfers, events and the messages', async () => {
     const [v] = await vendors(emu, 1);
     const order = await paidOrder(emu, [{ storeId: v!.id, storeName: v!.name, amount: 3100 }]);
     await seedOrder({ status: 'pending' });
@@ -74,7 +74,7 @@ describe('listings', () => {
       .bind(`cus_${newId('t')}`)
       .run();
     await env.DB.prepare(
-      `INSERT INTO outbox (id, kind, recipient, subject, body) VALUES (?, 'contact_message', 'shop@example.com', 'Hello', 'Body text')`,
+      `INSERT INTO outbox (id, kind, idempotency_key, recipient, subject, body) VALUES (?1, 'contact_message', ?1, 'shop@example.com', 'Hello', 'Body text')`,
     )
       .bind(newId('mail'))
       .run();
@@ -137,8 +137,10 @@ describe('listings', () => {
     ).json<{ payload: { type: string } }>();
     expect(event.payload.type).toBe('charge.succeeded');
 
-    const outbox = await (await adminApi('/admin/api/outbox')).json<{ outbox: { subject: string }[] }>();
-    expect(outbox.outbox.some((m) => m.subject === 'Hello')).toBe(true);
+    const messages = await (
+      await adminApi('/admin/api/messages')
+    ).json<{ messages: { subject: string }[] }>();
+    expect(messages.messages.some((m) => m.subject === 'Hello')).toBe(true);
 
     // The same as pages.
     const cookie = await adminCookie();
@@ -152,7 +154,8 @@ describe('listings', () => {
       '/admin/transfers',
       '/admin/events?status=processed',
       `/admin/events/${events.events[0]!.id}`,
-      '/admin/outbox',
+      '/admin/messages',
+      '/admin/messages?status=failed',
     ]) {
       const res = await adminPage(path, cookie);
       expect(res.status, path).toBe(200);
