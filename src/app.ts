@@ -4,6 +4,7 @@ import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { onError, renderError } from './lib/on-error';
 import { NotFoundError } from './lib/errors';
+import { accountRoutes } from './accounts/routes';
 import { adminRoutes } from './admin/routes';
 import { cartRoutes } from './cart/routes';
 import { catalogRoutes } from './catalog/routes';
@@ -49,6 +50,7 @@ app.route('/', catalogRoutes);
 app.route('/', cartRoutes);
 app.route('/', checkoutRoutes);
 app.route('/', orderRoutes);
+app.route('/', accountRoutes);
 app.route('/', vendorRoutes);
 app.route('/', adminRoutes);
 

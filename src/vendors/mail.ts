@@ -18,7 +18,7 @@ export interface Email {
 }
 
 /** Kinds whose body is a credential (a sign-in link): withheld from logs and, in production, from the admin. */
-export const SECRET_KINDS: ReadonlySet<string> = new Set(['vendor_login']);
+export const SECRET_KINDS: ReadonlySet<string> = new Set(['vendor_login', 'shopper_login']);
 
 /** The INSERT that queues an e-mail, to put in the batch that has a reason to send it. */
 export function emailInsert(db: Db, email: Email): BatchItem<'sqlite'> {

@@ -3,7 +3,7 @@
 import type { Ctx } from '../context';
 import { StripeError } from '../errors';
 import { esc, formatAmount } from '../render';
-import type { SessionObj, ShippingRateObj } from '../types';
+import type { CustomerObj, SessionObj, ShippingRateObj } from '../types';
 import { getSession, paySession, type PayInput } from '../api/checkout';
 import { messagePage, page, seeOther } from './layout';
 
@@ -65,6 +65,12 @@ ${field('ship_line1', 'Address', values.ship_line1 ?? '', 'autocomplete="shippin
   const cancel = s.cancel_url
     ? `<p class="muted"><a href="${esc(s.cancel_url)}">← Back (cancel)</a></p>`
     : '';
+  const lockedEmail = s.customer
+    ? (ctx.store.get<CustomerObj>(s.customer, ctx.account, 'customer')?.email ?? null)
+    : null;
+  const phoneField = (s.phone_number_collection as { enabled?: boolean } | null)?.enabled
+    ? field('phone', 'Phone number', values.phone ?? '', 'type="tel" autocomplete="tel"')
+    : '';
   const submit = s.mode === 'subscription' ? 'Subscribe' : `Pay ${formatAmount(s.amount_total, s.currency)}`;
   const body = `<main class="split">
 <section aria-labelledby="summary">
@@ -77,7 +83,12 @@ ${cancel}
 <form class="card" method="post" action="" aria-labelledby="pay">
 <h1 id="pay">Pay with card</h1>
 ${error ? `<div class="error" role="alert">${esc(error)}</div>` : ''}
-${field('email', 'Email', values.email ?? s.customer_email ?? '', 'type="email" autocomplete="email" required')}
+${
+  lockedEmail
+    ? field('email', 'Email', lockedEmail, 'type="email" readonly')
+    : field('email', 'Email', values.email ?? s.customer_email ?? '', 'type="email" autocomplete="email" required')
+}
+${phoneField}
 ${field('card_number', 'Card number', values.card_number ?? '', 'inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" required')}
 <div class="row"><div>${field('exp', 'Expiry (MM / YY)', values.exp ?? '', 'autocomplete="cc-exp" placeholder="12 / 34"')}</div>
 <div>${field('cvc', 'CVC', values.cvc ?? '', 'autocomplete="cc-csc" placeholder="123"')}</div></div>
@@ -136,6 +147,7 @@ export async function checkoutPage(ctx: Ctx, request: Request, id: string): Prom
     card: form.card_number ?? '',
     email: form.email,
     name: form.name,
+    phone: form.phone || undefined,
     exp_month: exp.month,
     exp_year: exp.year,
     shipping_rate: form.shipping_rate || undefined,
