@@ -1,26 +1,10 @@
 // Shopper account pages: sign-in by e-mail, the link's confirmation, and the account (orders, addresses).
 import { formatMoney } from '../lib/money';
+import { addressLines } from '../pages/address';
 import { DataTable } from '../pages/components';
 import { Layout } from '../pages/layout';
 import type { AccountOrder, AddressOnFile } from './account';
 import { LOGIN_LINK_SECONDS } from './tokens';
-
-interface AddressLike {
-  line1?: string | null;
-  line2?: string | null;
-  city?: string | null;
-  state?: string | null;
-  postal_code?: string | null;
-  country?: string | null;
-}
-
-/** An address as lines of text (JSX escapes each). */
-export function addressLines(value: unknown): string[] {
-  if (!value || typeof value !== 'object') return [];
-  const a = value as AddressLike;
-  const cityLine = [a.postal_code, a.city, a.state].filter(Boolean).join(' ');
-  return [a.line1, a.line2, cityLine, a.country].filter((s): s is string => Boolean(s));
-}
 
 const date = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 
