@@ -19,9 +19,7 @@ export async function issueLoginToken(db: Db, email: string): Promise<string> {
     // Spent and expired tokens are of no use to anyone: dropped as new ones are made.
     db
       .delete(schema.shopperLoginTokens)
-      .where(
-        or(lte(schema.shopperLoginTokens.expiresAt, at), isNotNull(schema.shopperLoginTokens.usedAt)),
-      ),
+      .where(or(lte(schema.shopperLoginTokens.expiresAt, at), isNotNull(schema.shopperLoginTokens.usedAt))),
     db.insert(schema.shopperLoginTokens).values({
       tokenHash: await sha256Hex(token),
       email,

@@ -37,13 +37,19 @@ function decode(s: string): string | null {
 
 /** Signs the browser in as the shopper with this (normalised) e-mail. */
 export async function startShopperSession(c: Ctx, email: string): Promise<void> {
-  await setSignedCookie(c, SHOPPER_COOKIE, `${encode(email)}.${now() + SHOPPER_SESSION_SECONDS}`, secret(c.env), {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: !isLocalhost(c.req.url),
-    maxAge: SHOPPER_SESSION_SECONDS,
-  });
+  await setSignedCookie(
+    c,
+    SHOPPER_COOKIE,
+    `${encode(email)}.${now() + SHOPPER_SESSION_SECONDS}`,
+    secret(c.env),
+    {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: !isLocalhost(c.req.url),
+      maxAge: SHOPPER_SESSION_SECONDS,
+    },
+  );
 }
 
 /** Signs the shopper out. */

@@ -48,7 +48,10 @@ export async function signedOrderPath(env: Pick<Env, 'COOKIE_SECRET'>, orderId: 
  * The absolute, signed link to an order page (for receipts): opens the order from any device until it
  * expires. Built from PUBLIC_URL, never from a request.
  */
-export async function orderLink(env: Pick<Env, 'COOKIE_SECRET' | 'PUBLIC_URL'>, orderId: string): Promise<string> {
+export async function orderLink(
+  env: Pick<Env, 'COOKIE_SECRET' | 'PUBLIC_URL'>,
+  orderId: string,
+): Promise<string> {
   return absoluteUrl(env, await signedOrderPath(env, orderId));
 }
 

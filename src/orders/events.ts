@@ -175,15 +175,16 @@ async function orderOfIntent(
 /** The buyer as a Payment Element payment reports them: the e-mail given, the card's billing details, shipping. */
 async function collectedByIntent(env: Env, pi: Stripe.PaymentIntent): Promise<CollectedCustomer> {
   const ref = pi.latest_charge;
-  const charge =
-    typeof ref === 'string' ? await getStripe(env).charges.retrieve(ref) : (ref ?? null);
+  const charge = typeof ref === 'string' ? await getStripe(env).charges.retrieve(ref) : (ref ?? null);
   const billing = charge?.billing_details;
   return {
     email: pi.receipt_email ?? billing?.email ?? null,
     name: billing?.name ?? pi.shipping?.name ?? null,
     phone: billing?.phone ?? pi.shipping?.phone ?? null,
     address: billing?.address ?? null,
-    shipping: pi.shipping ? { name: pi.shipping.name ?? null, phone: pi.shipping.phone, address: pi.shipping.address ?? null } : null,
+    shipping: pi.shipping
+      ? { name: pi.shipping.name ?? null, phone: pi.shipping.phone, address: pi.shipping.address ?? null }
+      : null,
   };
 }
 

@@ -14,5 +14,7 @@ export function addressLines(value: unknown): string[] {
   if (!value || typeof value !== 'object') return [];
   const a = value as AddressLike;
   const cityLine = [a.postal_code, a.city, a.state].filter(Boolean).join(' ');
-  return [a.line1, a.line2, cityLine, a.country].filter((s): s is string => typeof s === 'string' && s !== '');
+  return [a.line1, a.line2, cityLine, a.country].filter(
+    (s): s is string => typeof s === 'string' && s !== '',
+  );
 }

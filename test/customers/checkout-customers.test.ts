@@ -97,7 +97,10 @@ describe('checkout makes one Stripe Customer per shopper e-mail', () => {
     }
     // Stripe holds the same details, so a later customer.updated can't wipe them.
     const stripeCustomer = await getStripe(env).customers.retrieve(customerId);
-    expect(stripeCustomer).toMatchObject({ phone: '+1 555 0100', shipping: { address: { city: 'Baltimore' } } });
+    expect(stripeCustomer).toMatchObject({
+      phone: '+1 555 0100',
+      shipping: { address: { city: 'Baltimore' } },
+    });
   });
 
   it('an e-mail given only on Stripe’s page finds the same Customer after payment', async () => {
@@ -123,8 +126,11 @@ describe('checkout makes one Stripe Customer per shopper e-mail', () => {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     expect(
-      (await env.DB.prepare('SELECT count(*) AS n FROM orders WHERE cart_id = ?').bind(buyer.cartId).first<{ n: number }>())
-        ?.n,
+      (
+        await env.DB.prepare('SELECT count(*) AS n FROM orders WHERE cart_id = ?')
+          .bind(buyer.cartId)
+          .first<{ n: number }>()
+      )?.n,
     ).toBe(0);
   });
 

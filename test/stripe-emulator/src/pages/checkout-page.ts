@@ -86,7 +86,12 @@ ${error ? `<div class="error" role="alert">${esc(error)}</div>` : ''}
 ${
   lockedEmail
     ? field('email', 'Email', lockedEmail, 'type="email" readonly')
-    : field('email', 'Email', values.email ?? s.customer_email ?? '', 'type="email" autocomplete="email" required')
+    : field(
+        'email',
+        'Email',
+        values.email ?? s.customer_email ?? '',
+        'type="email" autocomplete="email" required',
+      )
 }
 ${phoneField}
 ${field('card_number', 'Card number', values.card_number ?? '', 'inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" required')}
