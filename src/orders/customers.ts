@@ -38,6 +38,8 @@ export async function ensureCustomer(env: Env, email: string): Promise<string> {
   const known = await findCustomerByEmail(db, normalized, livemodeOf(env));
   if (known) return known.id;
   const stripe = getStripe(env);
+  // The list's email filter is exact and case-sensitive (https://docs.stripe.com/api/customers/list):
+  // the Customers made here carry the normalised address so that it finds them.
   const listed = await stripe.customers.list({ email: normalized, limit: 10 });
   const oldest = [...listed.data].sort((a, b) => a.created - b.created || a.id.localeCompare(b.id))[0];
   const customer =
