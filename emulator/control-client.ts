@@ -16,6 +16,7 @@ export interface PayInput {
   card?: string;
   email?: string;
   name?: string;
+  phone?: string;
   shipping?: { name?: string; address?: Record<string, string> };
   shipping_rate?: string;
 }

@@ -7,6 +7,7 @@ import { onError, renderError } from './lib/on-error';
 import { allowedMethodsLookup } from './lib/allowed-methods';
 import { canonicalOrigin } from './lib/canonical-origin';
 import { AppError, NotFoundError } from './lib/errors';
+import { accountRoutes } from './accounts/routes';
 import { adminRoutes } from './admin/routes';
 import { cartRoutes } from './cart/routes';
 import { catalogRoutes } from './catalog/routes';
@@ -63,6 +64,7 @@ app.route('/', catalogRoutes);
 app.route('/', cartRoutes);
 app.route('/', checkoutRoutes);
 app.route('/', orderRoutes);
+app.route('/', accountRoutes);
 app.route('/', vendorRoutes);
 app.route('/', adminRoutes);
 

@@ -75,8 +75,16 @@
     submit.disabled = true;
     show('');
     var returnUrl = new URL(form.dataset.orderBase + encodeURIComponent(orderId), window.location.href).href;
+    // The receipt address: the webhook files the payment under this shopper's Stripe Customer.
+    var emailInput = form.querySelector('input[name="email"]');
+    var email = emailInput && emailInput.value.trim();
+    var confirmParams = { return_url: returnUrl };
+    if (email) {
+      confirmParams.receipt_email = email;
+      confirmParams.payment_method_data = { billing_details: { email: email } };
+    }
     stripe
-      .confirmPayment({ elements: elements, confirmParams: { return_url: returnUrl } })
+      .confirmPayment({ elements: elements, confirmParams: confirmParams })
       .then(function (result) {
         // Only reached when the payment did not redirect: a declined card or invalid details.
         if (result && result.error) show(result.error.message || 'Your payment was not accepted.');

@@ -9,7 +9,6 @@ import type {
   getOrderDetail,
   getStoreDetail,
   getWebhookEvent,
-  listCustomers,
   listOrders,
   listStores,
   listTransfers,
@@ -523,27 +522,6 @@ export function OrderPage(props: {
           </li>
         ))}
       </ul>
-    </AdminLayout>
-  );
-}
-
-export function CustomersPage(props: { storeName: string; customers: Awaited2<typeof listCustomers> }) {
-  return (
-    <AdminLayout title="Customers" storeName={props.storeName} current="/admin/customers">
-      <h1>Customers</h1>
-      <DataTable columns={['Customer', 'Name', 'E-mail', 'Orders', 'Since']}>
-        {props.customers.map((c) => (
-          <tr data-customer-id={c.id}>
-            <td>
-              <code>{c.id}</code>
-            </td>
-            <td>{c.name ?? '—'}</td>
-            <td>{c.email ?? '—'}</td>
-            <td>{c.orderCount}</td>
-            <td>{when(c.createdAt)}</td>
-          </tr>
-        ))}
-      </DataTable>
     </AdminLayout>
   );
 }

@@ -174,22 +174,6 @@ export async function getOrderDetail(db: Db, id: string) {
   };
 }
 
-// ------------------------------------------------------------------ customers
-
-/** Customers (synced from Stripe), newest first, with their order count. */
-export async function listCustomers(db: Db, q: z.infer<typeof pageQuery>) {
-  const rows = await db
-    .select({
-      customer: schema.customers,
-      orders: sql<number>`(SELECT COUNT(*) FROM orders o WHERE o.customer_id = ${schema.customers.id})`,
-    })
-    .from(schema.customers)
-    .orderBy(desc(schema.customers.createdAt), desc(schema.customers.id))
-    .limit(q.limit)
-    .offset(q.offset);
-  return rows.map((r) => ({ ...r.customer, orderCount: Number(r.orders) }));
-}
-
 // ------------------------------------------------------------------ payouts
 
 /** Transfers (with store name), newest first, optionally of one status; and reversals needing care. */

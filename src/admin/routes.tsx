@@ -26,7 +26,6 @@ import { connectDemoVendors } from './demo';
 import {
   AdminHome,
   AdminLoginPage,
-  CustomersPage,
   EventPage,
   EventsPage,
   OrderPage,
@@ -41,7 +40,6 @@ import {
   getOrderDetail,
   getStoreDetail,
   getWebhookEvent,
-  listCustomers,
   listOrders,
   listStores,
   listTransfers,
@@ -53,6 +51,8 @@ import {
   transferQuery,
 } from './queries';
 import { refundOrder, refundSchema } from './refunds';
+import { CustomerPage, CustomersPage } from './customer-pages';
+import { customerQuery, getCustomerDetail, listCustomers } from './customers';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -167,8 +167,16 @@ adminRoutes.post('/admin/orders/:id/refund', async (c) => {
 });
 
 adminRoutes.get('/admin/customers', async (c) => {
-  const customers = await listCustomers(getDb(c.env), parse(pageQuery, c.req.query()));
-  return c.html(<CustomersPage storeName={storeName(c)} customers={customers} />);
+  const q = parse(customerQuery, c.req.query());
+  const customers = await listCustomers(getDb(c.env), q);
+  const { currency } = storeConfig(c.env);
+  return c.html(<CustomersPage storeName={storeName(c)} currency={currency} customers={customers} q={q.q} />);
+});
+
+adminRoutes.get('/admin/customers/:id', async (c) => {
+  const detail = await getCustomerDetail(getDb(c.env), c.req.param('id'));
+  const { currency } = storeConfig(c.env);
+  return c.html(<CustomerPage storeName={storeName(c)} currency={currency} detail={detail} />);
 });
 
 adminRoutes.get('/admin/transfers', async (c) => {
@@ -233,7 +241,10 @@ async function ordersJson(c: Ctx) {
   return c.json({ orders: await listOrders(getDb(c.env), parse(orderQuery, c.req.query())) });
 }
 async function customersJson(c: Ctx) {
-  return c.json({ customers: await listCustomers(getDb(c.env), parse(pageQuery, c.req.query())) });
+  return c.json({ customers: await listCustomers(getDb(c.env), parse(customerQuery, c.req.query())) });
+}
+async function customerJson(c: Ctx) {
+  return c.json(await getCustomerDetail(getDb(c.env), c.req.param('id') ?? ''));
 }
 
 adminRoutes.get('/admin/api/stores', storesJson);
@@ -243,6 +254,7 @@ adminRoutes.get('/admin/api/orders/:id', async (c) =>
   c.json(await getOrderDetail(getDb(c.env), c.req.param('id'))),
 );
 adminRoutes.get('/admin/api/customers', customersJson);
+adminRoutes.get('/admin/api/customers/:id', customerJson);
 adminRoutes.get('/admin/api/transfers', async (c) =>
   c.json(await listTransfers(getDb(c.env), parse(transferQuery, c.req.query()))),
 );
@@ -296,3 +308,4 @@ adminRoutes.get('/stores', requireAdmin, noStore, storesJson);
 adminRoutes.get('/stores/:id', requireAdmin, noStore, storeJson);
 adminRoutes.get('/orders', requireAdmin, noStore, ordersJson);
 adminRoutes.get('/customers', requireAdmin, noStore, customersJson);
+adminRoutes.get('/customers/:id', requireAdmin, noStore, customerJson);

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '../lib/errors';
 import { isForm, MAX_BODY_BYTES, readJson, wantsHtml } from '../lib/http';
+import { readShopperSession } from '../lib/shopper-session';
 import { parse } from '../lib/validate';
 import { CartPage } from '../pages/cart-page';
 import { lineCountProblem } from './rules';
@@ -58,7 +59,14 @@ cartRoutes
     const view = await currentView(c);
     c.header('etag', `"${view.version}"`);
     if (wantsHtml(c))
-      return c.html(<CartPage view={view} config={storeConfig(c.env)} checkout={c.req.query('checkout')} />);
+      return c.html(
+        <CartPage
+          view={view}
+          config={storeConfig(c.env)}
+          checkout={c.req.query('checkout')}
+          email={await readShopperSession(c)}
+        />,
+      );
     return c.json(view);
   })
 

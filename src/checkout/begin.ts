@@ -9,6 +9,7 @@ import { AppError, ConflictError, UpstreamError } from '../lib/errors';
 import { runBatch } from '../db/batch';
 import { publicOrigin } from '../lib/config';
 import { checkoutIdFor, getOrderWithLines, isPaidStatus, orderSlotFor } from '../orders/model';
+import { ensureCustomer } from '../orders/customers';
 import { cancelOrder, recordPaymentDetails } from '../orders/state';
 import { heldProducts, reserveStatements } from '../orders/stock';
 import { getStripe } from '../stripe/client';
@@ -51,6 +52,7 @@ export const SHIPPING_COUNTRIES = [
 
 /** What the shopper may choose at checkout; everything else comes from the server. */
 export interface CheckoutInput {
+  /** The buyer's e-mail (normalised): checkout uses that shopper's one Stripe Customer. */
   email?: string;
   locale?: Stripe.Checkout.SessionCreateParams.Locale;
   /** The subtotal the cart page showed and the shopper accepted (see plan.ts). */
@@ -306,6 +308,7 @@ function sessionParams(
   orderId: string,
   origin: string,
   input: CheckoutInput,
+  customer: string | null,
 ): Stripe.Checkout.SessionCreateParams {
   const { currency } = plan;
   return {
@@ -339,7 +342,10 @@ function sessionParams(
       },
     ],
     ...(plan.config.automaticTax ? { automatic_tax: { enabled: true } } : {}),
-    ...(input.email ? { customer_email: input.email } : {}),
+    // The shopper's Customer (its e-mail is then shown, not asked); Stripe refuses customer_email beside it.
+    ...(customer ? { customer } : input.email ? { customer_email: input.email } : {}),
+    // Collected for delivery; saved on the Customer after payment (orders/customers.ts).
+    phone_number_collection: { enabled: true },
     ...(input.locale ? { locale: input.locale } : {}),
     success_url: `${origin}/orders/${orderId}?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${origin}/cart`,
@@ -351,8 +357,10 @@ function intentParams(
   plan: CheckoutPlan,
   orderId: string,
   input: CheckoutInput,
+  customer: string | null,
 ): Stripe.PaymentIntentCreateParams {
   return {
+    ...(customer ? { customer } : {}),
     amount: plan.total,
     currency: plan.currency,
     automatic_payment_methods: { enabled: true },
@@ -360,6 +368,19 @@ function intentParams(
     metadata: { order_id: orderId, flow: 'payment_intent' },
     ...(input.email ? { receipt_email: input.email } : {}),
   };
+}
+
+/**
+ * The shopper's Stripe Customer when checkout knows their e-mail (asked on the cart page, or the
+ * signed-in account's). Without one, the webhook finds or makes it from what the payment collected.
+ */
+async function customerOf(env: Env, input: CheckoutInput): Promise<string | null> {
+  if (!input.email) return null;
+  try {
+    return await ensureCustomer(env, input.email);
+  } catch (err) {
+    throw upstream(err);
+  }
 }
 
 /** The shared steps of both paths up to the Stripe call. */
@@ -409,8 +430,9 @@ export async function beginCheckoutSession(
   const db = getDb(env);
   // Stripe sends the shopper back to the configured origin, never to the Host this request named.
   const origin = publicOrigin(env);
+  const customer = await customerOf(env, input);
   const prepared = await prepare(env, db, cartId, 'checkout_session', input, (plan, orderId) =>
-    sessionParams(plan, orderId, origin, input),
+    sessionParams(plan, orderId, origin, input, customer),
   );
   const { orderId, key, id } = prepared;
   if (prepared.attempt?.url && (prepared.attempt.expiresAt ?? Infinity) > now() + 60) {
@@ -454,8 +476,9 @@ export async function beginPaymentIntent(
   input: CheckoutInput = {},
 ): Promise<IntentStarted> {
   const db = getDb(env);
+  const customer = await customerOf(env, input);
   const prepared = await prepare(env, db, cartId, 'payment_intent', input, (plan, orderId) =>
-    intentParams(plan, orderId, input),
+    intentParams(plan, orderId, input, customer),
   );
   const { plan, orderId, key, id } = prepared;
   if (prepared.attempt?.clientSecret) {

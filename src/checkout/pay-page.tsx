@@ -13,6 +13,8 @@ export interface PayPageProps {
   problems: string[];
   /** Stripe.js, or the emulator's stand-in in local development. */
   stripeJsUrl: string;
+  /** The signed-in shopper's e-mail, to prefill the receipt address. */
+  email?: string | null;
 }
 
 /** The pay page. Data reaches the script through data-attributes only (the CSP allows no inline script). */
@@ -87,6 +89,19 @@ export function PayPage(props: PayPageProps) {
             data-intent-url="/create-payment-intent"
             data-order-base="/orders/"
           >
+            <div class="field field-email">
+              <label for="pay-email">
+                E-mail for your receipt <span class="optional">(optional)</span>
+              </label>
+              <input
+                id="pay-email"
+                name="email"
+                type="email"
+                autocomplete="email"
+                maxlength={254}
+                value={props.email ?? ''}
+              />
+            </div>
             <div id="payment-element"></div>
             <button type="submit" class="button" id="pay-submit" disabled>
               Pay {money(props.total)}

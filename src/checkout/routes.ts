@@ -8,7 +8,9 @@ import { priceCart } from '../catalog/pricing';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, ConflictError } from '../lib/errors';
+import { emailSchema } from '../lib/email';
 import { isForm, readJson } from '../lib/http';
+import { readShopperSession } from '../lib/shopper-session';
 import { parse } from '../lib/validate';
 import { emulatorPublicUrl, publishableKey, stripeMode } from '../stripe/client';
 import { AlreadyPaidError, beginCheckoutSession, beginPaymentIntent, type CheckoutInput } from './begin';
@@ -64,7 +66,7 @@ const LOCALES = [
 
 /** What a shopper may send. Amounts, currency and lines are never taken from the client. */
 const checkoutBody = z.object({
-  email: z.email().max(254).optional(),
+  email: emailSchema.optional(),
   locale: z.enum(LOCALES).optional(),
   accepted_subtotal: z.coerce.number().int().min(0).optional(),
 });
@@ -83,7 +85,9 @@ async function checkoutInput(c: Ctx): Promise<CheckoutInput> {
     Object.entries(await readBody(c)).filter(([, v]) => typeof v !== 'string' || v.trim() !== ''),
   );
   const body = parse(checkoutBody, raw);
-  return { email: body.email, locale: body.locale, acceptedSubtotal: body.accepted_subtotal };
+  // A signed-in shopper who gave no address checks out as their account.
+  const email = body.email ?? (await readShopperSession(c)) ?? undefined;
+  return { email, locale: body.locale, acceptedSubtotal: body.accepted_subtotal };
 }
 
 /** The browser's way back from a refused checkout: the cart (which shows what changed) or the order. */
@@ -172,6 +176,7 @@ export const checkoutRoutes = new Hono<{ Bindings: Env }>()
         total: subtotal + config.shippingAmount,
         problems,
         stripeJsUrl: stripeJsUrl(env),
+        email: await readShopperSession(c),
       }),
     );
   });

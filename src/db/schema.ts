@@ -68,12 +68,31 @@ export const customers = sqliteTable(
     /** Stripe customer id (cus_...). */
     id: text('id').primaryKey(),
     email: text('email'),
+    /** `email` trimmed and lower-cased: what checkout and sign-in look customers up by. */
+    emailNormalized: text('email_normalized'),
     name: text('name'),
+    phone: text('phone'),
+    /** Billing address as Stripe gives it ({ line1, line2, city, state, postal_code, country }). */
+    address: text('address', { mode: 'json' }),
+    /** Shipping as Stripe gives it ({ name, phone, address }). */
+    shipping: text('shipping', { mode: 'json' }),
     livemode: integer('livemode', { mode: 'boolean' }).notNull().default(false),
+    /** Set by customer.deleted: the row stays for the orders that name it, checkout no longer uses it. */
+    deletedAt: integer('deleted_at'),
     createdAt: createdAt(),
+    /** The Stripe `created` of the newest event (or object) that wrote the row: older ones never win. */
     updatedAt: updatedAt(),
+    /**
+     * Breaks ties within one second (0 customer.created, 1 checkout, 2 customer.updated): a creation
+     * delivered after an update of the same second must not win.
+     */
+    updatedRank: integer('updated_rank').notNull().default(0),
   },
-  (t) => [index('customers_email').on(t.email)],
+  (t) => [
+    index('customers_email').on(t.email),
+    index('customers_email_mode').on(t.emailNormalized, t.livemode),
+    index('customers_name').on(t.name),
+  ],
 );
 
 // ---------------------------------------------------------------- checkout and orders
@@ -116,6 +135,8 @@ export const orders = sqliteTable(
     index('orders_cart').on(t.cartId),
     uniqueIndex('orders_payment_intent').on(t.paymentIntentId),
     index('orders_charge').on(t.chargeId),
+    index('orders_email').on(t.email),
+    index('orders_customer').on(t.customerId),
   ],
 );
 
@@ -394,7 +415,37 @@ export const vendorLoginTokens = sqliteTable('vendor_login_tokens', {
   createdAt: createdAt(),
 });
 
-// ---------------------------------------------------------------- outbox (notifications)
+// ---------------------------------------------------------------- shopper accounts
+
+/** One-time sign-in links for shoppers (by e-mail); only the SHA-256 of the token is stored. */
+export const shopperLoginTokens = sqliteTable(
+  'shopper_login_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    /** The normalised e-mail the link signs in as. */
+    email: text('email').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('shopper_login_tokens_expires').on(t.expiresAt)],
+);
+
+/**
+ * Recent attempts of a rate-limited action, one row each: `bucket` names the action and a SHA-256 of
+ * who made it (an address, an IP), so no personal data is kept. Rows older than the window are pruned.
+ */
+export const rateLimitHits = sqliteTable(
+  'rate_limit_hits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bucket: text('bucket').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('rate_limit_hits_bucket').on(t.bucket, t.at)],
+);
+
+// ---------------------------------------------------------------- outbox
 
 /** queued: waiting for (or being retried by) the NOTIFY consumer; sent; failed: an operator may resend. */
 export const MESSAGE_STATUSES = ['queued', 'sent', 'failed'] as const;

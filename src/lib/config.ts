@@ -83,3 +83,8 @@ function parseOrigin(value: string | undefined): string {
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) throw new PublicUrlError(value);
   return url.origin;
 }
+
+/** An absolute URL on the public site for `path` (which starts with `/`), from PUBLIC_URL. */
+export function absoluteUrl(env: Pick<Env, 'PUBLIC_URL'>, path: string): string {
+  return `${publicOrigin(env)}${path.startsWith('/') ? path : `/${path}`}`;
+}

@@ -107,3 +107,13 @@ export function problemResponse(err: AppError, instance?: string): Response {
     headers: { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' },
   });
 }
+
+/** 429: too many attempts; `retryAfter` (seconds) says when to try again. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(429, 'Too many requests', message, { retryAfter });
+  }
+}

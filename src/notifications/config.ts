@@ -1,5 +1,6 @@
 // Mail configuration from the environment: which transport, the sender, and the public origin that
 // every link in a message starts with (never the Host of whatever request caused the message).
+import { publicOrigin } from '../lib/config';
 
 export type TransportName = 'catcher' | 'cloudflare' | 'resend';
 
@@ -25,8 +26,6 @@ export class MailConfigError extends Error {
   }
 }
 
-const DEV_PUBLIC_URL = 'http://localhost:8787';
-
 /** Reads and checks the mail settings. Throws MailConfigError for a setting that can't work. */
 export function mailConfig(env: Partial<MailEnv>): MailConfig {
   const production = env.ENVIRONMENT === 'production';
@@ -37,9 +36,12 @@ export function mailConfig(env: Partial<MailEnv>): MailConfig {
   // The catcher keeps mail in D1 and shows it at /__mail, which production does not serve.
   if (production && raw === 'catcher')
     throw new MailConfigError('MAIL_TRANSPORT=catcher is for development; choose cloudflare or resend.');
-  const publicUrl = (env.PUBLIC_URL || (production ? '' : DEV_PUBLIC_URL)).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+$/.test(publicUrl))
+  let publicUrl: string;
+  try {
+    publicUrl = publicOrigin({ PUBLIC_URL: env.PUBLIC_URL ?? '' });
+  } catch {
     throw new MailConfigError('PUBLIC_URL must be the site origin, e.g. https://shop.example.com.');
+  }
   const from = (env.MAIL_FROM || (production ? '' : `${marketplace} <shop@localhost>`)).trim();
   if (!from || /[\r\n]/.test(from)) throw new MailConfigError('MAIL_FROM must be set to one sender.');
   return { transport: raw, from, publicUrl, marketplace, production };

@@ -4,8 +4,10 @@ import type Stripe from 'stripe';
 import { endAttempt, hasLiveAttempt } from '../checkout/attempts';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
+import { normalizeEmail } from '../lib/email';
 import { getStripe } from '../stripe/client';
 import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../webhooks/types';
+import { linkOrderCustomer, type CollectedCustomer } from './customers';
 import { findOrderByPayment, getOrder, type OrderRow } from './model';
 import {
   applyRefunds,
@@ -34,13 +36,16 @@ async function orderOfSession(db: Db, session: Stripe.Checkout.Session): Promise
   return findOrderByPayment(db, { sessionId: session.id });
 }
 
+const normalized = (email: string | null | undefined) => (email ? normalizeEmail(email) : null);
+
 /** What a completed Checkout Session tells us about the buyer and the payment. */
 function sessionDetails(session: Stripe.Checkout.Session) {
+  // Since API version 2025-03-31.basil shipping lives in collected_information (the SDK pins 2026-10-28).
   const shipping = session.collected_information?.shipping_details ?? null;
   return {
     checkoutSessionId: session.id,
     paymentIntentId: idOf(session.payment_intent),
-    email: session.customer_details?.email ?? session.customer_email ?? null,
+    email: normalized(session.customer_details?.email ?? session.customer_email),
     customerId: idOf(session.customer as string | { id: string } | null),
     shipping: shipping ? { name: shipping.name, address: shipping.address } : null,
   };
@@ -100,8 +105,36 @@ function platformOnly(handler: WebhookHandler): WebhookHandler {
   return async (event, env) => (event.account ? 'ignored' : handler(event, env));
 }
 
-const sessionCompleted: WebhookHandler = async (event, env) =>
-  fulfilSession(env, event.data.object as Stripe.Checkout.Session);
+/** The buyer as a completed Checkout Session reports them (customer_details, collected_information). */
+function collectedBySession(session: Stripe.Checkout.Session): CollectedCustomer {
+  const details = session.customer_details;
+  const shipping = session.collected_information?.shipping_details ?? null;
+  return {
+    email: details?.email ?? session.customer_email ?? null,
+    name: details?.name ?? null,
+    phone: details?.phone ?? null,
+    address: details?.address ?? null,
+    shipping: shipping ? { name: shipping.name, address: shipping.address } : null,
+  };
+}
+
+const sessionCompleted: WebhookHandler = async (event, env) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  const outcome = await fulfilSession(env, session);
+  if (outcome === 'processed' && session.mode === 'payment') {
+    // After the payment is recorded: a Stripe hiccup here retries the event, never delays the order.
+    const order = await orderOfSession(getDb(env), session);
+    if (order) {
+      await linkOrderCustomer(env, {
+        orderId: order.id,
+        customerId: idOf(session.customer as string | { id: string } | null),
+        collected: collectedBySession(session),
+        at: event.created,
+      });
+    }
+  }
+  return outcome;
+};
 
 const sessionAsyncFailed: WebhookHandler = async (event, env) => {
   const session = event.data.object as Stripe.Checkout.Session;
@@ -139,8 +172,38 @@ async function orderOfIntent(
   return { order, flow };
 }
 
-const intentSucceeded: WebhookHandler = async (event, env) =>
-  applySucceededIntent(env, event.data.object as Stripe.PaymentIntent);
+/** The buyer as a Payment Element payment reports them: the e-mail given, the card's billing details, shipping. */
+async function collectedByIntent(env: Env, pi: Stripe.PaymentIntent): Promise<CollectedCustomer> {
+  const ref = pi.latest_charge;
+  const charge = typeof ref === 'string' ? await getStripe(env).charges.retrieve(ref) : (ref ?? null);
+  const billing = charge?.billing_details;
+  return {
+    email: pi.receipt_email ?? billing?.email ?? null,
+    name: billing?.name ?? pi.shipping?.name ?? null,
+    phone: billing?.phone ?? pi.shipping?.phone ?? null,
+    address: billing?.address ?? null,
+    shipping: pi.shipping
+      ? { name: pi.shipping.name ?? null, phone: pi.shipping.phone, address: pi.shipping.address ?? null }
+      : null,
+  };
+}
+
+const intentSucceeded: WebhookHandler = async (event, env) => {
+  const pi = event.data.object as Stripe.PaymentIntent;
+  const outcome = await applySucceededIntent(env, pi);
+  if (outcome === 'processed' && pi.metadata?.flow === 'payment_intent') {
+    const found = await orderOfIntent(getDb(env), pi);
+    if (found) {
+      await linkOrderCustomer(env, {
+        orderId: found.order.id,
+        customerId: idOf(pi.customer as string | { id: string } | null),
+        collected: await collectedByIntent(env, pi),
+        at: event.created,
+      });
+    }
+  }
+  return outcome;
+};
 
 /**
  * Applies a succeeded PaymentIntent: fulfils a Payment Element order; for an intent made by Checkout,
@@ -162,7 +225,7 @@ export async function applySucceededIntent(env: Env, pi: Stripe.PaymentIntent): 
     amountReceived: pi.amount_received,
     currency: pi.currency,
     paymentIntentId: pi.id,
-    email: pi.receipt_email,
+    email: normalized(pi.receipt_email),
     customerId: idOf(pi.customer as string | { id: string } | null),
     ...charge,
   });

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { readCartId } from '../cart/session';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
+import { readShopperSession } from '../lib/shopper-session';
 import { NotFoundError } from '../lib/errors';
 import { canViewOrder } from './access';
 import { confirmFromStripe } from './confirm';
@@ -24,10 +25,12 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
   const db = getDb(c.env);
   let found = await getOrderWithLines(db, id);
   if (!found) throw notFound();
-  const allowed = await canViewOrder(c.env, found.order, {
-    cartId: await readCartId(c),
-    token: c.req.query('t'),
-  });
+  const allowed = await canViewOrder(
+    c.env,
+    found.order,
+    { cartId: await readCartId(c), token: c.req.query('t'), shopperEmail: await readShopperSession(c) },
+    db,
+  );
   if (!allowed) throw notFound();
 
   const sessionId = c.req.query('session_id');

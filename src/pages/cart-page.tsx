@@ -14,7 +14,13 @@ const CHECKOUT_MESSAGES: Record<string, string> = {
   retry: 'Checkout was busy with another request from this cart. Please try again.',
 };
 
-export function CartPage(props: { view: CartView; config: StoreConfig; checkout?: string }) {
+export function CartPage(props: {
+  view: CartView;
+  config: StoreConfig;
+  checkout?: string;
+  /** The signed-in shopper's e-mail, to prefill the checkout form. */
+  email?: string | null;
+}) {
   const { view, config } = props;
   const checkoutMessage = props.checkout ? CHECKOUT_MESSAGES[props.checkout] : undefined;
   const buyable = view.lines.filter((l) => l.available);
@@ -81,6 +87,20 @@ export function CartPage(props: { view: CartView; config: StoreConfig; checkout?
               <form method="post" action="/checkout" class="pay-form">
                 {/* The subtotal this page showed: checkout accepts prices that rose up to it. */}
                 <input type="hidden" name="accepted_subtotal" value={String(view.subtotal)} />
+                {/* Optional: given here, checkout reuses this shopper's Stripe Customer (else Stripe asks). */}
+                <div class="field field-email">
+                  <label for="checkout-email">
+                    E-mail for your receipt <span class="optional">(optional)</span>
+                  </label>
+                  <input
+                    id="checkout-email"
+                    name="email"
+                    type="email"
+                    autocomplete="email"
+                    maxlength={254}
+                    value={props.email ?? ''}
+                  />
+                </div>
                 <button
                   type="submit"
                   class="button button-primary button-large button-wide"

@@ -46,6 +46,7 @@ export function Layout({ title, storeName, cartCount, description, children }: L
                 <a href="/">Shop</a>
                 <a href="/#shops">Makers</a>
                 <a href="/sell">Sell with us</a>
+                <a href="/account">Your orders</a>
                 <a class="cart-link" href="/cart" data-cart-link>
                   <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" class="cart-icon">
                     <path

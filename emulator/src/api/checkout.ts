@@ -435,6 +435,8 @@ export interface PayInput {
   card: string;
   email?: string;
   name?: string;
+  /** Asked when the session has `phone_number_collection.enabled`. */
+  phone?: string;
   exp_month?: number;
   exp_year?: number;
   shipping?: { name?: string; address?: Partial<Address> };
@@ -470,11 +472,12 @@ export function paySession(
   if (s.status !== 'open') throw notOpen(s);
   const number = normaliseCardNumber(input.card ?? '');
   if (!number) throw missingParam('card');
-  const email =
-    input.email?.trim() ||
-    s.customer_email ||
-    (s.customer ? ctx.store.get<CustomerObj>(s.customer, ctx.account)?.email : null) ||
-    'shopper@example.com';
+  // Stripe shows a Customer's e-mail without letting the shopper change it.
+  const customerEmail = s.customer ? ctx.store.get<CustomerObj>(s.customer, ctx.account)?.email : null;
+  const email = customerEmail || input.email?.trim() || s.customer_email || 'shopper@example.com';
+  const phone = (s.phone_number_collection as { enabled?: boolean } | null)?.enabled
+    ? input.phone?.trim() || '+15555550100'
+    : null;
   const name = input.name?.trim() || input.shipping?.name?.trim() || 'Test Shopper';
   let shippingDetails: { name: string; address: Address } | null = null;
   if (s.shipping_address_collection) {
@@ -542,7 +545,7 @@ export function paySession(
       email,
       individual_name: null,
       name,
-      phone: null,
+      phone,
       tax_exempt: 'none',
       tax_ids: [],
     };

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { Ctx } from '../context';
 import { StripeError } from '../errors';
 import type { AppEnv } from '../http';
-import type { SessionObj, ShippingRateObj } from '../types';
+import type { CustomerObj, SessionObj, ShippingRateObj } from '../types';
 import { getSession, paySession, type PayInput } from '../api/checkout';
 import { formatAmount } from './format';
 import { Document, htmlPage, messagePage, seeOther } from './layout';
@@ -42,6 +42,8 @@ interface CheckoutProps {
   rates: ShippingRateObj[];
   values: Record<string, string>;
   error?: string;
+  /** The session's Customer's e-mail: Stripe shows it without letting the shopper change it. */
+  lockedEmail?: string | null;
 }
 
 function LineItems({ session: s }: { session: SessionObj }) {
@@ -143,7 +145,7 @@ function ShippingRateFields({ rates, chosen }: { rates: ShippingRateObj[]; chose
 }
 
 /** The checkout page: order summary beside the card form (with the last error, if any). */
-export function CheckoutPage({ session: s, rates, values, error }: CheckoutProps) {
+export function CheckoutPage({ session: s, rates, values, error, lockedEmail }: CheckoutProps) {
   const chosen = values.shipping_rate || (s.shipping_cost?.shipping_rate as string | undefined) || '';
   const total = formatAmount(s.amount_total, s.currency);
   const submit = s.mode === 'subscription' ? 'Subscribe' : `Pay ${total}`;
@@ -185,14 +187,27 @@ export function CheckoutPage({ session: s, rates, values, error }: CheckoutProps
               {error}
             </div>
           ) : null}
-          <Field
-            name="email"
-            label="Email"
-            value={values.email ?? s.customer_email ?? ''}
-            type="email"
-            autocomplete="email"
-            required
-          />
+          {lockedEmail ? (
+            <Field name="email" label="Email" value={lockedEmail} type="email" readonly />
+          ) : (
+            <Field
+              name="email"
+              label="Email"
+              value={values.email ?? s.customer_email ?? ''}
+              type="email"
+              autocomplete="email"
+              required
+            />
+          )}
+          {(s.phone_number_collection as { enabled?: boolean } | null)?.enabled ? (
+            <Field
+              name="phone"
+              label="Phone number"
+              value={values.phone ?? ''}
+              type="tel"
+              autocomplete="tel"
+            />
+          ) : null}
           <Field
             name="card_number"
             label="Card number"
@@ -244,7 +259,14 @@ function render(
   const rates = s.shipping_options
     .map((o) => ctx.store.get<ShippingRateObj>(o.shipping_rate, ctx.account, 'shipping_rate'))
     .filter((r): r is ShippingRateObj => !!r);
-  return htmlPage(c, <CheckoutPage session={s} rates={rates} values={values} error={error} />, status);
+  const lockedEmail = s.customer
+    ? (ctx.store.get<CustomerObj>(s.customer, ctx.account, 'customer')?.email ?? null)
+    : null;
+  return htmlPage(
+    c,
+    <CheckoutPage session={s} rates={rates} values={values} error={error} lockedEmail={lockedEmail} />,
+    status,
+  );
 }
 
 function closed(c: Context<AppEnv>, s: SessionObj): Response | Promise<Response> {
@@ -296,6 +318,7 @@ export async function checkoutPage(c: Context<AppEnv>): Promise<Response> {
     card: form.card_number ?? '',
     email: form.email,
     name: form.name,
+    phone: form.phone || undefined,
     exp_month: exp.month,
     exp_year: exp.year,
     shipping_rate: form.shipping_rate || undefined,

@@ -1,0 +1,42 @@
+// A sliding-window rate limit in D1: one row per attempt, counted and added in ONE conditional
+// statement (D1 runs statements one at a time, so two concurrent attempts can't both take the last slot).
+import { sql } from 'drizzle-orm';
+import { changes } from '../db/batch';
+import type { Db } from '../db/client';
+import { sha256Hex } from '../lib/ids';
+
+export interface RateLimit {
+  /** What is limited and by whom, e.g. `shopper-login:email`; hashed with the key before storing. */
+  scope: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Records one attempt if the window has room. `retryAfter` (seconds) when it has none. */
+export async function takeSlot(
+  db: Db,
+  rule: RateLimit,
+  key: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
+  // Only a hash: the table never holds an address or an IP.
+  const bucket = `${rule.scope}:${await sha256Hex(`${rule.scope}:${key}`)}`;
+  const since = nowSeconds - rule.windowSeconds;
+  const inserted = await db.run(sql`INSERT INTO rate_limit_hits (bucket, at)
+    SELECT ${bucket}, ${nowSeconds}
+    WHERE (SELECT COUNT(*) FROM rate_limit_hits WHERE bucket = ${bucket} AND at > ${since}) < ${rule.limit}`);
+  if (changes(inserted) > 0) return { ok: true };
+  const oldest = await db.get<{ at: number | null }>(
+    sql`SELECT MIN(at) AS at FROM rate_limit_hits WHERE bucket = ${bucket} AND at > ${since}`,
+  );
+  return { ok: false, retryAfter: Math.max(1, (oldest?.at ?? nowSeconds) + rule.windowSeconds - nowSeconds) };
+}
+
+/** Drops attempts older than `maxWindowSeconds` (the table only ever holds the recent past). */
+export async function pruneSlots(
+  db: Db,
+  maxWindowSeconds: number,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<void> {
+  await db.run(sql`DELETE FROM rate_limit_hits WHERE at <= ${nowSeconds - maxWindowSeconds}`);
+}
