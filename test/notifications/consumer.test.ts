@@ -94,7 +94,7 @@ describe('order mail', () => {
     expect(mail!.headers).toMatchObject({ To: order.email, From: 'Harbor Market <shop@localhost>' });
 
     const link = linkIn(mail!.text, `/orders/${order.orderId}`);
-    expect(link.origin).toBe('http://localhost:8787');
+    expect(link.origin).toBe(env.PUBLIC_URL);
     const page = await SELF.fetch(`http://localhost${link.pathname}${link.search}`, {
       headers: { accept: 'text/html' },
     });
@@ -365,6 +365,6 @@ describe('delivery', () => {
     await send(`subscription-welcome:${to}`);
     const [mail] = await caughtMail(to);
     expect(mail!.text).toContain('$15.00 per month');
-    expect(mail!.text).toContain('http://localhost:8787/account');
+    expect(mail!.text).toContain(`${env.PUBLIC_URL}/account`);
   });
 });

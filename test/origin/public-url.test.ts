@@ -11,6 +11,7 @@ import { getStripe } from '../../src/stripe/client';
 import { insertStore } from '../../src/vendors/stores';
 import { cartCookie, seedCatalog } from '../helpers/checkout-fixtures';
 import { ordersOfCart, shopper } from '../helpers/checkout-flow';
+import { waitForMail } from '../helpers/mail';
 
 const PUBLIC = env.PUBLIC_URL;
 const FORGED = 'http://evil.example';
@@ -65,11 +66,9 @@ describe('PUBLIC_URL is the one base of absolute URLs', () => {
       redirect: 'manual',
     });
     expect(res.status).toBe(303);
-    const mail = await env.DB.prepare('SELECT body FROM outbox WHERE recipient = ?')
-      .bind(email)
-      .first<{ body: string }>();
-    expect(mail!.body).toMatch(new RegExp(`${PUBLIC}/vendor/login/[A-Za-z0-9_-]{43}`));
-    expect(mail!.body).not.toContain('evil.example');
+    const [mail] = await waitForMail(email, { kind: 'vendor_sign_in' });
+    expect(mail!.text).toMatch(new RegExp(`${PUBLIC}/vendor/login/[A-Za-z0-9_-]{43}`));
+    expect(mail!.text + mail!.html).not.toContain('evil.example');
   });
 
   it('the vendor onboarding return URLs are on PUBLIC_URL under a forged Host', async () => {

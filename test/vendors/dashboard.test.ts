@@ -42,7 +42,7 @@ describe('vendor sign-in', () => {
     expect(mail!.subject).toBe('Sign in to Brine & Barley on Harbor Market');
     // Absolute from PUBLIC_URL (wrangler.toml), never from the request's host.
     const link = linkIn(mail!.text, '/vendor/login/');
-    expect(link.origin).toBe('http://localhost:8787');
+    expect(link.origin).toBe(env.PUBLIC_URL);
     expect(mail!.html).toContain(`href="${link.href}"`);
     expect(mail!.html).toContain('Sign in to Brine &amp; Barley');
     const token = link.pathname.split('/').pop()!;
