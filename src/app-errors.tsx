@@ -2,9 +2,9 @@
 // anything else is logged once and answered with a generic 500 that leaks nothing.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { ErrorPage } from '../pages/error-page';
-import { AppError, problemBody } from './errors';
-import { wantsHtml } from './http';
+import { ErrorPage } from './pages/error-page';
+import { AppError, problemBody } from './lib/errors';
+import { wantsHtml } from './lib/http';
 
 export function renderError(err: AppError, c: Context<{ Bindings: Env }>): Response | Promise<Response> {
   c.header('cache-control', 'no-store');

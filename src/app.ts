@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
-import { onError, renderError } from './lib/on-error';
+import { onError, renderError } from './app-errors';
 import { NotFoundError } from './lib/errors';
 import { adminRoutes } from './admin/routes';
 import { cartRoutes } from './cart/routes';

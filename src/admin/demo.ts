@@ -5,7 +5,7 @@ import { getDb, schema } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { ConflictError, ForbiddenError } from '../lib/errors';
 import { getStripe, Stripe, stripeMode } from '../stripe/client';
-import { applyAccount } from '../vendors/stores';
+import { applyAccount } from '../catalog/stores';
 
 export interface DemoVendorResult {
   storeId: string;

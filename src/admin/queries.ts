@@ -7,7 +7,7 @@ import { ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schem
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { SECRET_KINDS } from '../vendors/mail';
-import { storeStatus } from '../vendors/stores';
+import { storeStatus } from '../catalog/stores';
 import { getStoredEvent, listEvents } from '../webhooks/log';
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);

@@ -13,7 +13,7 @@ import {
 } from '../lib/errors';
 import { isForm, MAX_BODY_BYTES, readJson, wantsHtml } from '../lib/http';
 import { parse } from '../lib/validate';
-import { CartPage } from '../pages/cart-page';
+import { CartPage } from './cart-page';
 import { lineCountProblem } from './rules';
 import { cartStub, emptyCart, failureError, limitsFor, viewCart, type PricedAnswer } from './service';
 import { ensureCart } from './session';

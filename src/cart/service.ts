@@ -1,7 +1,7 @@
 // What the cart routes (and other domains) do with a cart: reach its object, price it, turn the
 // object's refusals into the app's typed errors.
 import { lineLimit } from '../catalog/availability';
-import { priceCart, priceWithRows } from '../catalog/pricing';
+import { priceCart, priceWithRows } from './pricing';
 import { getPricingRows, type PricingRow } from '../catalog/queries';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';

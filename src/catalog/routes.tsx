@@ -4,9 +4,9 @@ import { Hono, type Context } from 'hono';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
-import { HomePage } from '../pages/home-page';
-import { ProductPage } from '../pages/product-page';
-import { ShopPage } from '../pages/shop-page';
+import { HomePage } from './home-page';
+import { ProductPage } from './product-page';
+import { ShopPage } from './shop-page';
 import { cachedPage, needsFreshCatalog } from './page-cache';
 import { loadHome, loadProductPage, loadShop } from './queries';
 

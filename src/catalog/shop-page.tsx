@@ -1,8 +1,8 @@
 // A vendor's shop: Home (featured products and a word about the maker) and Products (the whole range).
-import { productAvailability, storeCanSell, type Product, type Store } from '../catalog/availability';
-import { shopPath } from '../catalog/urls';
-import { ProductGrid, ShopHeader } from './components';
-import { Layout } from './layout';
+import { productAvailability, storeCanSell, type Product, type Store } from './availability';
+import { shopPath } from './urls';
+import { ProductGrid, ShopHeader } from '../pages/components';
+import { Layout } from '../pages/layout';
 
 /** How many products the shop's Home shows (featured first). */
 export const SHOP_HOME_PRODUCTS = 8;

@@ -1,8 +1,8 @@
 // The store builder: a vendor's store made and kept current from its Stripe Connect account
 // (business profile → name, About and Contact; capability flags → status; deauthorization → closed).
-import { invalidateCatalogPages } from '../catalog/page-cache';
+import { invalidateCatalogPages } from './page-cache';
 import { and, eq, isNull, like, or, sql } from 'drizzle-orm';
-import { storeCanSell } from '../catalog/availability';
+import { storeCanSell } from './availability';
 import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';

@@ -21,7 +21,7 @@ import {
   openAttempt,
   type CheckoutKind,
   type CheckoutRow,
-} from './attempts';
+} from '../orders/attempts';
 import { idempotencyKey } from './idempotency';
 import { CheckoutRefusedError, insufficientStock, planCheckout, type CheckoutPlan } from './plan';
 

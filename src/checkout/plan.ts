@@ -1,7 +1,7 @@
 // What a checkout would charge: the cart re-priced from D1, checked line by line. A price that went
 // down is passed on; one that went up, or a line that can't be bought, refuses the checkout and sends
 // the shopper back to the cart with the change shown. Never charged silently.
-import { priceCart } from '../catalog/pricing';
+import { priceCart } from '../cart/pricing';
 import type { CartState, CartView, PricedLine } from '../cart/types';
 import type { Db } from '../db/client';
 import { storeConfig, type StoreConfig } from '../lib/config';

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readCartId } from '../cart/session';
-import { priceCart } from '../catalog/pricing';
+import { priceCart } from '../cart/pricing';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, ConflictError } from '../lib/errors';

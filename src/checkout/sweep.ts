@@ -3,7 +3,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import { cancelOrder } from '../orders/state';
-import { hasLiveAttempt } from './attempts';
+import { hasLiveAttempt } from '../orders/attempts';
 import { endAtStripe } from './begin';
 
 /** A PaymentIntent left unpaid this long is canceled (Checkout Sessions expire on their own at 24 h). */

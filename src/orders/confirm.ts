@@ -1,7 +1,7 @@
 // The order page's own check with Stripe: when the buyer comes back from paying, the session or intent
 // named in the return URL is retrieved and applied (as its webhook would), so "paid" shows at once.
 import type Stripe from 'stripe';
-import { attemptsOfOrder } from '../checkout/attempts';
+import { attemptsOfOrder } from './attempts';
 import { getDb } from '../db/client';
 import { getStripe } from '../stripe/client';
 import { applySucceededIntent, fulfilSession } from './events';

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { getDb, schema } from '../db/client';
-import type { HandlerMap, WebhookHandler } from '../webhooks/types';
+import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
 
 /**
  * Upserts the customer. `updated_at` holds the Stripe `created` of the event that wrote the row, so

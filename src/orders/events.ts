@@ -1,11 +1,11 @@
 // Stripe events that move orders: Checkout Sessions, PaymentIntents (Payment Element path), charges,
 // refunds and disputes. Each handler is idempotent and safe out of order (see state.ts).
 import type Stripe from 'stripe';
-import { endAttempt, hasLiveAttempt } from '../checkout/attempts';
+import { endAttempt, hasLiveAttempt } from './attempts';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
 import { getStripe } from '../stripe/client';
-import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../webhooks/types';
+import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../stripe/handlers';
 import { findOrderByPayment, getOrder, type OrderRow } from './model';
 import {
   applyRefunds,

@@ -2,7 +2,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import type { Stripe } from '../stripe/client';
-import type { HandlerMap, WebhookHandler } from '../webhooks/types';
+import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
 import { recordReversalSent } from './reversals';
 import { recordTransferSent } from './transfers';
 

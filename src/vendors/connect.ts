@@ -6,7 +6,7 @@ import { getDb, schema } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { UpstreamError, ValidationError } from '../lib/errors';
 import { getStripe, Stripe } from '../stripe/client';
-import { applyAccount, insertStore, linkAccount, type StoreRow } from './stores';
+import { applyAccount, insertStore, linkAccount, type StoreRow } from '../catalog/stores';
 
 export const connectSchema = z.object({
   name: z.string().trim().min(2, 'Give your shop a name of at least 2 characters.').max(80),

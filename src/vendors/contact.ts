@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';
 import { emailInsert } from './mail';
-import type { StoreRow } from './stores';
+import type { StoreRow } from '../catalog/stores';
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 

@@ -5,7 +5,7 @@ import { shopPath } from '../catalog/urls';
 import { formatMoney } from '../lib/money';
 import type { VendorOrder, VendorTransfer } from './dashboard';
 import { toDecimal, type ProductRow } from './products';
-import { STORE_STATUS_LABEL, storeStatus, type StoreRow } from './stores';
+import { STORE_STATUS_LABEL, storeStatus, type StoreRow } from '../catalog/stores';
 
 export interface FieldError {
   path: string;

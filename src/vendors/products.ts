@@ -7,7 +7,7 @@ import { schema } from '../db/client';
 import { NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { minorDigits } from '../lib/money';
-import { slugify } from './stores';
+import { slugify } from '../catalog/stores';
 
 export type ProductRow = typeof schema.products.$inferSelect;
 

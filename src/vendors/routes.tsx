@@ -42,7 +42,7 @@ import {
   startVendorSession,
   type VendorEnv,
 } from './session';
-import { storeBySlug, storeStatus } from './stores';
+import { storeBySlug, storeStatus } from '../catalog/stores';
 
 type Ctx = Context<VendorEnv>;
 

@@ -9,7 +9,7 @@ import { UnauthorizedError } from '../lib/errors';
 import { wantsHtml } from '../lib/http';
 import { sha256Hex } from '../lib/ids';
 import { emailInsert } from './mail';
-import type { StoreRow } from './stores';
+import type { StoreRow } from '../catalog/stores';
 
 export const VENDOR_COOKIE = 'vendor';
 /** How long a session lasts: the signed value carries its own expiry (signed cookies have none). */

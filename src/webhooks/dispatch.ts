@@ -4,9 +4,9 @@ import { getDb } from '../db/client';
 import { customerEventHandlers } from '../orders/customers';
 import { orderEventHandlers } from '../orders/events';
 import { payoutEventHandlers } from '../payouts/events';
-import { vendorEventHandlers } from '../vendors/events';
+import { vendorEventHandlers } from '../catalog/account-events';
 import { countAttempt, getStoredEvent, markDone, markFailed } from './log';
-import type { HandlerMap, HandlerOutcome, WebhookHandler } from './types';
+import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../stripe/handlers';
 
 /** Every domain's handlers. A type handled by several domains runs each of them, in this order. */
 const REGISTRIES: readonly HandlerMap[] = [

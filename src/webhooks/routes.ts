@@ -10,7 +10,7 @@ import { validate } from '../lib/validate';
 import { webhookSecrets } from '../stripe/client';
 import { processStoredEvent } from './dispatch';
 import { listEvents, storeEvent } from './log';
-import { verifyStripeEvent } from './verify';
+import { verifyStripeEvent } from '../stripe/verify';
 
 /** Stripe's events are far below this; anything larger is not from Stripe. */
 const MAX_EVENT_BYTES = 1024 * 1024;
