@@ -5,12 +5,13 @@ import { HTTPException } from 'hono/http-exception';
 import { ErrorPage } from './pages/error-page';
 import { AppError, problemBody } from './lib/errors';
 import { wantsHtml } from './lib/http';
+import { renderPage } from './pages/document';
 
 export function renderError(err: AppError, c: Context<{ Bindings: Env }>): Response | Promise<Response> {
   c.header('cache-control', 'no-store');
   if (wantsHtml(c)) {
     c.status(err.status as 400);
-    return c.html(
+    return renderPage(c, 
       <ErrorPage storeName={c.env.STORE_NAME} status={err.status} title={err.title} detail={err.message} />,
     );
   }

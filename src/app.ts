@@ -1,6 +1,5 @@
 // The Hono app: middleware and route mounting, nothing else.
 import { Hono } from 'hono';
-import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { onError, renderError } from './app-errors';
 import { NotFoundError } from './lib/errors';
@@ -13,8 +12,13 @@ import { orderRoutes } from './orders/routes';
 import { vendorRoutes } from './vendors/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { emulatorProxyRoutes } from './stripe/emulator-proxy';
+import { csrfUnlessBearer } from './lib/http';
+import { documentRenderer } from './pages/document';
 
 export const app = new Hono<{ Bindings: Env }>();
+
+// `c.render` for every page, error pages included: one document shell with its doctype.
+app.use(documentRenderer);
 
 // Stripe posts raw JSON signed over the exact bytes: mounted before any middleware that could touch it.
 app.route('/', webhookRoutes);
@@ -41,8 +45,8 @@ app.use(
   }),
 );
 // Cross-site form posts are refused; JSON posts rely on the SameSite=Lax cookie. Webhooks are exempt
-// (Stripe posts JSON, which csrf() does not check anyway).
-app.use(csrf());
+// (Stripe posts JSON, which csrf() does not check anyway), and so are Bearer-authenticated API calls.
+app.use(csrfUnlessBearer);
 
 app.route('/', healthRoutes);
 app.route('/', catalogRoutes);

@@ -19,6 +19,19 @@ const optional = <T extends z.ZodType>(schema: T) =>
 export const pageQuery = z.object({ limit, offset });
 export const orderQuery = z.object({ limit, offset, status: optional(z.enum(ORDER_STATUSES)) });
 export const transferQuery = z.object({ limit, offset, status: optional(z.enum(TRANSFER_STATUSES)) });
+/** The original service's `GET /webhooks/stripe/logs`: several statuses, comma-separated. */
+export const eventLogQuery = z.object({
+  type: z
+    .string()
+    .regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as checkout.session.completed')
+    .optional(),
+  status: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(WEBHOOK_STATUSES)))
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 export const eventQuery = z.object({
   limit,
   type: optional(z.string().regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as account.updated')),

@@ -1,26 +1,18 @@
 // The operator's admin: sign-in, pages under /admin, the JSON API under /admin/api, and the JSON paths
 // of the original webhook service (GET /stores, /stores/:id, /orders, /customers) for the admin token.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { getSignedCookie } from 'hono/cookie';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, NotFoundError, UnauthorizedError } from '../lib/errors';
 import { wantsHtml } from '../lib/http';
 import { newId } from '../lib/ids';
-import { parse } from '../lib/validate';
+import { parse, validate } from '../lib/validate';
 import { retryReversal } from '../payouts/reversals';
 import { retryTransfer } from '../payouts/transfers';
 import { check, readInput } from '../vendors/forms';
 import { processStoredEvent } from '../webhooks/dispatch';
-import {
-  ADMIN_COOKIE,
-  adminCookieSecret,
-  checkAdminToken,
-  endAdminSession,
-  isAdmin,
-  requireAdmin,
-  startAdminSession,
-} from './auth';
+import { listEvents } from '../webhooks/log';
+import { adminCredential, checkAdminToken, endAdminSession, requireAdmin, startAdminSession } from './auth';
 import { connectDemoVendors } from './demo';
 import {
   AdminHome,
@@ -36,6 +28,7 @@ import {
   TransfersPage,
 } from './pages';
 import {
+  eventLogQuery,
   eventQuery,
   getOrderDetail,
   getStoreDetail,
@@ -52,6 +45,7 @@ import {
   transferQuery,
 } from './queries';
 import { refundOrder, refundSchema } from './refunds';
+import { renderPage } from '../pages/document';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -75,15 +69,14 @@ const notice = (c: Ctx) => NOTICES[c.req.query('notice') ?? ''];
  * (401); an API client a 401 problem+json.
  */
 const guard: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  const cookie = await getSignedCookie(c, adminCookieSecret(c.env), ADMIN_COOKIE);
-  if (await isAdmin(c.req.raw, c.env, cookie)) {
+  if (await adminCredential(c)) {
     c.header('cache-control', NO_STORE);
     return next();
   }
   const path = new URL(c.req.url).pathname;
   if (wantsHtml(c) && !path.startsWith('/admin/api')) {
     c.header('cache-control', NO_STORE);
-    return c.html(<AdminLoginPage storeName={storeName(c)} />, 401);
+    return renderPage(c, <AdminLoginPage storeName={storeName(c)} />, 401);
   }
   throw new UnauthorizedError('An operator token is required.');
 };
@@ -94,7 +87,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>();
 
 adminRoutes.get('/admin/login', (c) => {
   c.header('cache-control', NO_STORE);
-  return c.html(<AdminLoginPage storeName={storeName(c)} />);
+  return renderPage(c, <AdminLoginPage storeName={storeName(c)} />);
 });
 
 adminRoutes.post('/admin/login', async (c) => {
@@ -102,7 +95,7 @@ adminRoutes.post('/admin/login', async (c) => {
   const token = typeof data.token === 'string' ? data.token : '';
   c.header('cache-control', NO_STORE);
   if (!(await checkAdminToken(c.env, token))) {
-    return c.html(<AdminLoginPage storeName={storeName(c)} error="That is not the admin token." />, 401);
+    return renderPage(c, <AdminLoginPage storeName={storeName(c)} error="That is not the admin token." />, 401);
   }
   await startAdminSession(c);
   return c.redirect('/admin', 303);
@@ -119,28 +112,28 @@ adminRoutes.use('/admin/*', guard);
 // ------------------------------------------------------------------ pages
 
 adminRoutes.get('/admin', async (c) =>
-  c.html(<AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />),
+  renderPage(c, <AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />),
 );
 
 adminRoutes.get('/admin/stores', async (c) => {
   const stores = await listStores(getDb(c.env), parse(pageQuery, c.req.query()));
-  return c.html(<StoresPage storeName={storeName(c)} stores={stores} />);
+  return renderPage(c, <StoresPage storeName={storeName(c)} stores={stores} />);
 });
 
 adminRoutes.get('/admin/stores/:id', async (c) => {
   const detail = await getStoreDetail(getDb(c.env), c.req.param('id'));
-  return c.html(<StorePage storeName={storeName(c)} detail={detail} />);
+  return renderPage(c, <StorePage storeName={storeName(c)} detail={detail} />);
 });
 
 adminRoutes.get('/admin/orders', async (c) => {
   const q = parse(orderQuery, c.req.query());
   const orders = await listOrders(getDb(c.env), q);
-  return c.html(<OrdersPage storeName={storeName(c)} orders={orders} status={q.status} />);
+  return renderPage(c, <OrdersPage storeName={storeName(c)} orders={orders} status={q.status} />);
 });
 
 adminRoutes.get('/admin/orders/:id', async (c) => {
   const detail = await getOrderDetail(getDb(c.env), c.req.param('id'));
-  return c.html(
+  return renderPage(c, 
     <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} notice={notice(c)} />,
   );
 });
@@ -156,7 +149,7 @@ adminRoutes.post('/admin/orders/:id/refund', async (c) => {
     if (!(err instanceof AppError) || err instanceof NotFoundError) throw err;
     // Show the reason on the order page itself, with the form ready for another try.
     const detail = await getOrderDetail(getDb(c.env), id);
-    return c.html(
+    return renderPage(c, 
       <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} error={err.message} />,
       err.status as 422,
     );
@@ -166,13 +159,13 @@ adminRoutes.post('/admin/orders/:id/refund', async (c) => {
 
 adminRoutes.get('/admin/customers', async (c) => {
   const customers = await listCustomers(getDb(c.env), parse(pageQuery, c.req.query()));
-  return c.html(<CustomersPage storeName={storeName(c)} customers={customers} />);
+  return renderPage(c, <CustomersPage storeName={storeName(c)} customers={customers} />);
 });
 
 adminRoutes.get('/admin/transfers', async (c) => {
   const q = parse(transferQuery, c.req.query());
   const data = await listTransfers(getDb(c.env), q);
-  return c.html(<TransfersPage storeName={storeName(c)} data={data} status={q.status} notice={notice(c)} />);
+  return renderPage(c, <TransfersPage storeName={storeName(c)} data={data} status={q.status} notice={notice(c)} />);
 });
 
 adminRoutes.post('/admin/transfers/:id/retry', async (c) => {
@@ -188,12 +181,12 @@ adminRoutes.post('/admin/reversals/:id/retry', async (c) => {
 adminRoutes.get('/admin/events', async (c) => {
   const q = parse(eventQuery, c.req.query());
   const events = await listWebhookEvents(getDb(c.env), q);
-  return c.html(<EventsPage storeName={storeName(c)} events={events} type={q.type} status={q.status} />);
+  return renderPage(c, <EventsPage storeName={storeName(c)} events={events} type={q.type} status={q.status} />);
 });
 
 adminRoutes.get('/admin/events/:id', async (c) => {
   const event = await getWebhookEvent(getDb(c.env), c.req.param('id'));
-  return c.html(<EventPage storeName={storeName(c)} event={event} notice={notice(c)} />);
+  return renderPage(c, <EventPage storeName={storeName(c)} event={event} notice={notice(c)} />);
 });
 
 adminRoutes.post('/admin/events/:id/replay', async (c) => {
@@ -205,7 +198,7 @@ adminRoutes.post('/admin/events/:id/replay', async (c) => {
 
 adminRoutes.get('/admin/outbox', async (c) => {
   const rows = await listOutbox(getDb(c.env), c.env, parse(pageQuery, c.req.query()));
-  return c.html(<OutboxPage storeName={storeName(c)} rows={rows} />);
+  return renderPage(c, <OutboxPage storeName={storeName(c)} rows={rows} />);
 });
 
 // ------------------------------------------------------------------ JSON API
@@ -282,3 +275,6 @@ adminRoutes.get('/stores', requireAdmin, noStore, storesJson);
 adminRoutes.get('/stores/:id', requireAdmin, noStore, storeJson);
 adminRoutes.get('/orders', requireAdmin, noStore, ordersJson);
 adminRoutes.get('/customers', requireAdmin, noStore, customersJson);
+adminRoutes.get('/webhooks/stripe/logs', requireAdmin, noStore, validate('query', eventLogQuery), async (c) =>
+  c.json({ events: await listEvents(getDb(c.env), c.req.valid('query')) }),
+);

@@ -18,6 +18,7 @@ import { lineCountProblem } from './rules';
 import { cartStub, emptyCart, failureError, limitsFor, viewCart, type PricedAnswer } from './service';
 import { ensureCart } from './session';
 import type { CartResult, CartView } from './types';
+import { renderPage } from '../pages/document';
 
 type AppContext = Context<{ Bindings: Env }>;
 
@@ -57,7 +58,7 @@ cartRoutes
     const view = await currentView(c);
     c.header('etag', `"${view.version}"`);
     if (wantsHtml(c))
-      return c.html(<CartPage view={view} config={storeConfig(c.env)} checkout={c.req.query('checkout')} />);
+      return renderPage(c, <CartPage view={view} config={storeConfig(c.env)} checkout={c.req.query('checkout')} />);
     return c.json(view);
   })
 

@@ -1,9 +1,11 @@
 // Home, product and shop pages. They hold nothing personal (the cart badge is filled by the page's
 // script), so an edge cache may keep them for a few minutes, and this isolate for a few seconds.
 import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
+import { renderPage } from '../pages/document';
 import { HomePage } from './home-page';
 import { ProductPage } from './product-page';
 import { ShopPage } from './shop-page';
@@ -20,7 +22,7 @@ export const CATALOG_CACHE_CONTROL = 'public, max-age=60, s-maxage=300';
 async function catalogPage(c: Context<{ Bindings: Env }>, key: string, build: () => Promise<string>) {
   c.header('cache-control', CATALOG_CACHE_CONTROL);
   // Pages render synchronously (no async components), so String() of the element is the whole page.
-  return c.html(await cachedPage(key, build, needsFreshCatalog(c)));
+  return renderPage(c, raw(await cachedPage(key, build, await needsFreshCatalog(c))));
 }
 
 export const catalogRoutes = new Hono<{ Bindings: Env }>()

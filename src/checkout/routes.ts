@@ -14,6 +14,7 @@ import { publishableKey, stripeMode } from '../stripe/client';
 import { AlreadyPaidError, beginCheckoutSession, beginPaymentIntent, type CheckoutInput } from './begin';
 import { PayPage } from './pay-page';
 import { CheckoutRefusedError, EmptyCartError, planCheckout } from './plan';
+import { renderPage } from '../pages/document';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -162,7 +163,7 @@ export const checkoutRoutes = new Hono<{ Bindings: Env }>()
     }));
     const subtotal = view?.subtotal ?? 0;
     c.header('cache-control', 'no-store');
-    return c.html(
+    return renderPage(c, 
       PayPage({
         storeName: config.storeName,
         currency: config.currency,

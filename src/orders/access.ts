@@ -1,23 +1,13 @@
 // Who may see an order: the cart cookie that placed it, or the holder of a signed, expiring link
 // (`?t=` in the receipt). Everyone else is told the order does not exist.
-import { timingSafeEqual } from '../admin/auth';
+import { hmacSha256, timingSafeEqual, toBase64Url } from '../lib/crypto';
+import { nowSeconds } from '../lib/time';
 
 /** How long a link in a receipt keeps working. */
 export const ORDER_LINK_TTL_SECONDS = 90 * 24 * 60 * 60;
 
 async function hmac(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)));
-  return btoa(String.fromCharCode(...mac))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '');
+  return toBase64Url(await hmacSha256(secret, message));
 }
 
 // A purpose prefix keeps these MACs distinct from anything else signed with COOKIE_SECRET.
@@ -28,9 +18,9 @@ export async function orderLinkToken(
   env: Pick<Env, 'COOKIE_SECRET'>,
   orderId: string,
   ttlSeconds = ORDER_LINK_TTL_SECONDS,
-  nowSeconds = Math.floor(Date.now() / 1000),
+  now = nowSeconds(),
 ): Promise<string> {
-  const expires = nowSeconds + ttlSeconds;
+  const expires = now + ttlSeconds;
   return `${expires}.${await hmac(env.COOKIE_SECRET, message(orderId, expires))}`;
 }
 
@@ -44,13 +34,13 @@ export async function verifyOrderLinkToken(
   env: Pick<Env, 'COOKIE_SECRET'>,
   orderId: string,
   token: string | undefined,
-  nowSeconds = Math.floor(Date.now() / 1000),
+  now = nowSeconds(),
 ): Promise<boolean> {
   if (!token || !env.COOKIE_SECRET) return false;
   const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) return false;
   const expires = Number(match[1]);
-  if (expires < nowSeconds) return false;
+  if (expires < now) return false;
   return timingSafeEqual(match[2]!, await hmac(env.COOKIE_SECRET, message(orderId, expires)));
 }
 

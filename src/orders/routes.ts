@@ -9,6 +9,7 @@ import { confirmFromStripe } from './confirm';
 import { getOrderWithLines } from './model';
 import { OrderPage } from './order-page';
 import { toOrderView } from './view';
+import { renderPage } from '../pages/document';
 
 const ORDER_ID = /^ord_[a-z2-7]{24}$/;
 // Stripe's placeholders and ids: only these shapes are ever passed on to a retrieve.
@@ -60,5 +61,5 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
         ? '/cart'
         : '/pay'
       : null;
-  return c.html(OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath }));
+  return renderPage(c, OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath }));
 });

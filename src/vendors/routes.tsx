@@ -43,6 +43,7 @@ import {
   type VendorEnv,
 } from './session';
 import { storeBySlug, storeStatus } from '../catalog/stores';
+import { renderPage } from '../pages/document';
 
 type Ctx = Context<VendorEnv>;
 
@@ -74,7 +75,7 @@ export const vendorRoutes = new Hono<VendorEnv>();
 vendorRoutes.get('/sell', (c) => {
   const { storeName, platformFeeBps } = storeConfig(c.env);
   c.header('cache-control', 'public, max-age=300');
-  return c.html(<SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} />);
+  return renderPage(c, <SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} />);
 });
 
 vendorRoutes.post('/vendors/connect', async (c) => {
@@ -84,7 +85,7 @@ vendorRoutes.post('/vendors/connect', async (c) => {
   if (!parsed.ok) {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
-    return c.html(
+    return renderPage(c, 
       <SellPage
         storeName={storeName}
         feePercent={`${platformFeeBps / 100}%`}
@@ -120,7 +121,7 @@ vendorRoutes.get('/vendor/onboarding', requireVendor, async (c) => {
 
 vendorRoutes.get('/vendor/login', (c) => {
   c.header('cache-control', PRIVATE);
-  return c.html(
+  return renderPage(c, 
     <VendorLoginPage storeName={storeConfig(c.env).storeName} sent={c.req.query('sent') === '1'} />,
   );
 });
@@ -138,7 +139,7 @@ vendorRoutes.post('/vendor/login', async (c) => {
   if (!parsed.ok) {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
-    return c.html(
+    return renderPage(c, 
       <VendorLoginPage
         storeName={storeConfig(c.env).storeName}
         errors={parsed.errors}
@@ -158,7 +159,7 @@ vendorRoutes.get('/vendor/login/:token', async (c) => {
   c.header('referrer-policy', 'no-referrer');
   if (!store)
     throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
-  return c.html(
+  return renderPage(c, 
     <VendorLoginConfirmPage
       storeName={storeConfig(c.env).storeName}
       store={store}
@@ -196,7 +197,7 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
     return c.json({ store: { ...store, status: storeStatus(store) }, products, orders, transfers });
   }
   const notice = returned ? 'onboarding-done' : (c.req.query('notice') ?? '');
-  return c.html(
+  return renderPage(c, 
     <VendorDashboard
       storeName={storeConfig(c.env).storeName}
       store={store}
@@ -216,7 +217,7 @@ vendorRoutes.post('/vendor/stripe-dashboard', requireVendor, async (c) => {
 
 vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
   c.header('cache-control', PRIVATE);
-  return c.html(
+  return renderPage(c, 
     <ProductFormPage
       storeName={storeConfig(c.env).storeName}
       store={c.var.store}
@@ -236,7 +237,7 @@ async function productFromRequest(c: Ctx, productId?: string) {
   const product = productId ? await getStoreProduct(getDb(c.env), c.var.store.id, productId) : undefined;
   c.status(422);
   return {
-    response: await c.html(
+    response: await renderPage(c, 
       <ProductFormPage
         storeName={storeName}
         store={c.var.store}
@@ -265,7 +266,7 @@ vendorRoutes.post('/vendor/products', requireVendor, async (c) => {
 vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
   const product = await getStoreProduct(getDb(c.env), c.var.store.id, c.req.param('id'));
   c.header('cache-control', PRIVATE);
-  return c.html(
+  return renderPage(c, 
     <ProductFormPage
       storeName={storeConfig(c.env).storeName}
       store={c.var.store}
@@ -313,14 +314,14 @@ async function shopOr404(c: Ctx) {
 vendorRoutes.get('/shops/:slug/about', async (c) => {
   const store = await shopOr404(c);
   c.header('cache-control', 'public, max-age=60, s-maxage=300');
-  return c.html(<AboutPage storeName={storeConfig(c.env).storeName} store={store} />);
+  return renderPage(c, <AboutPage storeName={storeConfig(c.env).storeName} store={store} />);
 });
 
 vendorRoutes.get('/shops/:slug/contact', async (c) => {
   const store = await shopOr404(c);
   const sent = c.req.query('sent') === '1';
   c.header('cache-control', sent ? PRIVATE : 'public, max-age=60, s-maxage=300');
-  return c.html(<ContactPage storeName={storeConfig(c.env).storeName} store={store} sent={sent} />);
+  return renderPage(c, <ContactPage storeName={storeConfig(c.env).storeName} store={store} sent={sent} />);
 });
 
 vendorRoutes.post('/shops/:slug/contact', async (c) => {
@@ -330,7 +331,7 @@ vendorRoutes.post('/shops/:slug/contact', async (c) => {
   if (!parsed.ok) {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
-    return c.html(
+    return renderPage(c, 
       <ContactPage
         storeName={storeConfig(c.env).storeName}
         store={store}

@@ -1,32 +1,15 @@
-// Stripe webhooks and their log: verify on the raw body (400, nothing stored), store once, apply
-// (500 on failure so Stripe retries), and the operators' view of recent events.
+// Stripe webhooks: verify on the raw body (400, nothing stored), store once, apply (500 on failure so
+// Stripe retries). The operators' view of the log is an admin route (admin/routes.tsx).
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { requireAdmin } from '../admin/auth';
 import { getDb } from '../db/client';
-import { WEBHOOK_STATUSES } from '../db/schema';
 import { BadRequestError, PayloadTooLargeError, problemResponse } from '../lib/errors';
-import { validate } from '../lib/validate';
 import { webhookSecrets } from '../stripe/client';
 import { processStoredEvent } from './dispatch';
-import { listEvents, storeEvent } from './log';
+import { storeEvent } from './log';
 import { verifyStripeEvent } from '../stripe/verify';
 
 /** Stripe's events are far below this; anything larger is not from Stripe. */
 const MAX_EVENT_BYTES = 1024 * 1024;
-
-const logQuery = z.object({
-  type: z
-    .string()
-    .regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as checkout.session.completed')
-    .optional(),
-  status: z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(WEBHOOK_STATUSES)))
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
 
 export const webhookRoutes = new Hono<{ Bindings: Env }>()
   .post('/webhooks/stripe', async (c) => {
@@ -50,10 +33,4 @@ export const webhookRoutes = new Hono<{ Bindings: Env }>()
       return c.json({ received: true, id: event.id, status: 'failed' }, 500);
     }
     return c.json({ received: true, id: event.id, status: result.status });
-  })
-  .get('/webhooks/stripe/logs', requireAdmin, validate('query', logQuery), async (c) => {
-    const query = c.req.valid('query');
-    const events = await listEvents(getDb(c.env), query);
-    c.header('cache-control', 'no-store');
-    return c.json({ events });
   });
