@@ -11,7 +11,8 @@ export function renderError(err: AppError, c: Context<{ Bindings: Env }>): Respo
   c.header('cache-control', 'no-store');
   if (wantsHtml(c)) {
     c.status(err.status as 400);
-    return renderPage(c, 
+    return renderPage(
+      c,
       <ErrorPage storeName={c.env.STORE_NAME} status={err.status} title={err.title} detail={err.message} />,
     );
   }

@@ -42,16 +42,17 @@ export const eventQuery = z.object({
 
 /** Stores with their status and product count, newest first. */
 export async function listStores(db: Db, q: z.infer<typeof pageQuery>) {
+  // A join and GROUP BY, not a correlated subquery: drizzle renders a column inside `sql` unqualified
+  // ("id"), which inside `FROM products` meant the product's own id and counted nothing.
   const rows = await db
-    .select({
-      store: schema.stores,
-      products: sql<number>`(SELECT COUNT(*) FROM products p WHERE p.store_id = ${schema.stores.id})`,
-    })
+    .select({ store: schema.stores, products: count(schema.products.id) })
     .from(schema.stores)
+    .leftJoin(schema.products, eq(schema.products.storeId, schema.stores.id))
+    .groupBy(schema.stores.id)
     .orderBy(desc(schema.stores.createdAt), desc(schema.stores.id))
     .limit(q.limit)
     .offset(q.offset);
-  return rows.map((r) => ({ ...r.store, status: storeStatus(r.store), productCount: Number(r.products) }));
+  return rows.map((r) => ({ ...r.store, status: storeStatus(r.store), productCount: r.products }));
 }
 
 /** One store with its products, payouts and recent contact messages. */
@@ -193,15 +194,14 @@ export async function getOrderDetail(db: Db, id: string) {
 /** Customers (synced from Stripe), newest first, with their order count. */
 export async function listCustomers(db: Db, q: z.infer<typeof pageQuery>) {
   const rows = await db
-    .select({
-      customer: schema.customers,
-      orders: sql<number>`(SELECT COUNT(*) FROM orders o WHERE o.customer_id = ${schema.customers.id})`,
-    })
+    .select({ customer: schema.customers, orders: count(schema.orders.id) })
     .from(schema.customers)
+    .leftJoin(schema.orders, eq(schema.orders.customerId, schema.customers.id))
+    .groupBy(schema.customers.id)
     .orderBy(desc(schema.customers.createdAt), desc(schema.customers.id))
     .limit(q.limit)
     .offset(q.offset);
-  return rows.map((r) => ({ ...r.customer, orderCount: Number(r.orders) }));
+  return rows.map((r) => ({ ...r.customer, orderCount: r.orders }));
 }
 
 // ------------------------------------------------------------------ payouts

@@ -95,7 +95,11 @@ adminRoutes.post('/admin/login', async (c) => {
   const token = typeof data.token === 'string' ? data.token : '';
   c.header('cache-control', NO_STORE);
   if (!(await checkAdminToken(c.env, token))) {
-    return renderPage(c, <AdminLoginPage storeName={storeName(c)} error="That is not the admin token." />, 401);
+    return renderPage(
+      c,
+      <AdminLoginPage storeName={storeName(c)} error="That is not the admin token." />,
+      401,
+    );
   }
   await startAdminSession(c);
   return c.redirect('/admin', 303);
@@ -133,7 +137,8 @@ adminRoutes.get('/admin/orders', async (c) => {
 
 adminRoutes.get('/admin/orders/:id', async (c) => {
   const detail = await getOrderDetail(getDb(c.env), c.req.param('id'));
-  return renderPage(c, 
+  return renderPage(
+    c,
     <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} notice={notice(c)} />,
   );
 });
@@ -149,7 +154,8 @@ adminRoutes.post('/admin/orders/:id/refund', async (c) => {
     if (!(err instanceof AppError) || err instanceof NotFoundError) throw err;
     // Show the reason on the order page itself, with the form ready for another try.
     const detail = await getOrderDetail(getDb(c.env), id);
-    return renderPage(c, 
+    return renderPage(
+      c,
       <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} error={err.message} />,
       err.status as 422,
     );
@@ -165,7 +171,10 @@ adminRoutes.get('/admin/customers', async (c) => {
 adminRoutes.get('/admin/transfers', async (c) => {
   const q = parse(transferQuery, c.req.query());
   const data = await listTransfers(getDb(c.env), q);
-  return renderPage(c, <TransfersPage storeName={storeName(c)} data={data} status={q.status} notice={notice(c)} />);
+  return renderPage(
+    c,
+    <TransfersPage storeName={storeName(c)} data={data} status={q.status} notice={notice(c)} />,
+  );
 });
 
 adminRoutes.post('/admin/transfers/:id/retry', async (c) => {
@@ -181,7 +190,10 @@ adminRoutes.post('/admin/reversals/:id/retry', async (c) => {
 adminRoutes.get('/admin/events', async (c) => {
   const q = parse(eventQuery, c.req.query());
   const events = await listWebhookEvents(getDb(c.env), q);
-  return renderPage(c, <EventsPage storeName={storeName(c)} events={events} type={q.type} status={q.status} />);
+  return renderPage(
+    c,
+    <EventsPage storeName={storeName(c)} events={events} type={q.type} status={q.status} />,
+  );
 });
 
 adminRoutes.get('/admin/events/:id', async (c) => {

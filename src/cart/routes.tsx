@@ -58,7 +58,10 @@ cartRoutes
     const view = await currentView(c);
     c.header('etag', `"${view.version}"`);
     if (wantsHtml(c))
-      return renderPage(c, <CartPage view={view} config={storeConfig(c.env)} checkout={c.req.query('checkout')} />);
+      return renderPage(
+        c,
+        <CartPage view={view} config={storeConfig(c.env)} checkout={c.req.query('checkout')} />,
+      );
     return c.json(view);
   })
 

@@ -163,7 +163,8 @@ export const checkoutRoutes = new Hono<{ Bindings: Env }>()
     }));
     const subtotal = view?.subtotal ?? 0;
     c.header('cache-control', 'no-store');
-    return renderPage(c, 
+    return renderPage(
+      c,
       PayPage({
         storeName: config.storeName,
         currency: config.currency,

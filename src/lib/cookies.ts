@@ -83,7 +83,9 @@ export function unexpiredSubject(value: string | null, subject: RegExp): string 
 }
 
 /** The store id of a valid, unexpired vendor session cookie, else null. */
-export async function vendorSessionStoreId<E extends { Bindings: Env }>(c: Context<E>): Promise<string | null> {
+export async function vendorSessionStoreId<E extends { Bindings: Env }>(
+  c: Context<E>,
+): Promise<string | null> {
   const value = await readSignedCookie(c, VENDOR_COOKIE, vendorCookieSecret(c.env));
   return unexpiredSubject(value, /^[A-Za-z0-9_-]+$/);
 }

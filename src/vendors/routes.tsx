@@ -85,7 +85,8 @@ vendorRoutes.post('/vendors/connect', async (c) => {
   if (!parsed.ok) {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
-    return renderPage(c, 
+    return renderPage(
+      c,
       <SellPage
         storeName={storeName}
         feePercent={`${platformFeeBps / 100}%`}
@@ -121,7 +122,8 @@ vendorRoutes.get('/vendor/onboarding', requireVendor, async (c) => {
 
 vendorRoutes.get('/vendor/login', (c) => {
   c.header('cache-control', PRIVATE);
-  return renderPage(c, 
+  return renderPage(
+    c,
     <VendorLoginPage storeName={storeConfig(c.env).storeName} sent={c.req.query('sent') === '1'} />,
   );
 });
@@ -139,7 +141,8 @@ vendorRoutes.post('/vendor/login', async (c) => {
   if (!parsed.ok) {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
-    return renderPage(c, 
+    return renderPage(
+      c,
       <VendorLoginPage
         storeName={storeConfig(c.env).storeName}
         errors={parsed.errors}
@@ -159,7 +162,8 @@ vendorRoutes.get('/vendor/login/:token', async (c) => {
   c.header('referrer-policy', 'no-referrer');
   if (!store)
     throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
-  return renderPage(c, 
+  return renderPage(
+    c,
     <VendorLoginConfirmPage
       storeName={storeConfig(c.env).storeName}
       store={store}
@@ -197,7 +201,8 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
     return c.json({ store: { ...store, status: storeStatus(store) }, products, orders, transfers });
   }
   const notice = returned ? 'onboarding-done' : (c.req.query('notice') ?? '');
-  return renderPage(c, 
+  return renderPage(
+    c,
     <VendorDashboard
       storeName={storeConfig(c.env).storeName}
       store={store}
@@ -217,7 +222,8 @@ vendorRoutes.post('/vendor/stripe-dashboard', requireVendor, async (c) => {
 
 vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
   c.header('cache-control', PRIVATE);
-  return renderPage(c, 
+  return renderPage(
+    c,
     <ProductFormPage
       storeName={storeConfig(c.env).storeName}
       store={c.var.store}
@@ -237,7 +243,8 @@ async function productFromRequest(c: Ctx, productId?: string) {
   const product = productId ? await getStoreProduct(getDb(c.env), c.var.store.id, productId) : undefined;
   c.status(422);
   return {
-    response: await renderPage(c, 
+    response: await renderPage(
+      c,
       <ProductFormPage
         storeName={storeName}
         store={c.var.store}
@@ -266,7 +273,8 @@ vendorRoutes.post('/vendor/products', requireVendor, async (c) => {
 vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
   const product = await getStoreProduct(getDb(c.env), c.var.store.id, c.req.param('id'));
   c.header('cache-control', PRIVATE);
-  return renderPage(c, 
+  return renderPage(
+    c,
     <ProductFormPage
       storeName={storeConfig(c.env).storeName}
       store={c.var.store}
@@ -331,7 +339,8 @@ vendorRoutes.post('/shops/:slug/contact', async (c) => {
   if (!parsed.ok) {
     if (!isForm(c)) throw invalid(parsed.errors);
     c.status(422);
-    return renderPage(c, 
+    return renderPage(
+      c,
       <ContactPage
         storeName={storeConfig(c.env).storeName}
         store={store}

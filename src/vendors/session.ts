@@ -31,11 +31,17 @@ export async function startVendorSession<E extends { Bindings: Env }>(
   c: Context<E>,
   storeId: string,
 ): Promise<void> {
-  await writeSignedCookie(c, VENDOR_COOKIE, `${storeId}.${now() + SESSION_SECONDS}`, vendorCookieSecret(c.env), {
-    path: '/',
-    sameSite: 'Lax',
-    maxAge: SESSION_SECONDS,
-  });
+  await writeSignedCookie(
+    c,
+    VENDOR_COOKIE,
+    `${storeId}.${now() + SESSION_SECONDS}`,
+    vendorCookieSecret(c.env),
+    {
+      path: '/',
+      sameSite: 'Lax',
+      maxAge: SESSION_SECONDS,
+    },
+  );
 }
 
 /** Signs the vendor out. */

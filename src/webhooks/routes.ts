@@ -11,26 +11,25 @@ import { verifyStripeEvent } from '../stripe/verify';
 /** Stripe's events are far below this; anything larger is not from Stripe. */
 const MAX_EVENT_BYTES = 1024 * 1024;
 
-export const webhookRoutes = new Hono<{ Bindings: Env }>()
-  .post('/webhooks/stripe', async (c) => {
-    if (Number(c.req.header('content-length') ?? '0') > MAX_EVENT_BYTES)
-      throw new PayloadTooLargeError('The event is too large.');
-    // The signature covers the exact bytes: read them as text, never re-serialise.
-    const raw = await c.req.text();
-    if (raw.length > MAX_EVENT_BYTES) throw new PayloadTooLargeError('The event is too large.');
-    const event = await verifyStripeEvent(raw, c.req.header('stripe-signature'), webhookSecrets(c.env));
-    if (!event)
-      return problemResponse(new BadRequestError('The Stripe-Signature header is missing or invalid.'));
+export const webhookRoutes = new Hono<{ Bindings: Env }>().post('/webhooks/stripe', async (c) => {
+  if (Number(c.req.header('content-length') ?? '0') > MAX_EVENT_BYTES)
+    throw new PayloadTooLargeError('The event is too large.');
+  // The signature covers the exact bytes: read them as text, never re-serialise.
+  const raw = await c.req.text();
+  if (raw.length > MAX_EVENT_BYTES) throw new PayloadTooLargeError('The event is too large.');
+  const event = await verifyStripeEvent(raw, c.req.header('stripe-signature'), webhookSecrets(c.env));
+  if (!event)
+    return problemResponse(new BadRequestError('The Stripe-Signature header is missing or invalid.'));
 
-    const db = getDb(c.env);
-    const stored = await storeEvent(db, event, raw);
-    if (stored === 'processed' || stored === 'ignored') {
-      return c.json({ received: true, id: event.id, status: stored, duplicate: true });
-    }
-    const result = await processStoredEvent(c.env, event.id);
-    if (result.status === 'failed') {
-      // The reason is in the event log; Stripe gets a 500 and retries.
-      return c.json({ received: true, id: event.id, status: 'failed' }, 500);
-    }
-    return c.json({ received: true, id: event.id, status: result.status });
-  });
+  const db = getDb(c.env);
+  const stored = await storeEvent(db, event, raw);
+  if (stored === 'processed' || stored === 'ignored') {
+    return c.json({ received: true, id: event.id, status: stored, duplicate: true });
+  }
+  const result = await processStoredEvent(c.env, event.id);
+  if (result.status === 'failed') {
+    // The reason is in the event log; Stripe gets a 500 and retries.
+    return c.json({ received: true, id: event.id, status: 'failed' }, 500);
+  }
+  return c.json({ received: true, id: event.id, status: result.status });
+});
