@@ -1,7 +1,7 @@
 // The home page: featured products across vendors and the makers who sell here.
 import type { ProductWithStore, Store } from './queries';
 import { shopPath } from './urls';
-import { ProductGrid } from '../pages/components';
+import { ProductGrid } from './components';
 import { Layout } from '../pages/layout';
 
 export function HomePage(props: { storeName: string; featured: ProductWithStore[]; stores: Store[] }) {

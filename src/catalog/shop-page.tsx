@@ -1,7 +1,7 @@
 // A vendor's shop: Home (featured products and a word about the maker) and Products (the whole range).
 import { productAvailability, storeCanSell, type Product, type Store } from './availability';
 import { shopPath } from './urls';
-import { ProductGrid, ShopHeader } from '../pages/components';
+import { ProductGrid, ShopHeader } from './components';
 import { Layout } from '../pages/layout';
 
 /** How many products the shop's Home shows (featured first). */

@@ -1,5 +1,6 @@
 // Vendor-facing pages: "Sell with us", a shop's About and Contact, vendor sign-in and the dashboard.
-import { DataTable, ShopHeader } from '../pages/components';
+import { ShopHeader } from '../catalog/components';
+import { DataTable } from '../pages/components';
 import { Layout } from '../pages/layout';
 import { shopPath } from '../catalog/urls';
 import { formatMoney } from '../lib/money';
