@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
-import { getStripe, Stripe } from '../stripe/client';
+import { getStripe } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
 import { toMinorUnits } from '../vendors/products';
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -97,13 +98,10 @@ export async function refundOrder(env: Env, orderId: string, req: RefundRequest)
       replayed: refund.lastResponse?.headers?.['idempotent-replayed'] === 'true',
     };
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeError) {
-      const status = err.statusCode ?? 0;
-      if (status >= 400 && status < 500 && status !== 401 && status !== 429) {
-        throw new ValidationError(err.message, { stripe_code: err.code });
-      }
-      throw new UpstreamError(`Stripe did not take the refund (${err.message}). Try again.`);
-    }
-    throw err;
+    const failure = classifyStripeError(err);
+    if (!failure.fromStripe) throw err;
+    if (!failure.retryable)
+      throw new ValidationError(failure.message, { stripe_code: failure.code ?? undefined });
+    throw new UpstreamError(`Stripe did not take the refund (${failure.message}). Try again.`);
   }
 }

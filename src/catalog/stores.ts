@@ -8,6 +8,7 @@ import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { newId } from '../lib/ids';
 import type { Stripe } from '../stripe/client';
+import { nowSeconds } from '../lib/time';
 
 export type StoreRow = typeof schema.stores.$inferSelect;
 
@@ -133,7 +134,7 @@ export async function linkAccount(db: Db, storeId: string, accountId: string): P
   await db.batch([
     db
       .update(schema.stores)
-      .set({ stripeAccountId: accountId, updatedAt: Math.floor(Date.now() / 1000) })
+      .set({ stripeAccountId: accountId, updatedAt: nowSeconds() })
       .where(and(eq(schema.stores.id, storeId), isNull(schema.stores.stripeAccountId))),
     db.insert(schema.vendorAccounts).values({ accountId, storeId }).onConflictDoNothing(),
   ]);
@@ -258,7 +259,7 @@ export async function closeAccountStore(
       deauthorizedAt: sql`COALESCE(${schema.stores.deauthorizedAt}, ${eventCreated})`,
       chargesEnabled: false,
       payoutsEnabled: false,
-      updatedAt: Math.floor(Date.now() / 1000),
+      updatedAt: nowSeconds(),
     })
     .where(eq(schema.stores.id, storeId));
   invalidateCatalogPages();

@@ -1,8 +1,9 @@
 // Stripe customers mirrored in D1 (customer.created / customer.updated), newest event wins.
 import { sql } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import { getDb, schema } from '../db/client';
 import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
+import type { Stripe } from '../stripe/client';
+import { reshapeCustomer } from '../stripe/reshape';
 
 /**
  * Upserts the customer. `updated_at` holds the Stripe `created` of the event that wrote the row, so
@@ -10,14 +11,14 @@ import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
  */
 const upsertCustomer: WebhookHandler = async (event, env) => {
   if (event.account) return 'ignored';
-  const customer = event.data.object as Stripe.Customer;
+  const customer = reshapeCustomer(event.data.object as Stripe.Customer);
   const db = getDb(env);
   await db
     .insert(schema.customers)
     .values({
       id: customer.id,
-      email: customer.email ?? null,
-      name: customer.name ?? null,
+      email: customer.email,
+      name: customer.name,
       livemode: event.livemode,
       createdAt: customer.created,
       updatedAt: event.created,

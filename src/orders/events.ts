@@ -1,6 +1,5 @@
 // Stripe events that move orders: Checkout Sessions, PaymentIntents (Payment Element path), charges,
 // refunds and disputes. Each handler is idempotent and safe out of order (see state.ts).
-import type Stripe from 'stripe';
 import { endAttempt, hasLiveAttempt } from './attempts';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
@@ -15,8 +14,9 @@ import {
   markPaymentFailed,
   markPaymentProcessing,
   recordPaymentDetails,
-  type RefundInfo,
 } from './state';
+import { reshapeRefund, type RefundInfo } from '../stripe/reshape';
+import type { Stripe } from '../stripe/client';
 
 /** The flow that created a PaymentIntent, written in its metadata at creation. */
 export type PaymentFlow = 'checkout_session' | 'payment_intent';
@@ -233,13 +233,7 @@ async function refundsOf(env: Env, charge: Stripe.Charge): Promise<RefundInfo[]>
     charge.refunds && !charge.refunds.has_more
       ? charge.refunds.data
       : (await getStripe(env).refunds.list({ charge: charge.id, limit: 100 })).data;
-  return list.map((r) => ({
-    id: r.id,
-    amount: r.amount,
-    currency: r.currency,
-    status: r.status ?? 'pending',
-    reason: r.reason ?? null,
-  }));
+  return list.map(reshapeRefund);
 }
 
 const chargeRefunded: WebhookHandler = async (event, env) => {

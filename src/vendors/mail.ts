@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { newId } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
 
 export type EmailKind = 'vendor_login' | 'contact_message' | (string & {});
 
@@ -66,7 +67,7 @@ export async function sendPendingEmails(env: Env, limit = 50): Promise<number> {
     );
   }
   const ids = rows.map((r) => r.id);
-  const sentAt = Math.floor(Date.now() / 1000);
+  const sentAt = nowSeconds();
   await db
     .update(schema.outbox)
     .set({

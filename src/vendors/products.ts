@@ -8,6 +8,7 @@ import { NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { minorDigits } from '../lib/money';
 import { slugify } from '../catalog/stores';
+import { nowSeconds } from '../lib/time';
 
 export type ProductRow = typeof schema.products.$inferSelect;
 
@@ -171,7 +172,7 @@ export async function updateProduct(
 ): Promise<ProductRow> {
   const [row] = await db
     .update(schema.products)
-    .set({ ...input, updatedAt: Math.floor(Date.now() / 1000) })
+    .set({ ...input, updatedAt: nowSeconds() })
     .where(and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)))
     .returning();
   if (!row) throw new NotFoundError('No such product in your shop.');
@@ -188,7 +189,7 @@ export async function setProductActive(
 ): Promise<ProductRow> {
   const [row] = await db
     .update(schema.products)
-    .set({ active, updatedAt: Math.floor(Date.now() / 1000) })
+    .set({ active, updatedAt: nowSeconds() })
     .where(and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)))
     .returning();
   if (!row) throw new NotFoundError('No such product in your shop.');

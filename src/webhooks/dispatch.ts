@@ -1,5 +1,4 @@
 // Dispatch of stored Stripe events to the domains' handlers, and the one way an event is (re)applied.
-import type Stripe from 'stripe';
 import { getDb } from '../db/client';
 import { customerEventHandlers } from '../orders/customers';
 import { orderEventHandlers } from '../orders/events';
@@ -7,6 +6,7 @@ import { payoutEventHandlers } from '../payouts/events';
 import { vendorEventHandlers } from '../catalog/account-events';
 import { countAttempt, getStoredEvent, markDone, markFailed } from './log';
 import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../stripe/handlers';
+import type { Stripe } from '../stripe/client';
 
 /** Every domain's handlers. A type handled by several domains runs each of them, in this order. */
 const REGISTRIES: readonly HandlerMap[] = [
