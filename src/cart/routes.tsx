@@ -6,8 +6,7 @@ import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, ConflictError, ValidationError } from '../lib/errors';
 import { isForm, wantsHtml } from '../lib/http';
-import { body } from '../lib/input';
-import { validate } from '../lib/validate';
+import { body, validate } from '../lib/input';
 import { CartPage } from './cart-page';
 import { lineCountProblem } from './rules';
 import { cartStub, emptyCart, failureError, limitsFor, viewCart, type PricedAnswer } from './service';
@@ -49,7 +48,12 @@ const patchSchema = z
   .refine(needsQtyOrNote, { error: 'Send qty, note or both.' });
 /** The form twin of PATCH and DELETE for one line: `_method=delete` removes it. */
 const lineForm = z
-  .object({ _method: z.string().optional(), qty: formNumber, note: z.string().optional(), return_to: returnTo })
+  .object({
+    _method: z.string().optional(),
+    qty: formNumber,
+    note: z.string().optional(),
+    return_to: returnTo,
+  })
   .refine((b) => b._method?.toLowerCase() === 'delete' || needsQtyOrNote(b), {
     error: 'Send qty, note or both.',
   });
@@ -201,7 +205,11 @@ async function answer(c: AppContext, result: CartResult, json?: string): Promise
 }
 
 /** Form answer: 303 back to the page the form came from; a refusal renders as the error page. */
-async function redirectBack(c: AppContext, returnPath: string | undefined, result: CartResult): Promise<Response> {
+async function redirectBack(
+  c: AppContext,
+  returnPath: string | undefined,
+  result: CartResult,
+): Promise<Response> {
   if (!result.ok) throw await failureError(c.env, result.error);
   return c.redirect(safeReturnPath(returnPath ?? null, c.req.url) ?? '/cart', 303);
 }

@@ -3,7 +3,7 @@
 // rendered again with its errors for an HTML form). Handlers read the result with `c.req.valid('json')`,
 // whatever the body's type was.
 import { zValidator } from '@hono/zod-validator';
-import type { Context, Env, MiddlewareHandler } from 'hono';
+import type { Context, Env as HonoEnv, MiddlewareHandler, ValidationTargets } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
@@ -22,13 +22,13 @@ export interface FieldError {
 }
 
 /** Renders the form again with its errors and the values sent (strings only), for a browser's form post. */
-export type RenderInvalidForm<E extends Env> = (
+export type RenderInvalidForm<E extends HonoEnv> = (
   c: Context<E>,
   errors: FieldError[],
   values: Record<string, string>,
 ) => Response | Promise<Response>;
 
-interface BodyOptions<T extends z.ZodType, E extends Env> {
+interface BodyOptions<T extends z.ZodType, E extends HonoEnv> {
   /** The schema for form posts when it differs from the JSON one (form fields are strings). */
   form?: z.ZodType<z.output<T>>;
   /** For form posts: answer with the form again instead of 422 problem+json. */
@@ -38,7 +38,9 @@ interface BodyOptions<T extends z.ZodType, E extends Env> {
 }
 
 /** The `errors` list of a zod error: `[{ path: 'qty', message: '...' }]`. */
-export function issuesOf(error: z.ZodError | { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
+export function issuesOf(
+  error: z.ZodError | { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+) {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
@@ -61,6 +63,19 @@ export function echo(data: unknown): Record<string, string> {
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json$/i;
 
+/**
+ * `zValidator` for the query string, path parameters or headers, whose failures become our 422
+ * problem+json naming each bad field.
+ */
+export function validate<
+  T extends z.ZodType,
+  Target extends Exclude<keyof ValidationTargets, 'json' | 'form'>,
+>(target: Target, schema: T) {
+  return zValidator(target, schema, (result) => {
+    if (!result.success) throw invalidInput(issuesOf(result.error));
+  });
+}
+
 /** The kind of body the request sends: by its Content-Type; none at all counts as empty. */
 function kindOf(c: Context): BodyKind | null {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
@@ -80,7 +95,7 @@ function unsupported(accept: readonly BodyKind[]): UnsupportedMediaTypeError {
  * Middleware: validates the body against `schema` (JSON, a form, or nothing, as `accept` allows) and
  * hands the parsed value to the handler as `c.req.valid('json')`.
  */
-export function body<T extends z.ZodType, E extends Env = { Bindings: Env }>(
+export function body<T extends z.ZodType, E extends HonoEnv = { Bindings: Env }>(
   accept: readonly BodyKind[],
   schema: T,
   options: BodyOptions<T, E> = {},
@@ -93,8 +108,7 @@ export function body<T extends z.ZodType, E extends Env = { Bindings: Env }>(
     },
   });
   const hook =
-    (kind: BodyKind) =>
-    (result: { success: boolean; error?: unknown; data: unknown }, c: Context) => {
+    (kind: BodyKind) => (result: { success: boolean; error?: unknown; data: unknown }, c: Context) => {
       if (result.success) return;
       const errors = issuesOf(result.error as z.ZodError);
       if (kind === 'form' && options.invalidForm)

@@ -4,6 +4,7 @@ import { readCartId } from '../cart/session';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
+import { wantsJson } from '../lib/http';
 import { canViewOrder } from './access';
 import { confirmFromStripe } from './confirm';
 import { getOrderWithLines } from './model';
@@ -46,8 +47,7 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
   c.header('cache-control', 'private, no-store');
   // The order page is not for search engines, and its link may carry a token.
   c.header('x-robots-tag', 'noindex');
-  const accept = c.req.header('accept') ?? '';
-  if (accept.includes('application/json') && !accept.includes('text/html')) return c.json({ order: view });
+  if (wantsJson(c)) return c.json({ order: view });
 
   const { order } = found;
   const waiting =

@@ -3,8 +3,9 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
-import { NotFoundError, ValidationError } from '../lib/errors';
-import { isForm } from '../lib/http';
+import { NotFoundError } from '../lib/errors';
+import { isForm, wantsJson } from '../lib/http';
+import { body, echo, invalidInput, type FieldError } from '../lib/input';
 import {
   connectSchema,
   connectVendor,
@@ -14,7 +15,6 @@ import {
 } from './connect';
 import { contactSchema, submitContactMessage } from './contact';
 import { vendorOrders, vendorTransfers } from './dashboard';
-import { check, echo, readInput } from './forms';
 import {
   AboutPage,
   ContactPage,
@@ -51,14 +51,6 @@ const PRIVATE = 'private, no-store';
 
 const origin = (c: Ctx) => new URL(c.req.url).origin;
 
-/** Field errors as the API's 422 problem+json. */
-function invalid(errors: { path: string; message: string }[]): ValidationError {
-  const first = errors[0];
-  return new ValidationError(first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', {
-    errors,
-  });
-}
-
 const NOTICES: Record<string, string> = {
   'onboarding-done': 'Thanks! Stripe is checking your details: your shop opens as soon as they are verified.',
   'product-added': 'Product added.',
@@ -70,6 +62,13 @@ const NOTICES: Record<string, string> = {
 
 export const vendorRoutes = new Hono<VendorEnv>();
 
+/** `body()` for the vendor routes (their context carries the signed-in store). */
+const vendorBody = <T extends z.ZodType>(
+  accept: Parameters<typeof body>[0],
+  schema: T,
+  options?: Parameters<typeof body<T, VendorEnv>>[2],
+) => body<T, VendorEnv>(accept, schema, options);
+
 // ------------------------------------------------------------------ onboarding
 
 vendorRoutes.get('/sell', (c) => {
@@ -78,24 +77,24 @@ vendorRoutes.get('/sell', (c) => {
   return renderPage(c, <SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} />);
 });
 
-vendorRoutes.post('/vendors/connect', async (c) => {
-  const data = await readInput(c);
-  const parsed = check(connectSchema, data);
-  const { storeName, platformFeeBps } = storeConfig(c.env);
-  if (!parsed.ok) {
-    if (!isForm(c)) throw invalid(parsed.errors);
-    c.status(422);
+const connectInput = vendorBody(['form', 'json'], connectSchema, {
+  invalidForm: (c, errors, values) => {
+    const { storeName, platformFeeBps } = storeConfig(c.env);
     return renderPage(
       c,
       <SellPage
         storeName={storeName}
         feePercent={`${platformFeeBps / 100}%`}
-        values={echo(data)}
-        errors={parsed.errors}
+        values={values}
+        errors={errors}
       />,
+      422,
     );
-  }
-  const { store, url } = await connectVendor(c.env, parsed.value, origin(c));
+  },
+});
+
+vendorRoutes.post('/vendors/connect', connectInput, async (c) => {
+  const { store, url } = await connectVendor(c.env, c.req.valid('json'), origin(c));
   // The browser that opened the shop is its vendor: Stripe sends it back to the dashboard.
   await startVendorSession(c, store.id);
   c.header('cache-control', PRIVATE);
@@ -135,22 +134,17 @@ const loginSchema = z.object({
   ),
 });
 
-vendorRoutes.post('/vendor/login', async (c) => {
-  const data = await readInput(c);
-  const parsed = check(loginSchema, data);
-  if (!parsed.ok) {
-    if (!isForm(c)) throw invalid(parsed.errors);
-    c.status(422);
-    return renderPage(
+const loginInput = vendorBody(['form', 'json'], loginSchema, {
+  invalidForm: (c, errors, values) =>
+    renderPage(
       c,
-      <VendorLoginPage
-        storeName={storeConfig(c.env).storeName}
-        errors={parsed.errors}
-        email={echo(data).email}
-      />,
-    );
-  }
-  await requestLoginLinks(c.env, parsed.value.email, origin(c));
+      <VendorLoginPage storeName={storeConfig(c.env).storeName} errors={errors} email={values.email} />,
+      422,
+    ),
+});
+
+vendorRoutes.post('/vendor/login', loginInput, async (c) => {
+  await requestLoginLinks(c.env, c.req.valid('json').email, origin(c));
   // The same answer whether or not a shop uses the address: no list of vendors to probe.
   if (!isForm(c)) return c.json({ sent: true }, 202);
   return c.redirect('/vendor/login?sent=1', 303);
@@ -197,7 +191,7 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
     vendorTransfers(db, store.id),
   ]);
   c.header('cache-control', PRIVATE);
-  if (!c.req.header('accept')?.includes('text/html') && c.req.header('accept')?.includes('json')) {
+  if (wantsJson(c)) {
     return c.json({ store: { ...store, status: storeStatus(store) }, products, orders, transfers });
   }
   const notice = returned ? 'onboarding-done' : (c.req.query('notice') ?? '');
@@ -232,33 +226,37 @@ vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
   );
 });
 
-/** Validates a product form: the input, or a response (422 page or problem+json) to return. */
-async function productFromRequest(c: Ctx, productId?: string) {
-  const data = await readInput(c);
+/** The product form again (422) with its errors: the one being edited, or a new one. */
+async function productFormAgain(c: Ctx, errors: FieldError[], values: Record<string, string>) {
   const { currency, storeName } = storeConfig(c.env);
-  const parsed = check(productFormSchema, data);
-  const result = parsed.ok ? productInput(parsed.value, currency) : parsed;
-  if (result.ok) return { input: result.input };
-  if (!isForm(c)) throw invalid(result.errors);
+  const productId = c.req.param('id');
   const product = productId ? await getStoreProduct(getDb(c.env), c.var.store.id, productId) : undefined;
-  c.status(422);
-  return {
-    response: await renderPage(
-      c,
-      <ProductFormPage
-        storeName={storeName}
-        store={c.var.store}
-        currency={currency}
-        product={product}
-        values={echo(data)}
-        errors={result.errors}
-      />,
-    ),
-  };
+  return renderPage(
+    c,
+    <ProductFormPage
+      storeName={storeName}
+      store={c.var.store}
+      currency={currency}
+      product={product}
+      values={values}
+      errors={errors}
+    />,
+    422,
+  );
 }
 
-vendorRoutes.post('/vendor/products', requireVendor, async (c) => {
-  const parsed = await productFromRequest(c);
+const productForm = vendorBody(['form', 'json'], productFormSchema, { invalidForm: productFormAgain });
+
+/** The product to write (the price in minor units), or a response (422 page or problem+json) to return. */
+async function productFromRequest(c: Ctx, form: z.output<typeof productFormSchema>) {
+  const result = productInput(form, storeConfig(c.env).currency);
+  if (result.ok) return { input: result.input };
+  if (!isForm(c)) throw invalidInput(result.errors);
+  return { response: await productFormAgain(c, result.errors, echo(form)) };
+}
+
+vendorRoutes.post('/vendor/products', requireVendor, productForm, async (c) => {
+  const parsed = await productFromRequest(c, c.req.valid('json'));
   if ('response' in parsed) return parsed.response;
   const product = await createProduct(
     getDb(c.env),
@@ -284,10 +282,10 @@ vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
   );
 });
 
-vendorRoutes.post('/vendor/products/:id', requireVendor, async (c) => {
+vendorRoutes.post('/vendor/products/:id', requireVendor, productForm, async (c) => {
   const id = c.req.param('id');
   await getStoreProduct(getDb(c.env), c.var.store.id, id);
-  const parsed = await productFromRequest(c, id);
+  const parsed = await productFromRequest(c, c.req.valid('json'));
   if ('response' in parsed) return parsed.response;
   const product = await updateProduct(getDb(c.env), c.var.store.id, id, parsed.input);
   if (!isForm(c)) return c.json({ product });
@@ -298,18 +296,21 @@ const visibilitySchema = z.object({
   active: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
 });
 
-vendorRoutes.post('/vendor/products/:id/visibility', requireVendor, async (c) => {
-  const parsed = check(visibilitySchema, await readInput(c));
-  if (!parsed.ok) throw invalid(parsed.errors);
-  const product = await setProductActive(
-    getDb(c.env),
-    c.var.store.id,
-    c.req.param('id'),
-    parsed.value.active,
-  );
-  if (!isForm(c)) return c.json({ product });
-  return c.redirect(`/vendor?notice=${product.active ? 'product-shown' : 'product-hidden'}`, 303);
-});
+vendorRoutes.post(
+  '/vendor/products/:id/visibility',
+  requireVendor,
+  vendorBody(['form', 'json', 'empty'], visibilitySchema),
+  async (c) => {
+    const product = await setProductActive(
+      getDb(c.env),
+      c.var.store.id,
+      c.req.param('id'),
+      c.req.valid('json').active,
+    );
+    if (!isForm(c)) return c.json({ product });
+    return c.redirect(`/vendor?notice=${product.active ? 'product-shown' : 'product-hidden'}`, 303);
+  },
+);
 
 // ------------------------------------------------------------------ shop pages (About, Contact)
 
@@ -332,24 +333,23 @@ vendorRoutes.get('/shops/:slug/contact', async (c) => {
   return renderPage(c, <ContactPage storeName={storeConfig(c.env).storeName} store={store} sent={sent} />);
 });
 
-vendorRoutes.post('/shops/:slug/contact', async (c) => {
-  const store = await shopOr404(c);
-  const data = await readInput(c);
-  const parsed = check(contactSchema, data);
-  if (!parsed.ok) {
-    if (!isForm(c)) throw invalid(parsed.errors);
-    c.status(422);
-    return renderPage(
+const contactInput = vendorBody(['form', 'json'], contactSchema, {
+  invalidForm: async (c, errors, values) =>
+    renderPage(
       c,
       <ContactPage
         storeName={storeConfig(c.env).storeName}
-        store={store}
-        values={echo(data)}
-        errors={parsed.errors}
+        store={await shopOr404(c)}
+        values={values}
+        errors={errors}
       />,
-    );
-  }
-  const id = await submitContactMessage(getDb(c.env), store, parsed.value);
+      422,
+    ),
+});
+
+vendorRoutes.post('/shops/:slug/contact', contactInput, async (c) => {
+  const store = await shopOr404(c);
+  const id = await submitContactMessage(getDb(c.env), store, c.req.valid('json'));
   if (!isForm(c)) return c.json({ id, sent: true }, 201);
   return c.redirect(`/shops/${encodeURIComponent(store.slug)}/contact?sent=1`, 303);
 });
