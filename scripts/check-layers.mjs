@@ -77,7 +77,9 @@ for (const file of files) {
     for (const m of text.matchAll(re)) {
       const spec = m[2];
       // `import type` is erased at build time: it counts for layering, not for load-order cycles.
-      const typeOnly = Boolean(m[1]) || /^\s*(?:import|export)\s+\{\s*type\s[^}]*\}/.test(m[0].trim()) && !/,\s*(?!type\s)\w/.test(m[0]);
+      const typeOnly =
+        Boolean(m[1]) ||
+        (/^\s*(?:import|export)\s+\{\s*type\s[^}]*\}/.test(m[0].trim()) && !/,\s*(?!type\s)\w/.test(m[0]));
       const line = lineOf(text, m.index + (m[0].startsWith('\n') ? 1 : 0));
       if (spec === 'stripe' || spec.startsWith('stripe/')) {
         if (folderOf(file) !== STRIPE_OWNER) problems.stripe.push(`${rel(file)}:${line} imports '${spec}'`);
@@ -110,7 +112,9 @@ for (const [file, list] of edges) {
     const key = `${from} -> ${to}`;
     folderEdges.set(key, (folderEdges.get(key) ?? 0) + 1);
     if (rank.has(from) && rank.has(to) && rank.get(to) > rank.get(from)) {
-      problems.upward.push(`${rel(file)}:${line} -> ${rel(target)}   (${from} imports ${to}, a higher layer)`);
+      problems.upward.push(
+        `${rel(file)}:${line} -> ${rel(target)}   (${from} imports ${to}, a higher layer)`,
+      );
     }
   }
 }
@@ -161,7 +165,11 @@ const cyclesOf = (next) =>
   stronglyConnected(files, next)
     .filter((scc) => scc.length > 1 || next(scc[0]).includes(scc[0]))
     .map((scc) => scc.map(rel).sort());
-const runtimeEdges = (f) => edges.get(f).filter((e) => !e.typeOnly).map((e) => e.target);
+const runtimeEdges = (f) =>
+  edges
+    .get(f)
+    .filter((e) => !e.typeOnly)
+    .map((e) => e.target);
 const fileCycles = cyclesOf(runtimeEdges);
 const runtimeCycleKeys = new Set(fileCycles.map((c) => c.join()));
 // Cycles that exist only through `import type`: no load-order problem, but shown so they can be untangled.

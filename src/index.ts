@@ -8,5 +8,7 @@ export { CartObject } from './cart/cart-object';
 export default {
   fetch: app.fetch,
   queue: (batch, env) => handlePayoutBatch(batch, env),
-  scheduled: (controller, env, ctx) => ctx.waitUntil(handleScheduled(controller, env)),
+  scheduled: (controller, env, ctx) => {
+    ctx.waitUntil(handleScheduled(controller, env));
+  },
 } satisfies ExportedHandler<Env, PayoutMessage>;

@@ -20,7 +20,7 @@ export const WRANGLER_BIN = path.join(
 /** The storefront's and the emulator's wrangler configs, relative to the root. */
 export const APP_CONFIG = 'wrangler.toml';
 export const EMULATOR_CONFIG = 'test/stripe-emulator/wrangler.toml';
-export const DEMO_SEED = 'seed/demo.sql';
+const DEMO_SEED = 'seed/demo.sql';
 
 /**
  * Exits with a clear message when this Node is too old for wrangler (it needs 22.12+). `npm run ...`
@@ -85,7 +85,7 @@ export async function applyLocalMigrations(persistTo, config = APP_CONFIG) {
  * @param {string} sql
  * @returns {Promise<Record<string, unknown>[]>}
  */
-export async function queryLocal(persistTo, sql) {
+async function queryLocal(persistTo, sql) {
   const out = await runWrangler([
     'd1',
     'execute',

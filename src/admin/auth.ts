@@ -13,7 +13,7 @@ import { UnauthorizedError } from '../lib/errors';
 import { nowSeconds } from '../lib/time';
 
 /** An operator's session lasts a working day; the signed value carries its expiry. */
-export const ADMIN_SESSION_SECONDS = 12 * 60 * 60;
+const ADMIN_SESSION_SECONDS = 12 * 60 * 60;
 
 /** How the request proves it is an operator: the token as a Bearer (API clients) or the signed cookie (browsers). */
 export type AdminCredential = 'bearer' | 'cookie';

@@ -78,8 +78,8 @@ export async function connectDemoVendors(env: Env): Promise<DemoVendorResult[]> 
       slug: store.slug,
       accountId: account.id,
       action,
-      chargesEnabled: Boolean(account.charges_enabled),
-      payoutsEnabled: Boolean(account.payouts_enabled),
+      chargesEnabled: account.charges_enabled,
+      payoutsEnabled: account.payouts_enabled,
     });
   }
   return results;

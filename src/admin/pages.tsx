@@ -33,7 +33,7 @@ const NAV: [string, string][] = [
 ];
 
 /** The admin's own shell: never cached, never indexed. */
-export function AdminLayout(props: {
+function AdminLayout(props: {
   title: string;
   storeName: string;
   current?: string;

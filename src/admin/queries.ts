@@ -1,5 +1,5 @@
 // What the admin lists and shows, loaded once for both the pages and the JSON API.
-import { and, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
@@ -283,10 +283,7 @@ export async function overview(db: Db) {
     db.select({ n: count() }).from(schema.webhookEvents).where(eq(schema.webhookEvents.status, 'failed')),
     db.select({ n: count() }).from(schema.outbox).where(eq(schema.outbox.status, 'pending')),
   ]);
-  const flagged = await db
-    .select({ n: count() })
-    .from(schema.orders)
-    .where(and(sql`${schema.orders.flag} IS NOT NULL`));
+  const flagged = await db.select({ n: count() }).from(schema.orders).where(isNotNull(schema.orders.flag));
   return {
     stores: stores[0]?.n ?? 0,
     ordersByStatus: Object.fromEntries(orders.map((o) => [o.status, o.n])),

@@ -8,8 +8,7 @@ import { formatMoney } from '../lib/money';
 import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
 import { toMinorUnits } from '../vendors/products';
-
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+import { fieldText } from '../lib/input';
 
 /**
  * `amount`: minor units (JSON) or a decimal like "12.50" (the form's `amount_decimal`); neither = the
@@ -21,7 +20,7 @@ export const refundSchema = z.object({
     z.coerce.number().int().positive().optional(),
   ),
   amount_decimal: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()
@@ -31,7 +30,7 @@ export const refundSchema = z.object({
       ),
   ),
   request_id: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()

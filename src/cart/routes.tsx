@@ -215,14 +215,14 @@ async function redirectBack(
 }
 
 /** `If-Match: 7`, `"7"` or `W/"7"` → 7; absent or unreadable → null. */
-export function parseIfMatch(header: string | undefined): number | null {
+function parseIfMatch(header: string | undefined): number | null {
   if (!header) return null;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   return match ? Number(match[1]) : null;
 }
 
 /** A same-origin path to go back to, or null: never an absolute or protocol-relative URL (open redirect). */
-export function safeReturnPath(value: string | null, requestUrl: string): string | null {
+function safeReturnPath(value: string | null, requestUrl: string): string | null {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
   const origin = new URL(requestUrl).origin;
   const url = new URL(value, origin);

@@ -3,7 +3,7 @@
 import { MAX_NOTE_CHARS, MAX_QTY } from '../catalog/line-limits';
 
 /** Distinct lines per cart: Stripe Checkout takes at most 100 line items. */
-export const MAX_LINES = 100;
+const MAX_LINES = 100;
 
 /** Why `qty` is not a quantity in `min..MAX_QTY`, or null when it is. */
 export function qtyProblem(qty: unknown, min = 0): string | null {

@@ -57,7 +57,7 @@ export async function limitsFor(
 }
 
 /** The limit for each product id from rows already read. */
-export function limitsFrom(
+function limitsFrom(
   found: ReadonlyMap<string, PricingRow>,
   env: Env,
   ids: readonly string[],

@@ -13,15 +13,9 @@ export async function readCartId(c: Context<{ Bindings: Env }>): Promise<string 
 
 /**
  * The visitor's cart id, creating one (and setting the cookie on the response) when the cookie is
- * missing or fails its signature check. A tampered cookie is not an error: it just starts afresh.
- */
-export async function ensureCartId(c: Context<{ Bindings: Env }>): Promise<string> {
-  return (await ensureCart(c)).id;
-}
-
-/**
- * Like `ensureCartId`, and says whether the cart was just created: a new cart is known to be empty,
- * so callers can answer without waking its Durable Object.
+ * missing or fails its signature check (a tampered cookie is not an error: it just starts afresh).
+ * Says whether the cart was just created: a new cart is known to be empty, so callers can answer
+ * without waking its Durable Object.
  */
 export async function ensureCart(c: Context<{ Bindings: Env }>): Promise<{ id: string; created: boolean }> {
   const existing = await readCartId(c);

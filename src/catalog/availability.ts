@@ -12,7 +12,7 @@ export type Product = typeof schema.products.$inferSelect;
 export function storeCanSell(
   store: Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>,
 ): boolean {
-  return Boolean(store.chargesEnabled && store.payoutsEnabled && store.deauthorizedAt == null);
+  return store.chargesEnabled && store.payoutsEnabled && store.deauthorizedAt == null;
 }
 
 export interface Availability {

@@ -6,7 +6,7 @@ import { productPath, shopPath } from './urls';
 import { Price, ProductImage, StockNote } from '../pages/components';
 
 /** A product in a grid: picture, name, maker, price, and a quick add when it can be bought. */
-export function ProductCard(props: {
+function ProductCard(props: {
   product: Product;
   store: Pick<Store, 'slug' | 'name'>;
   canSell: boolean;

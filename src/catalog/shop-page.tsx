@@ -5,7 +5,7 @@ import { ProductGrid, ShopHeader } from './components';
 import { Layout } from '../pages/layout';
 
 /** How many products the shop's Home shows (featured first). */
-export const SHOP_HOME_PRODUCTS = 8;
+const SHOP_HOME_PRODUCTS = 8;
 
 export function ShopPage(props: {
   storeName: string;

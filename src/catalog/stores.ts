@@ -46,7 +46,7 @@ export function slugify(name: string): string {
 }
 
 /** A store slug not taken yet: the name's slug, else with -2, -3, ... */
-export async function uniqueStoreSlug(db: Db, name: string): Promise<string> {
+async function uniqueStoreSlug(db: Db, name: string): Promise<string> {
   const base = slugify(name);
   const taken = new Set(
     (
@@ -61,7 +61,7 @@ export async function uniqueStoreSlug(db: Db, name: string): Promise<string> {
 }
 
 /** The store fields an account carries (Express: the business profile the vendor filled in at Stripe). */
-export function storeFieldsFromAccount(account: Stripe.Account) {
+function storeFieldsFromAccount(account: Stripe.Account) {
   const profile = account.business_profile ?? null;
   const displayName = account.settings?.dashboard?.display_name ?? null;
   return {
@@ -71,9 +71,9 @@ export function storeFieldsFromAccount(account: Stripe.Account) {
     supportPhone: clean(profile?.support_phone),
     website: clean(profile?.url) ?? clean(profile?.support_url),
     about: clean(profile?.product_description),
-    chargesEnabled: Boolean(account.charges_enabled),
-    payoutsEnabled: Boolean(account.payouts_enabled),
-    detailsSubmitted: Boolean(account.details_submitted),
+    chargesEnabled: account.charges_enabled,
+    payoutsEnabled: account.payouts_enabled,
+    detailsSubmitted: account.details_submitted,
   };
 }
 
@@ -124,7 +124,8 @@ export async function insertStore(
 /** True when the error or one of its causes (drizzle wraps D1's) mentions `text`. */
 function mentions(err: unknown, text: string): boolean {
   for (let e: unknown = err; e; e = e instanceof Error ? e.cause : undefined) {
-    if (String(e instanceof Error ? e.message : e).includes(text)) return true;
+    const message = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+    if (message.includes(text)) return true;
   }
   return false;
 }

@@ -27,7 +27,7 @@ import { CheckoutRefusedError, insufficientStock, planCheckout, type CheckoutPla
 import { nowSeconds as now } from '../lib/time';
 
 /** Where the hosted checkout may ship to (Stripe requires an explicit list). */
-export const SHIPPING_COUNTRIES = [
+const SHIPPING_COUNTRIES = [
   'US',
   'CA',
   'GB',
@@ -147,13 +147,13 @@ export async function endAtStripe(env: Env, db: Db, attempt: CheckoutRow): Promi
   // Stripe refused: the attempt is over already. Ask how it ended.
   let ended: 'complete' | 'expired';
   if (attempt.kind === 'checkout_session') {
-    const session = await stripe.checkout.sessions.retrieve(attempt.stripeId).catch((e) => {
+    const session = await stripe.checkout.sessions.retrieve(attempt.stripeId).catch((e: unknown) => {
       throw upstream(e);
     });
     if (session.status === 'open') throw new UpstreamError('Stripe could not close the previous checkout.');
     ended = session.status === 'complete' ? 'complete' : 'expired';
   } else {
-    const pi = await stripe.paymentIntents.retrieve(attempt.stripeId).catch((e) => {
+    const pi = await stripe.paymentIntents.retrieve(attempt.stripeId).catch((e: unknown) => {
       throw upstream(e);
     });
     ended = pi.status === 'canceled' ? 'expired' : 'complete';
@@ -419,7 +419,7 @@ export async function beginCheckoutSession(
   const stripe = getStripe(env);
   let session: Stripe.Checkout.Session;
   try {
-    session = await stripe.checkout.sessions.create(prepared.params as Stripe.Checkout.SessionCreateParams, {
+    session = await stripe.checkout.sessions.create(prepared.params, {
       idempotencyKey: key,
     });
   } catch (err) {

@@ -9,10 +9,10 @@ import { ConflictError, ValidationError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 
 /** Stripe Checkout takes at most 100 line items. */
-export const MAX_CHECKOUT_LINES = 100;
+const MAX_CHECKOUT_LINES = 100;
 
 /** One line of the order to be: the snapshot written to order_lines. */
-export interface PlannedLine {
+interface PlannedLine {
   productId: string;
   name: string;
   unitAmount: number;
@@ -41,7 +41,7 @@ export interface CheckoutPlan {
 export interface LineProblem {
   productId: string;
   name: string;
-  code: 'unavailable' | 'price_increased' | 'insufficient_stock' | 'not_one_off';
+  code: 'unavailable' | 'price_increased' | 'insufficient_stock';
   message: string;
   unitAmount?: number;
   previousUnitAmount?: number;
@@ -75,26 +75,13 @@ function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: numb
   const pricesAccepted = acceptedSubtotal !== undefined && view.subtotal <= acceptedSubtotal;
   const money = (n: number) => formatMoney(n, config.currency);
   for (const line of view.lines) {
+    // Another currency and subscriptions are unavailable already (catalog/availability.ts decides).
     if (!line.available) {
       problems.push({
         productId: line.productId,
         name: line.name,
         code: 'unavailable',
         message: line.unavailableReason ?? `${line.name} can't be bought now.`,
-      });
-    } else if (line.currency.toLowerCase() !== config.currency) {
-      problems.push({
-        productId: line.productId,
-        name: line.name,
-        code: 'unavailable',
-        message: `${line.name} is not sold in ${config.currency.toUpperCase()}.`,
-      });
-    } else if (line.recurringInterval) {
-      problems.push({
-        productId: line.productId,
-        name: line.name,
-        code: 'not_one_off',
-        message: `${line.name} is a subscription; subscribe from its page.`,
       });
     } else if (
       line.previousUnitAmount !== undefined &&

@@ -8,7 +8,7 @@ import { endAtStripe } from './begin';
 import * as time from '../lib/time';
 
 /** A PaymentIntent left unpaid this long is canceled (Checkout Sessions expire on their own at 24 h). */
-export const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
+const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
 /** Grace after a session's own expiry before we close it ourselves (its webhook may be on its way). */
 const SESSION_GRACE_SECONDS = 15 * 60;
 /** An attempt still `creating` after this never reached Stripe. */

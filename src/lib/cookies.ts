@@ -32,7 +32,7 @@ export function adminCookieSecret(env: CookieEnv): string {
 }
 
 /** True when the request is served on localhost, where cookies can't be Secure over http. */
-export function isLocalhost(url: string): boolean {
+function isLocalhost(url: string): boolean {
   const { hostname } = new URL(url);
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
@@ -75,7 +75,7 @@ export function clearCookie(c: Context, name: string, path: string): void {
 }
 
 /** The expiry in a session value `<subject>.<expiry seconds>`, when it is still in the future; else null. */
-export function unexpiredSubject(value: string | null, subject: RegExp): string | null {
+function unexpiredSubject(value: string | null, subject: RegExp): string | null {
   if (value === null) return null;
   const match = /^(.+)\.(\d{1,12})$/.exec(value);
   if (!match || !subject.test(match[1]!) || Number(match[2]) <= nowSeconds()) return null;

@@ -3,14 +3,14 @@
 // rendered again with its errors for an HTML form). Handlers read the result with `c.req.valid('json')`,
 // whatever the body's type was.
 import { zValidator } from '@hono/zod-validator';
-import type { Context, Env as HonoEnv, MiddlewareHandler, ValidationTargets } from 'hono';
+import type { Context, Env as HonoEnv, MiddlewareHandler, Next, ValidationTargets } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { isForm } from './http';
 
 /** Bodies larger than this are refused with 413 (carts, forms, admin actions). */
-export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** What a route takes: a JSON body, an HTML form (urlencoded or multipart), or no body at all. */
 export type BodyKind = 'json' | 'form' | 'empty';
@@ -22,7 +22,7 @@ export interface FieldError {
 }
 
 /** Renders the form again with its errors and the values sent (strings only), for a browser's form post. */
-export type RenderInvalidForm<E extends HonoEnv> = (
+type RenderInvalidForm<E extends HonoEnv> = (
   c: Context<E>,
   errors: FieldError[],
   values: Record<string, string>,
@@ -37,8 +37,18 @@ interface BodyOptions<T extends z.ZodType, E extends HonoEnv> {
   maxBytes?: number;
 }
 
+/**
+ * A form or JSON field as text, for `z.preprocess`: missing → '', numbers and booleans as written,
+ * anything else (an object, a file) → '' so that validation names the field instead of "[object Object]".
+ */
+export function fieldText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
 /** The `errors` list of a zod error: `[{ path: 'qty', message: '...' }]`. */
-export function issuesOf(
+function issuesOf(
   error: z.ZodError | { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
 ) {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
@@ -108,24 +118,27 @@ export function body<T extends z.ZodType, E extends HonoEnv = { Bindings: Env }>
     },
   });
   const hook =
-    (kind: BodyKind) => (result: { success: boolean; error?: unknown; data: unknown }, c: Context) => {
+    (kind: BodyKind) =>
+    (result: { success: boolean; error?: unknown; data: unknown }, c: Context<HonoEnv>) => {
       if (result.success) return;
       const errors = issuesOf(result.error as z.ZodError);
+      // The route's own context type (its Variables) is E; zValidator only knows a generic one.
+      const routeContext = c as unknown as Context<E>;
       if (kind === 'form' && options.invalidForm)
-        return options.invalidForm(c as unknown as Context<E>, errors, echo(result.data));
+        return options.invalidForm(routeContext, errors, echo(result.data));
       throw invalidInput(errors);
     };
   const fromJson = zValidator('json', schema, hook('json'));
   const fromEmpty = zValidator('json', schema, hook('empty'));
   const fromForm = zValidator('form', options.form ?? schema, hook('form'));
 
-  const middleware: MiddlewareHandler = async (c, next) => {
+  const middleware = async (c: Context<HonoEnv, string>, next: Next): Promise<void> => {
     const kind = kindOf(c);
     if (kind === null || !accept.includes(kind)) throw unsupported(accept);
-    return limit(c, async () => {
+    await limit(c, async () => {
       if (kind === 'form') {
         const res = await fromForm(c, async () => {
-          c.req.addValidatedData('json', c.req.valid('form' as never) as object);
+          c.req.addValidatedData('json', c.req.valid('form' as never));
           await next();
         });
         if (res instanceof Response) c.res = res;
@@ -142,5 +155,9 @@ export function body<T extends z.ZodType, E extends HonoEnv = { Bindings: Env }>
       if (res instanceof Response) c.res = res;
     });
   };
-  return middleware as MiddlewareHandler<E, string, { in: { json: z.input<T> }; out: { json: z.output<T> } }>;
+  return middleware as unknown as MiddlewareHandler<
+    E,
+    string,
+    { in: { json: z.input<T> }; out: { json: z.output<T> } }
+  >;
 }

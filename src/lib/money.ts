@@ -1,11 +1,5 @@
 // Money math, in one place. Amounts are integers in the currency's minor unit (cents); never floats.
 
-/** An amount of money: integer minor units and a lower-case ISO currency code. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
 // Stripe's zero-decimal currencies: amounts are whole units.
 // https://docs.stripe.com/currencies#zero-decimal
 const ZERO_DECIMAL = new Set([

@@ -4,7 +4,7 @@ import { stripeMode } from '../stripe/client';
 
 type Check = { ok: boolean; detail?: string; ms: number };
 
-async function timed(fn: () => Promise<string | void>): Promise<Check> {
+async function timed(fn: () => Promise<string | undefined>): Promise<Check> {
   const start = Date.now();
   try {
     const detail = await fn();

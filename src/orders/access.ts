@@ -4,7 +4,7 @@ import { hmacSha256, timingSafeEqual, toBase64Url } from '../lib/crypto';
 import { nowSeconds } from '../lib/time';
 
 /** How long a link in a receipt keeps working. */
-export const ORDER_LINK_TTL_SECONDS = 90 * 24 * 60 * 60;
+const ORDER_LINK_TTL_SECONDS = 90 * 24 * 60 * 60;
 
 async function hmac(secret: string, message: string): Promise<string> {
   return toBase64Url(await hmacSha256(secret, message));
@@ -30,7 +30,7 @@ export async function signedOrderPath(env: Pick<Env, 'COOKIE_SECRET'>, orderId: 
 }
 
 /** True when `token` was signed for this order and has not expired. */
-export async function verifyOrderLinkToken(
+async function verifyOrderLinkToken(
   env: Pick<Env, 'COOKIE_SECRET'>,
   orderId: string,
   token: string | undefined,

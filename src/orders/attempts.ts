@@ -10,7 +10,7 @@ export type CheckoutStatus = CheckoutRow['status'];
 export type CheckoutKind = CheckoutRow['kind'];
 
 /** Statuses of an attempt that could still take money. */
-export const LIVE_STATUSES: CheckoutStatus[] = ['creating', 'open'];
+const LIVE_STATUSES: CheckoutStatus[] = ['creating', 'open'];
 
 /**
  * Moves the attempt with this Stripe id to `status` if it is still live (creating/open); terminal

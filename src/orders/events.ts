@@ -19,7 +19,7 @@ import { reshapeRefund, type RefundInfo } from '../stripe/reshape';
 import type { Stripe } from '../stripe/client';
 
 /** The flow that created a PaymentIntent, written in its metadata at creation. */
-export type PaymentFlow = 'checkout_session' | 'payment_intent';
+type PaymentFlow = 'checkout_session' | 'payment_intent';
 
 const idOf = (ref: string | { id: string } | null | undefined): string | null =>
   ref == null ? null : typeof ref === 'string' ? ref : ref.id;
@@ -41,7 +41,7 @@ function sessionDetails(session: Stripe.Checkout.Session) {
     checkoutSessionId: session.id,
     paymentIntentId: idOf(session.payment_intent),
     email: session.customer_details?.email ?? session.customer_email ?? null,
-    customerId: idOf(session.customer as string | { id: string } | null),
+    customerId: idOf(session.customer),
     shipping: shipping ? { name: shipping.name, address: shipping.address } : null,
   };
 }
@@ -163,7 +163,7 @@ export async function applySucceededIntent(env: Env, pi: Stripe.PaymentIntent): 
     currency: pi.currency,
     paymentIntentId: pi.id,
     email: pi.receipt_email,
-    customerId: idOf(pi.customer as string | { id: string } | null),
+    customerId: idOf(pi.customer),
     ...charge,
   });
   return 'processed';
@@ -272,5 +272,5 @@ export const orderEventHandlers: HandlerMap = Object.fromEntries(
     'charge.failed': chargeFailed,
     'charge.refunded': chargeRefunded,
     'charge.dispute.created': disputeCreated,
-  } satisfies HandlerMap).map(([type, handler]) => [type, platformOnly(handler as WebhookHandler)]),
+  } satisfies HandlerMap).map(([type, handler]) => [type, platformOnly(handler)]),
 );

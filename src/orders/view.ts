@@ -30,7 +30,7 @@ export interface OrderView {
 }
 
 /** The words for an order's state. "Processing" until the payment is confirmed. */
-export function describeStatus(order: { status: string; paymentStatus: string }): {
+function describeStatus(order: { status: string; paymentStatus: string }): {
   label: string;
   detail: string;
 } {

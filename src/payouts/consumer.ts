@@ -13,7 +13,7 @@ export interface PayoutMessage {
 }
 
 /** True for the dead-letter queue's batches (`payouts-dlq`, or any `*-dlq` in another environment). */
-export function isDeadLetterQueue(queue: string): boolean {
+function isDeadLetterQueue(queue: string): boolean {
   return queue.endsWith('-dlq');
 }
 
@@ -80,7 +80,7 @@ function isPayoutMessage(body: unknown): body is PayoutMessage {
  * A message the main queue gave up on: the row becomes `failed` with the reason, for an operator to
  * retry from the admin. A row that got through in the meantime is left alone.
  */
-export async function recordDeadLetter(env: Env, body: PayoutMessage, attempts: number): Promise<void> {
+async function recordDeadLetter(env: Env, body: PayoutMessage, attempts: number): Promise<void> {
   const db = getDb(env);
   const note = `Gave up after repeated failures (dead-letter delivery ${attempts}): `;
   if (body.kind === 'transfer') {

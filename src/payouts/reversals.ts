@@ -15,7 +15,7 @@ export type ReversalRow = typeof schema.transferReversals.$inferSelect;
 const now = () => Math.floor(Date.now() / 1000);
 
 /** The idempotency key of a reversal row: fixed per row, fresh only after an operator's retry. */
-export function reversalIdempotencyKey(row: Pick<ReversalRow, 'id' | 'generation'>): string {
+function reversalIdempotencyKey(row: Pick<ReversalRow, 'id' | 'generation'>): string {
   return row.generation > 0 ? `reversal_${row.id}_g${row.generation}` : `reversal_${row.id}`;
 }
 

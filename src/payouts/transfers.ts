@@ -19,7 +19,7 @@ export type SendOutcome = { done: true; status: string } | { done: false; reason
 const now = () => Math.floor(Date.now() / 1000);
 
 /** The idempotency key of a transfer row: fixed per row, fresh only after an operator's retry. */
-export function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): string {
+function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): string {
   return row.generation > 0 ? `transfer_${row.id}_g${row.generation}` : `transfer_${row.id}`;
 }
 

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { stripeMode } from './client';
 
-export const EMULATOR_PREFIX = '/__stripe';
+const EMULATOR_PREFIX = '/__stripe';
 
 export const emulatorProxyRoutes = new Hono<{ Bindings: Env }>().all(
   `${EMULATOR_PREFIX}/*`,

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
-import { storeConfig } from '../lib/config';
 import { UpstreamError, ValidationError } from '../lib/errors';
 import { getStripe, type Stripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
@@ -23,7 +22,7 @@ export const connectSchema = z.object({
 export type ConnectInput = z.infer<typeof connectSchema>;
 
 /** Where Stripe sends the vendor back: the dashboard when done, a fresh link when the old one expired. */
-export function onboardingUrls(origin: string) {
+function onboardingUrls(origin: string) {
   return { return_url: `${origin}/vendor?onboarding=done`, refresh_url: `${origin}/vendor/onboarding` };
 }
 
@@ -119,9 +118,4 @@ function stripeProblem(err: unknown, fallback: string): Error {
   if (!failure.retryable)
     return new ValidationError(failure.message || fallback, { stripe_code: failure.code ?? undefined });
   return new UpstreamError(fallback);
-}
-
-/** The store currency every vendor product is priced in. */
-export function storeCurrency(env: Env): string {
-  return storeConfig(env).currency;
 }

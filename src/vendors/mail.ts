@@ -9,7 +9,7 @@ import { storeConfig } from '../lib/config';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 
-export type EmailKind = 'vendor_login' | 'contact_message' | (string & {});
+type EmailKind = 'vendor_login' | 'contact_message' | (string & {});
 
 export interface Email {
   kind: EmailKind;
@@ -34,7 +34,7 @@ export function emailInsert(db: Db, email: Email): BatchItem<'sqlite'> {
 }
 
 /** "v•••@example.com": enough for an operator to recognise, not a mailing list. */
-export function maskAddress(address: string | null): string {
+function maskAddress(address: string | null): string {
   if (!address) return '';
   const at = address.indexOf('@');
   if (at < 1) return '•••';

@@ -20,9 +20,9 @@ import { nowSeconds as now } from '../lib/time';
 import { emailInsert } from './mail';
 
 /** How long a session lasts: the signed value carries its own expiry (signed cookies have none). */
-export const SESSION_SECONDS = 7 * 24 * 60 * 60;
+const SESSION_SECONDS = 7 * 24 * 60 * 60;
 /** How long a sign-in link works. */
-export const LOGIN_TOKEN_SECONDS = 20 * 60;
+const LOGIN_TOKEN_SECONDS = 20 * 60;
 
 export type VendorEnv = { Bindings: Env; Variables: { store: StoreRow } };
 
@@ -104,7 +104,7 @@ export async function requestLoginLinks(env: Env, email: string, origin: string)
 }
 
 /** True when `token` is shaped like one of ours (saves a query for junk). */
-export function looksLikeToken(token: string): boolean {
+function looksLikeToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 

@@ -17,12 +17,12 @@ const REGISTRIES: readonly HandlerMap[] = [
 ];
 
 /** The handlers registered for an event type (empty: the event is stored as `ignored`). */
-export function handlersFor(type: string): WebhookHandler[] {
+function handlersFor(type: string): WebhookHandler[] {
   return REGISTRIES.map((registry) => registry[type]).filter((h): h is WebhookHandler => Boolean(h));
 }
 
 /** Runs every handler for the event; `processed` if any of them did something. */
-export async function dispatchEvent(event: Stripe.Event, env: Env): Promise<HandlerOutcome> {
+async function dispatchEvent(event: Stripe.Event, env: Env): Promise<HandlerOutcome> {
   let outcome: HandlerOutcome = 'ignored';
   for (const handler of handlersFor(event.type)) {
     if ((await handler(event, env)) === 'processed') outcome = 'processed';
