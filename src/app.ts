@@ -1,9 +1,8 @@
 // The Hono app: middleware and route mounting, nothing else.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
-import { onError, renderError } from './lib/on-error';
+import { onError, renderError } from './app-errors';
 import { allowedMethodsLookup } from './lib/allowed-methods';
 import { canonicalOrigin } from './lib/canonical-origin';
 import { AppError, NotFoundError } from './lib/errors';
@@ -19,11 +18,15 @@ import { webhookRoutes } from './webhooks/routes';
 import { emulatorProxyRoutes } from './stripe/emulator-proxy';
 import { stripeCspSources, type StripeCspDirective } from './stripe/csp';
 import { mailCatcherRoutes } from './notifications/catcher';
+import { csrfUnlessBearer } from './lib/http';
+import { documentRenderer } from './pages/document';
 
 export const app = new Hono<{ Bindings: Env }>();
 
 // Before anything else: a page asked for on another host goes to PUBLIC_URL (see canonical-origin.ts).
 app.use(canonicalOrigin);
+// `c.render` for every page, error pages included: one document shell with its doctype.
+app.use(documentRenderer);
 
 // Stripe posts raw JSON signed over the exact bytes: mounted before any middleware that could touch it.
 app.route('/', webhookRoutes);
@@ -56,8 +59,8 @@ app.use(
   }),
 );
 // Cross-site form posts are refused; JSON posts rely on the SameSite=Lax cookie. Webhooks are exempt
-// (Stripe posts JSON, which csrf() does not check anyway).
-app.use(csrf());
+// (Stripe posts JSON, which csrf() does not check anyway), and so are Bearer-authenticated API calls.
+app.use(csrfUnlessBearer);
 
 app.route('/', healthRoutes);
 app.route('/', catalogRoutes);

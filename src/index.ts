@@ -14,5 +14,7 @@ export default {
     isNotificationQueue(batch.queue)
       ? handleNotificationBatch(batch as MessageBatch<NotifyMessage>, env)
       : handlePayoutBatch(batch as MessageBatch<PayoutMessage>, env),
-  scheduled: (controller, env, ctx) => ctx.waitUntil(handleScheduled(controller, env)),
+  scheduled: (controller, env, ctx) => {
+    ctx.waitUntil(handleScheduled(controller, env));
+  },
 } satisfies ExportedHandler<Env, PayoutMessage | NotifyMessage>;

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './wrangler.mjs';
 
-export const DEMO_VENDOR_SCRIPT = 'scripts/seed-demo-vendors.mjs';
-export const DEMO_VENDOR_ROUTE = '/admin/api/demo/vendors';
+const DEMO_VENDOR_SCRIPT = 'scripts/seed-demo-vendors.mjs';
+const DEMO_VENDOR_ROUTE = '/admin/api/demo/vendors';
 
 /**
  * Runs the demo-vendor step if the project has one. It must be idempotent: it runs on every start.

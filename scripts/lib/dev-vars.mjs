@@ -12,7 +12,7 @@ const RANDOM_KEYS = ['COOKIE_SECRET', 'ADMIN_TOKEN'];
  * @param {string} text
  * @returns {Record<string, string>}
  */
-export function parseDotenv(text) {
+function parseDotenv(text) {
   /** @type {Record<string, string>} */
   const out = {};
   for (const raw of text.split(/\r?\n/)) {

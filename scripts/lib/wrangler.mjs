@@ -85,7 +85,7 @@ export async function applyLocalMigrations(persistTo, config = APP_CONFIG) {
  * @param {string} sql
  * @returns {Promise<Record<string, unknown>[]>}
  */
-export async function queryLocal(persistTo, sql) {
+async function queryLocal(persistTo, sql) {
   const out = await runWrangler([
     'd1',
     'execute',

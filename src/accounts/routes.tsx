@@ -7,9 +7,9 @@ import { storeConfig } from '../lib/config';
 import { emailSchema } from '../lib/email';
 import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../lib/errors';
 import { isForm, wantsHtml } from '../lib/http';
+import { body, fieldText } from '../lib/input';
 import { endShopperSession, readShopperSession, startShopperSession } from '../lib/shopper-session';
-import { parse } from '../lib/validate';
-import { readInput } from '../vendors/forms';
+import { renderPage } from '../pages/document';
 import { accountOrders, addressesOnFile } from './account';
 import { AccountLoginConfirmPage, AccountLoginPage, AccountPage } from './pages';
 import { requestSignInLink } from './sign-in';
@@ -17,8 +17,19 @@ import { consumeLoginToken, peekLoginToken } from './tokens';
 
 type Ctx = Context<{ Bindings: Env }>;
 
-const loginSchema = z.object({
-  email: z.preprocess((v) => (typeof v === 'string' ? v : ''), emailSchema),
+const loginSchema = z.object({ email: z.preprocess(fieldText, emailSchema) });
+
+const loginInput = body(['form', 'json'], loginSchema, {
+  invalidForm: (c, _errors, values) =>
+    renderPage(
+      c,
+      <AccountLoginPage
+        storeName={storeName(c)}
+        error="Enter a valid e-mail address."
+        email={(values.email ?? '').slice(0, 254)}
+      />,
+      422,
+    ),
 });
 
 const storeName = (c: Ctx) => storeConfig(c.env).storeName;
@@ -37,29 +48,22 @@ for (const path of ['/account', '/account/*'])
   });
 
 accountRoutes.get('/account/login', (c) =>
-  c.html(<AccountLoginPage storeName={storeName(c)} sent={c.req.query('sent') === '1'} />),
+  renderPage(c, <AccountLoginPage storeName={storeName(c)} sent={c.req.query('sent') === '1'} />),
 );
 
-accountRoutes.post('/account/login', async (c) => {
-  const data = await readInput(c);
+accountRoutes.post('/account/login', loginInput, async (c) => {
+  const { email } = c.req.valid('json');
   const form = isForm(c);
-  const typed = typeof data.email === 'string' ? data.email.slice(0, 254) : '';
-  let email: string;
-  try {
-    email = parse(loginSchema, data).email;
-  } catch (err) {
-    if (!form) throw err;
-    return c.html(
-      <AccountLoginPage storeName={storeName(c)} error="Enter a valid e-mail address." email={typed} />,
-      422,
-    );
-  }
   try {
     await requestSignInLink(c.env, email, c.req.header('cf-connecting-ip') ?? 'unknown');
   } catch (err) {
     if (!(err instanceof TooManyRequestsError) || !form) throw err;
     c.header('retry-after', String(err.retryAfter));
-    return c.html(<AccountLoginPage storeName={storeName(c)} error={err.message} email={typed} />, 429);
+    return renderPage(
+      c,
+      <AccountLoginPage storeName={storeName(c)} error={err.message} email={email} />,
+      429,
+    );
   }
   // The same answer whether or not the address has orders: no list of shoppers to probe.
   if (!form) return c.json({ sent: true }, 202);
@@ -69,7 +73,7 @@ accountRoutes.post('/account/login', async (c) => {
 accountRoutes.get('/account/login/:token', async (c) => {
   const token = c.req.param('token');
   if (!(await peekLoginToken(getDb(c.env), token))) throw linkGone();
-  return c.html(<AccountLoginConfirmPage storeName={storeName(c)} token={token} />);
+  return renderPage(c, <AccountLoginConfirmPage storeName={storeName(c)} token={token} />);
 });
 
 accountRoutes.post('/account/login/:token', async (c) => {
@@ -93,5 +97,8 @@ accountRoutes.get('/account', async (c) => {
   const db = getDb(c.env);
   const [orders, addresses] = await Promise.all([accountOrders(db, email), addressesOnFile(db, email)]);
   if (!wantsHtml(c)) return c.json({ email, orders, addresses });
-  return c.html(<AccountPage storeName={storeName(c)} email={email} orders={orders} addresses={addresses} />);
+  return renderPage(
+    c,
+    <AccountPage storeName={storeName(c)} email={email} orders={orders} addresses={addresses} />,
+  );
 });

@@ -4,8 +4,10 @@ import { and, eq, like, ne } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { ConflictError, ForbiddenError } from '../lib/errors';
-import { getStripe, Stripe, stripeMode } from '../stripe/client';
-import { applyAccount } from '../vendors/stores';
+import { getStripe, stripeMode, type Stripe } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
+import { applyAccount } from '../catalog/stores';
+import { nowSeconds } from '../lib/time';
 
 export interface DemoVendorResult {
   storeId: string;
@@ -57,7 +59,7 @@ export async function connectDemoVendors(env: Env): Promise<DemoVendorResult[]> 
           ),
         db
           .update(schema.stores)
-          .set({ stripeAccountId: account.id, updatedAt: Math.floor(Date.now() / 1000) })
+          .set({ stripeAccountId: account.id, updatedAt: nowSeconds() })
           .where(eq(schema.stores.id, store.id)),
         db
           .insert(schema.vendorAccounts)
@@ -70,14 +72,14 @@ export async function connectDemoVendors(env: Env): Promise<DemoVendorResult[]> 
       account = await stripe.accounts.retrieve(account.id);
     }
     // Apply now rather than wait for the emulator's account.updated (it also arrives; same state).
-    await applyAccount(env, account, Math.floor(Date.now() / 1000));
+    await applyAccount(env, account, nowSeconds());
     results.push({
       storeId: store.id,
       slug: store.slug,
       accountId: account.id,
       action,
-      chargesEnabled: Boolean(account.charges_enabled),
-      payoutsEnabled: Boolean(account.payouts_enabled),
+      chargesEnabled: account.charges_enabled,
+      payoutsEnabled: account.payouts_enabled,
     });
   }
   return results;
@@ -87,7 +89,7 @@ async function retrieveOrNull(stripe: Stripe, id: string): Promise<Stripe.Accoun
   try {
     return await stripe.accounts.retrieve(id);
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeError && err.statusCode === 404) return null;
+    if (classifyStripeError(err).status === 404) return null;
     throw err;
   }
 }

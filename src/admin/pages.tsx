@@ -22,10 +22,6 @@ function when(seconds: number | null | undefined): string {
   return seconds ? new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19) : '—';
 }
 
-function money(amount: number, currency: string) {
-  return formatMoney(amount, currency);
-}
-
 const NAV: [string, string][] = [
   ['/admin', 'Overview'],
   ['/admin/stores', 'Stores'],
@@ -223,7 +219,7 @@ export function StorePage(props: { storeName: string; detail: Awaited2<typeof ge
       <ul>
         {products.map((p) => (
           <li>
-            {p.name} · {money(p.unitAmount, p.currency)} {p.active ? '' : '(hidden)'}
+            {p.name} · {formatMoney(p.unitAmount, p.currency)} {p.active ? '' : '(hidden)'}
           </li>
         ))}
       </ul>
@@ -260,8 +256,8 @@ export function OrdersPage(props: {
             </td>
             <td>{when(o.createdAt)}</td>
             <td>{o.status}</td>
-            <td>{money(o.total, o.currency)}</td>
-            <td>{o.amountRefunded ? money(o.amountRefunded, o.currency) : '—'}</td>
+            <td>{formatMoney(o.total, o.currency)}</td>
+            <td>{o.amountRefunded ? formatMoney(o.amountRefunded, o.currency) : '—'}</td>
             <td>{o.email ?? '—'}</td>
             <td>{o.flag ?? ''}</td>
           </tr>
@@ -318,8 +314,8 @@ function TransferTable(props: { transfers: TransferLike[]; retry?: boolean }) {
           <td>
             <a href={`/admin/stores/${t.storeId}`}>{t.storeName ?? t.storeId}</a>
           </td>{' '}
-          <td>{money(t.amount, t.currency)}</td> <td>{money(t.fee, t.currency)}</td>{' '}
-          <td>{t.amountReversed ? money(t.amountReversed, t.currency) : '—'}</td> <td>{t.status}</td>{' '}
+          <td>{formatMoney(t.amount, t.currency)}</td> <td>{formatMoney(t.fee, t.currency)}</td>{' '}
+          <td>{t.amountReversed ? formatMoney(t.amountReversed, t.currency) : '—'}</td> <td>{t.status}</td>{' '}
           <td>
             <code>{t.stripeTransferId ?? '—'}</code>
           </td>{' '}
@@ -349,7 +345,7 @@ type ReversalLike = {
 function ReversalCauseCell(props: { cause: ReversalCause; currency: string }) {
   const { cause } = props;
   if (cause.kind === 'refunds')
-    return <>reversal: vendor's share of {money(cause.refunded, props.currency)} refunded in all</>;
+    return <>reversal: vendor's share of {formatMoney(cause.refunded, props.currency)} refunded in all</>;
   if (cause.kind === 'correction')
     return (
       <>
@@ -380,7 +376,7 @@ function ReversalTable(props: { reversals: ReversalLike[]; currency?: string }) 
               currency={r.currency ?? props.currency ?? 'usd'}
             />
           </td>{' '}
-          <td>{money(r.amount, r.currency ?? props.currency ?? 'usd')}</td>{' '}
+          <td>{formatMoney(r.amount, r.currency ?? props.currency ?? 'usd')}</td>{' '}
           <td>{r.status === 'applied' ? 'applied (transfer reduced before sending)' : r.status}</td>{' '}
           <td>
             <code>{r.stripeReversalId ?? '—'}</code>
@@ -428,11 +424,11 @@ export function OrderPage(props: {
         <dt>E-mail</dt>
         <dd>{order.email ?? '—'}</dd>
         <dt>Total</dt>
-        <dd>{money(order.total, order.currency)}</dd>
+        <dd>{formatMoney(order.total, order.currency)}</dd>
         <dt>Received</dt>
-        <dd>{money(order.amountReceived, order.currency)}</dd>
+        <dd>{formatMoney(order.amountReceived, order.currency)}</dd>
         <dt>Refunded</dt>
-        <dd>{money(order.amountRefunded, order.currency)}</dd>
+        <dd>{formatMoney(order.amountRefunded, order.currency)}</dd>
         <dt>Paid</dt>
         <dd>{when(order.paidAt)}</dd>
       </dl>
@@ -443,8 +439,8 @@ export function OrderPage(props: {
             <td>{l.name}</td>
             <td>{l.storeName}</td>
             <td>{l.quantity}</td>
-            <td>{money(l.unitAmount, order.currency)}</td>
-            <td>{money(l.amount, order.currency)}</td>
+            <td>{formatMoney(l.unitAmount, order.currency)}</td>
+            <td>{formatMoney(l.amount, order.currency)}</td>
             <td>{l.note}</td>
           </tr>
         ))}
@@ -469,7 +465,7 @@ export function OrderPage(props: {
         <dd>
           {payment.attempts.map((a) => (
             <div>
-              {a.kind} <code>{a.stripeId ?? a.id}</code> {a.status} {money(a.amount, a.currency)}
+              {a.kind} <code>{a.stripeId ?? a.id}</code> {a.status} {formatMoney(a.amount, a.currency)}
             </div>
           ))}
         </dd>
@@ -484,9 +480,11 @@ export function OrderPage(props: {
               id="f-amount"
               name="amount_decimal"
               inputmode="decimal"
-              placeholder={`all ${money(remaining, order.currency)}`}
+              placeholder={`all ${formatMoney(remaining, order.currency)}`}
             />
-            <p class="hint">Leave empty to refund everything left ({money(remaining, order.currency)}).</p>
+            <p class="hint">
+              Leave empty to refund everything left ({formatMoney(remaining, order.currency)}).
+            </p>
           </div>
           <button class="button button-secondary" type="submit">
             Refund
@@ -500,7 +498,7 @@ export function OrderPage(props: {
         <ul>
           {refunds.map((r) => (
             <li data-refund-id={r.id}>
-              <code>{r.id}</code> {money(r.amount, r.currency)} {r.status} {when(r.createdAt)}
+              <code>{r.id}</code> {formatMoney(r.amount, r.currency)} {r.status} {when(r.createdAt)}
             </li>
           ))}
         </ul>

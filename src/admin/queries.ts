@@ -1,11 +1,11 @@
 // What the admin lists and shows, loaded once for both the pages and the JSON API.
-import { and, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { NotFoundError } from '../lib/errors';
-import { storeStatus } from '../vendors/stores';
+import { storeStatus } from '../catalog/stores';
 import { getStoredEvent, listEvents } from '../webhooks/log';
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
@@ -18,6 +18,19 @@ export const pageQuery = z.object({ limit, offset });
 export const orderQuery = z.object({ limit, offset, status: optional(z.enum(ORDER_STATUSES)) });
 export const transferQuery = z.object({ limit, offset, status: optional(z.enum(TRANSFER_STATUSES)) });
 export const messageQuery = z.object({ limit, offset, status: optional(z.enum(MESSAGE_STATUSES)) });
+/** The original service's `GET /webhooks/stripe/logs`: several statuses, comma-separated. */
+export const eventLogQuery = z.object({
+  type: z
+    .string()
+    .regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as checkout.session.completed')
+    .optional(),
+  status: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(WEBHOOK_STATUSES)))
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 export const eventQuery = z.object({
   limit,
   type: optional(z.string().regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as account.updated')),
@@ -28,16 +41,17 @@ export const eventQuery = z.object({
 
 /** Stores with their status and product count, newest first. */
 export async function listStores(db: Db, q: z.infer<typeof pageQuery>) {
+  // A join and GROUP BY, not a correlated subquery: drizzle renders a column inside `sql` unqualified
+  // ("id"), which inside `FROM products` meant the product's own id and counted nothing.
   const rows = await db
-    .select({
-      store: schema.stores,
-      products: sql<number>`(SELECT COUNT(*) FROM products p WHERE p.store_id = ${schema.stores.id})`,
-    })
+    .select({ store: schema.stores, products: count(schema.products.id) })
     .from(schema.stores)
+    .leftJoin(schema.products, eq(schema.products.storeId, schema.stores.id))
+    .groupBy(schema.stores.id)
     .orderBy(desc(schema.stores.createdAt), desc(schema.stores.id))
     .limit(q.limit)
     .offset(q.offset);
-  return rows.map((r) => ({ ...r.store, status: storeStatus(r.store), productCount: Number(r.products) }));
+  return rows.map((r) => ({ ...r.store, status: storeStatus(r.store), productCount: r.products }));
 }
 
 /** One store with its products, payouts and recent contact messages. */
@@ -234,10 +248,7 @@ export async function overview(db: Db) {
     db.select({ n: count() }).from(schema.webhookEvents).where(eq(schema.webhookEvents.status, 'failed')),
     db.select({ n: count() }).from(schema.outbox).where(eq(schema.outbox.status, 'queued')),
   ]);
-  const flagged = await db
-    .select({ n: count() })
-    .from(schema.orders)
-    .where(and(sql`${schema.orders.flag} IS NOT NULL`));
+  const flagged = await db.select({ n: count() }).from(schema.orders).where(isNotNull(schema.orders.flag));
   return {
     stores: stores[0]?.n ?? 0,
     ordersByStatus: Object.fromEntries(orders.map((o) => [o.status, o.n])),

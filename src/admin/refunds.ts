@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { formatMoney, refundableOf } from '../lib/money';
-import { getStripe, Stripe } from '../stripe/client';
+import { getStripe } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
 import { wasReplayed } from '../stripe/response';
 import { toMinorUnits } from '../vendors/products';
-
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+import { fieldText } from '../lib/input';
 
 /**
  * `amount`: minor units (JSON) or a decimal like "12.50" (the form's `amount_decimal`); neither = the
@@ -21,7 +21,7 @@ export const refundSchema = z.object({
     z.coerce.number().int().positive().optional(),
   ),
   amount_decimal: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()
@@ -31,7 +31,7 @@ export const refundSchema = z.object({
       ),
   ),
   request_id: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()
@@ -97,13 +97,10 @@ export async function refundOrder(env: Env, orderId: string, req: RefundRequest)
       replayed: wasReplayed(refund),
     };
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeError) {
-      const status = err.statusCode ?? 0;
-      if (status >= 400 && status < 500 && status !== 401 && status !== 429) {
-        throw new ValidationError(err.message, { stripe_code: err.code });
-      }
-      throw new UpstreamError(`Stripe did not take the refund (${err.message}). Try again.`);
-    }
-    throw err;
+    const failure = classifyStripeError(err);
+    if (!failure.fromStripe) throw err;
+    if (!failure.retryable)
+      throw new ValidationError(failure.message, { stripe_code: failure.code ?? undefined });
+    throw new UpstreamError(`Stripe did not take the refund (${failure.message}). Try again.`);
   }
 }

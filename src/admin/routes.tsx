@@ -1,27 +1,21 @@
 // The operator's admin: sign-in, pages under /admin, the JSON API under /admin/api, and the JSON paths
 // of the original webhook service (GET /stores, /stores/:id, /orders, /customers) for the admin token.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { getSignedCookie } from 'hono/cookie';
+import { createFactory } from 'hono/factory';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, NotFoundError, UnauthorizedError } from '../lib/errors';
 import { wantsHtml } from '../lib/http';
+import { body, validate } from '../lib/input';
 import { newId } from '../lib/ids';
-import { parse } from '../lib/validate';
 import { listMessages, resendMessage } from '../notifications/outbox';
 import { retryReversal } from '../payouts/reversals';
 import { retryTransfer } from '../payouts/transfers';
-import { check, readInput } from '../vendors/forms';
 import { processStoredEvent } from '../webhooks/dispatch';
-import {
-  ADMIN_COOKIE,
-  adminCookieSecret,
-  checkAdminToken,
-  endAdminSession,
-  isAdmin,
-  requireAdmin,
-  startAdminSession,
-} from './auth';
+import { listEvents } from '../webhooks/log';
+import { adminCredential, checkAdminToken, endAdminSession, requireAdmin, startAdminSession } from './auth';
 import { connectDemoVendors } from './demo';
 import {
   AdminHome,
@@ -36,6 +30,7 @@ import {
   TransfersPage,
 } from './pages';
 import {
+  eventLogQuery,
   eventQuery,
   getOrderDetail,
   getStoreDetail,
@@ -53,6 +48,7 @@ import {
 import { refundOrder, refundSchema } from './refunds';
 import { CustomerPage, CustomersPage } from './customer-pages';
 import { customerQuery, getCustomerDetail, listCustomers } from './customers';
+import { renderPage } from '../pages/document';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -77,15 +73,14 @@ const notice = (c: Ctx) => NOTICES[c.req.query('notice') ?? ''];
  * (401); an API client a 401 problem+json.
  */
 const guard: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  const cookie = await getSignedCookie(c, adminCookieSecret(c.env), ADMIN_COOKIE);
-  if (await isAdmin(c.req.raw, c.env, cookie)) {
+  if (await adminCredential(c)) {
     c.header('cache-control', NO_STORE);
     return next();
   }
   const path = new URL(c.req.url).pathname;
   if (wantsHtml(c) && !path.startsWith('/admin/api')) {
     c.header('cache-control', NO_STORE);
-    return c.html(<AdminLoginPage storeName={storeName(c)} />, 401);
+    return renderPage(c, <AdminLoginPage storeName={storeName(c)} />, 401);
   }
   throw new UnauthorizedError('An operator token is required.');
 };
@@ -96,15 +91,19 @@ export const adminRoutes = new Hono<{ Bindings: Env }>();
 
 adminRoutes.get('/admin/login', (c) => {
   c.header('cache-control', NO_STORE);
-  return c.html(<AdminLoginPage storeName={storeName(c)} />);
+  return renderPage(c, <AdminLoginPage storeName={storeName(c)} />);
 });
 
-adminRoutes.post('/admin/login', async (c) => {
-  const data = await readInput(c);
-  const token = typeof data.token === 'string' ? data.token : '';
+const loginForm = z.object({ token: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()) });
+
+adminRoutes.post('/admin/login', body(['form', 'json', 'empty'], loginForm), async (c) => {
   c.header('cache-control', NO_STORE);
-  if (!(await checkAdminToken(c.env, token))) {
-    return c.html(<AdminLoginPage storeName={storeName(c)} error="That is not the admin token." />, 401);
+  if (!(await checkAdminToken(c.env, c.req.valid('json').token))) {
+    return renderPage(
+      c,
+      <AdminLoginPage storeName={storeName(c)} error="That is not the admin token." />,
+      401,
+    );
   }
   await startAdminSession(c);
   return c.redirect('/admin', 303);
@@ -121,68 +120,81 @@ adminRoutes.use('/admin/*', guard);
 // ------------------------------------------------------------------ pages
 
 adminRoutes.get('/admin', async (c) =>
-  c.html(<AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />),
+  renderPage(c, <AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />),
 );
 
-adminRoutes.get('/admin/stores', async (c) => {
-  const stores = await listStores(getDb(c.env), parse(pageQuery, c.req.query()));
-  return c.html(<StoresPage storeName={storeName(c)} stores={stores} />);
+adminRoutes.get('/admin/stores', validate('query', pageQuery), async (c) => {
+  const stores = await listStores(getDb(c.env), c.req.valid('query'));
+  return renderPage(c, <StoresPage storeName={storeName(c)} stores={stores} />);
 });
 
 adminRoutes.get('/admin/stores/:id', async (c) => {
   const detail = await getStoreDetail(getDb(c.env), c.req.param('id'));
-  return c.html(<StorePage storeName={storeName(c)} detail={detail} />);
+  return renderPage(c, <StorePage storeName={storeName(c)} detail={detail} />);
 });
 
-adminRoutes.get('/admin/orders', async (c) => {
-  const q = parse(orderQuery, c.req.query());
+adminRoutes.get('/admin/orders', validate('query', orderQuery), async (c) => {
+  const q = c.req.valid('query');
   const orders = await listOrders(getDb(c.env), q);
-  return c.html(<OrdersPage storeName={storeName(c)} orders={orders} status={q.status} />);
+  return renderPage(c, <OrdersPage storeName={storeName(c)} orders={orders} status={q.status} />);
 });
 
 adminRoutes.get('/admin/orders/:id', async (c) => {
   const detail = await getOrderDetail(getDb(c.env), c.req.param('id'));
-  return c.html(
+  return renderPage(
+    c,
     <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} notice={notice(c)} />,
   );
 });
 
-adminRoutes.post('/admin/orders/:id/refund', async (c) => {
+/** The order page again with the reason a refund was not made, and the form ready for another try. */
+async function refundRefused(c: Ctx, message: string, status: ContentfulStatusCode) {
+  const detail = await getOrderDetail(getDb(c.env), c.req.param('id') ?? '');
+  return renderPage(
+    c,
+    <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} error={message} />,
+    status,
+  );
+}
+
+const refundForm = body(['form', 'json'], refundSchema, {
+  invalidForm: (c, errors) => refundRefused(c, errors.map((e) => e.message).join(' '), 422),
+});
+
+adminRoutes.post('/admin/orders/:id/refund', refundForm, async (c) => {
   const id = c.req.param('id');
-  const parsed = check(refundSchema, await readInput(c));
   try {
-    if (!parsed.ok)
-      throw new AppError(422, 'Validation failed', parsed.errors.map((e) => e.message).join(' '));
-    await refundOrder(c.env, id, parsed.value);
+    await refundOrder(c.env, id, c.req.valid('json'));
   } catch (err) {
     if (!(err instanceof AppError) || err instanceof NotFoundError) throw err;
-    // Show the reason on the order page itself, with the form ready for another try.
-    const detail = await getOrderDetail(getDb(c.env), id);
-    return c.html(
-      <OrderPage storeName={storeName(c)} detail={detail} requestId={newId('rr')} error={err.message} />,
-      err.status as 422,
-    );
+    return refundRefused(c, err.message, err.status as ContentfulStatusCode);
   }
   return c.redirect(`/admin/orders/${encodeURIComponent(id)}?notice=refund-requested`, 303);
 });
 
-adminRoutes.get('/admin/customers', async (c) => {
-  const q = parse(customerQuery, c.req.query());
+adminRoutes.get('/admin/customers', validate('query', customerQuery), async (c) => {
+  const q = c.req.valid('query');
   const customers = await listCustomers(getDb(c.env), q);
   const { currency } = storeConfig(c.env);
-  return c.html(<CustomersPage storeName={storeName(c)} currency={currency} customers={customers} q={q.q} />);
+  return renderPage(
+    c,
+    <CustomersPage storeName={storeName(c)} currency={currency} customers={customers} q={q.q} />,
+  );
 });
 
 adminRoutes.get('/admin/customers/:id', async (c) => {
   const detail = await getCustomerDetail(getDb(c.env), c.req.param('id'));
   const { currency } = storeConfig(c.env);
-  return c.html(<CustomerPage storeName={storeName(c)} currency={currency} detail={detail} />);
+  return renderPage(c, <CustomerPage storeName={storeName(c)} currency={currency} detail={detail} />);
 });
 
-adminRoutes.get('/admin/transfers', async (c) => {
-  const q = parse(transferQuery, c.req.query());
+adminRoutes.get('/admin/transfers', validate('query', transferQuery), async (c) => {
+  const q = c.req.valid('query');
   const data = await listTransfers(getDb(c.env), q);
-  return c.html(<TransfersPage storeName={storeName(c)} data={data} status={q.status} notice={notice(c)} />);
+  return renderPage(
+    c,
+    <TransfersPage storeName={storeName(c)} data={data} status={q.status} notice={notice(c)} />,
+  );
 });
 
 adminRoutes.post('/admin/transfers/:id/retry', async (c) => {
@@ -195,15 +207,18 @@ adminRoutes.post('/admin/reversals/:id/retry', async (c) => {
   return c.redirect('/admin/transfers?notice=reversal-retried', 303);
 });
 
-adminRoutes.get('/admin/events', async (c) => {
-  const q = parse(eventQuery, c.req.query());
+adminRoutes.get('/admin/events', validate('query', eventQuery), async (c) => {
+  const q = c.req.valid('query');
   const events = await listWebhookEvents(getDb(c.env), q);
-  return c.html(<EventsPage storeName={storeName(c)} events={events} type={q.type} status={q.status} />);
+  return renderPage(
+    c,
+    <EventsPage storeName={storeName(c)} events={events} type={q.type} status={q.status} />,
+  );
 });
 
 adminRoutes.get('/admin/events/:id', async (c) => {
   const event = await getWebhookEvent(getDb(c.env), c.req.param('id'));
-  return c.html(<EventPage storeName={storeName(c)} event={event} notice={notice(c)} />);
+  return renderPage(c, <EventPage storeName={storeName(c)} event={event} notice={notice(c)} />);
 });
 
 adminRoutes.post('/admin/events/:id/replay', async (c) => {
@@ -213,10 +228,13 @@ adminRoutes.post('/admin/events/:id/replay', async (c) => {
   return c.redirect(`/admin/events/${encodeURIComponent(id)}?notice=replayed-${result.status}`, 303);
 });
 
-adminRoutes.get('/admin/messages', async (c) => {
-  const q = parse(messageQuery, c.req.query());
+adminRoutes.get('/admin/messages', validate('query', messageQuery), async (c) => {
+  const q = c.req.valid('query');
   const rows = await listMessages(getDb(c.env), q);
-  return c.html(<MessagesPage storeName={storeName(c)} rows={rows} status={q.status} notice={notice(c)} />);
+  return renderPage(
+    c,
+    <MessagesPage storeName={storeName(c)} rows={rows} status={q.status} notice={notice(c)} />,
+  );
 });
 
 adminRoutes.post('/admin/messages/:id/resend', async (c) => {
@@ -231,53 +249,65 @@ adminRoutes.get('/admin/outbox', (c) => c.redirect('/admin/messages', 301));
 
 adminRoutes.get('/admin/api/overview', async (c) => c.json(await overview(getDb(c.env))));
 
-async function storesJson(c: Ctx) {
-  return c.json({ stores: await listStores(getDb(c.env), parse(pageQuery, c.req.query())) });
-}
-async function storeJson(c: Ctx) {
-  return c.json(await getStoreDetail(getDb(c.env), c.req.param('id') ?? ''));
-}
-async function ordersJson(c: Ctx) {
-  return c.json({ orders: await listOrders(getDb(c.env), parse(orderQuery, c.req.query())) });
-}
-async function customersJson(c: Ctx) {
-  return c.json({ customers: await listCustomers(getDb(c.env), parse(customerQuery, c.req.query())) });
-}
-async function customerJson(c: Ctx) {
-  return c.json(await getCustomerDetail(getDb(c.env), c.req.param('id') ?? ''));
-}
+const factory = createFactory<{ Bindings: Env }>();
+// Shared by the JSON API and the original service's paths (GET /stores, /stores/:id, /orders, /customers).
+const storesJson = factory.createHandlers(validate('query', pageQuery), async (c) =>
+  c.json({ stores: await listStores(getDb(c.env), c.req.valid('query')) }),
+);
+const storeJson = factory.createHandlers(async (c) =>
+  c.json(await getStoreDetail(getDb(c.env), c.req.param('id') ?? '')),
+);
+const ordersJson = factory.createHandlers(validate('query', orderQuery), async (c) =>
+  c.json({ orders: await listOrders(getDb(c.env), c.req.valid('query')) }),
+);
+const customersJson = factory.createHandlers(validate('query', customerQuery), async (c) =>
+  c.json({ customers: await listCustomers(getDb(c.env), c.req.valid('query')) }),
+);
+const customerJson = factory.createHandlers(async (c) =>
+  c.json(await getCustomerDetail(getDb(c.env), c.req.param('id') ?? '')),
+);
 
-adminRoutes.get('/admin/api/stores', storesJson);
-adminRoutes.get('/admin/api/stores/:id', storeJson);
-adminRoutes.get('/admin/api/orders', ordersJson);
+adminRoutes.get('/admin/api/stores', ...storesJson);
+adminRoutes.get('/admin/api/stores/:id', ...storeJson);
+adminRoutes.get('/admin/api/orders', ...ordersJson);
 adminRoutes.get('/admin/api/orders/:id', async (c) =>
   c.json(await getOrderDetail(getDb(c.env), c.req.param('id'))),
 );
-adminRoutes.get('/admin/api/customers', customersJson);
-adminRoutes.get('/admin/api/customers/:id', customerJson);
-adminRoutes.get('/admin/api/transfers', async (c) =>
-  c.json(await listTransfers(getDb(c.env), parse(transferQuery, c.req.query()))),
+adminRoutes.get('/admin/api/customers', ...customersJson);
+adminRoutes.get('/admin/api/customers/:id', ...customerJson);
+adminRoutes.get('/admin/api/transfers', validate('query', transferQuery), async (c) =>
+  c.json(await listTransfers(getDb(c.env), c.req.valid('query'))),
 );
-adminRoutes.get('/admin/api/events', async (c) =>
-  c.json({ events: await listWebhookEvents(getDb(c.env), parse(eventQuery, c.req.query())) }),
+adminRoutes.get('/admin/api/events', validate('query', eventQuery), async (c) =>
+  c.json({ events: await listWebhookEvents(getDb(c.env), c.req.valid('query')) }),
 );
 adminRoutes.get('/admin/api/events/:id', async (c) =>
   c.json(await getWebhookEvent(getDb(c.env), c.req.param('id'))),
 );
-adminRoutes.get('/admin/api/messages', async (c) =>
-  c.json({ messages: await listMessages(getDb(c.env), parse(messageQuery, c.req.query())) }),
+adminRoutes.get('/admin/api/messages', validate('query', messageQuery), async (c) =>
+  c.json({ messages: await listMessages(getDb(c.env), c.req.valid('query')) }),
 );
 adminRoutes.post('/admin/api/messages/:id/resend', async (c) =>
   c.json({ message: await resendMessage(c.env, c.req.param('id')) }, 202),
 );
 
-adminRoutes.post('/admin/api/orders/:id/refunds', async (c) => {
-  const data = await readInput(c);
-  const headerKey = c.req.header('idempotency-key');
-  const req = parse(refundSchema, headerKey && !data.request_id ? { ...data, request_id: headerKey } : data);
-  const result = await refundOrder(c.env, c.req.param('id'), req);
-  return c.json(result, result.replayed ? 200 : 201);
-});
+/** An API client's `Idempotency-Key` stands for the form's `request_id` (same rules). */
+const idempotencyHeader = z.object({ 'idempotency-key': refundSchema.shape.request_id.optional() });
+
+adminRoutes.post(
+  '/admin/api/orders/:id/refunds',
+  validate('header', idempotencyHeader),
+  body(['form', 'json', 'empty'], refundSchema),
+  async (c) => {
+    const req = c.req.valid('json');
+    const headerKey = c.req.valid('header')['idempotency-key'];
+    const result = await refundOrder(c.env, c.req.param('id'), {
+      ...req,
+      request_id: req.request_id || headerKey || '',
+    });
+    return c.json(result, result.replayed ? 200 : 201);
+  },
+);
 
 adminRoutes.post('/admin/api/transfers/:id/retry', async (c) =>
   c.json({ transfer: await retryTransfer(c.env, c.req.param('id')) }, 202),
@@ -304,8 +334,11 @@ const noStore: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   await next();
   c.header('cache-control', NO_STORE);
 };
-adminRoutes.get('/stores', requireAdmin, noStore, storesJson);
-adminRoutes.get('/stores/:id', requireAdmin, noStore, storeJson);
-adminRoutes.get('/orders', requireAdmin, noStore, ordersJson);
-adminRoutes.get('/customers', requireAdmin, noStore, customersJson);
-adminRoutes.get('/customers/:id', requireAdmin, noStore, customerJson);
+adminRoutes.get('/stores', requireAdmin, noStore, ...storesJson);
+adminRoutes.get('/stores/:id', requireAdmin, noStore, ...storeJson);
+adminRoutes.get('/orders', requireAdmin, noStore, ...ordersJson);
+adminRoutes.get('/customers', requireAdmin, noStore, ...customersJson);
+adminRoutes.get('/customers/:id', requireAdmin, noStore, ...customerJson);
+adminRoutes.get('/webhooks/stripe/logs', requireAdmin, noStore, validate('query', eventLogQuery), async (c) =>
+  c.json({ events: await listEvents(getDb(c.env), c.req.valid('query')) }),
+);

@@ -4,22 +4,16 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { getDb } from '../db/client';
 import { publicOrigin, storeConfig } from '../lib/config';
-import {
-  AppError,
-  ConflictError,
-  ForbiddenError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../lib/errors';
-import { isForm, MAX_BODY_BYTES, readJson, wantsHtml } from '../lib/http';
+import { AppError, ConflictError, ForbiddenError, ValidationError } from '../lib/errors';
+import { isForm, wantsHtml } from '../lib/http';
+import { body, validate } from '../lib/input';
 import { readShopperSession } from '../lib/shopper-session';
-import { parse } from '../lib/validate';
-import { CartPage } from '../pages/cart-page';
+import { CartPage } from './cart-page';
 import { lineCountProblem } from './rules';
 import { cartStub, emptyCart, failureError, limitsFor, viewCart, type PricedAnswer } from './service';
 import { ensureCart } from './session';
 import type { CartResult, CartView } from './types';
+import { renderPage } from '../pages/document';
 
 type AppContext = Context<{ Bindings: Env }>;
 
@@ -29,15 +23,43 @@ const productId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'productId is not a product id');
 
+/** A form's number field: blank → absent; anything else through Number (so "abc" fails as NaN). */
+const formNumber = z.preprocess(
+  (v) => (typeof v !== 'string' || v.trim() === '' ? undefined : Number(v)),
+  z.number().optional(),
+);
+/** Where a form post goes back to (checked by safeReturnPath before use). */
+const returnTo = z.string().optional();
+const needsQtyOrNote = (b: { qty?: number; note?: string }) => b.qty !== undefined || b.note !== undefined;
+
 // Only JSON types are checked here; ranges (qty 0..99, note length, line count) are the object's rules.
 const addSchema = z.object({
   productId,
   qty: z.number().default(1),
   note: z.string().optional(),
 });
+const addForm = z.object({
+  productId,
+  qty: formNumber.transform((q) => q ?? 1),
+  note: z.string().optional(),
+  return_to: returnTo,
+});
 const patchSchema = z
   .object({ qty: z.number().optional(), note: z.string().optional() })
-  .refine((b) => b.qty !== undefined || b.note !== undefined, { error: 'Send qty, note or both.' });
+  .refine(needsQtyOrNote, { error: 'Send qty, note or both.' });
+/** The form twin of PATCH and DELETE for one line: `_method=delete` removes it. */
+const lineForm = z
+  .object({
+    _method: z.string().optional(),
+    qty: formNumber,
+    note: z.string().optional(),
+    return_to: returnTo,
+  })
+  .refine((b) => b._method?.toLowerCase() === 'delete' || needsQtyOrNote(b), {
+    error: 'Send qty, note or both.',
+  });
+const emptyForm = z.object({ return_to: returnTo });
+const lineParam = z.object({ productId });
 const replaceSchema = z.object({
   // `price` (and anything else) a client sends per item is dropped: prices come from D1.
   items: z.record(productId, z.object({ qty: z.number(), note: z.string().optional() })),
@@ -59,7 +81,8 @@ cartRoutes
     const view = await currentView(c);
     c.header('etag', `"${view.version}"`);
     if (wantsHtml(c))
-      return c.html(
+      return renderPage(
+        c,
         <CartPage
           view={view}
           config={storeConfig(c.env)}
@@ -71,10 +94,10 @@ cartRoutes
   })
 
   /** Whole-cart replacement, only from the version it was based on (If-Match); else 409 and the current cart. */
-  .post('/cart', async (c) => {
-    const body = parse(replaceSchema, await readJson(c));
+  .post('/cart', body(['json'], replaceSchema), async (c) => {
+    const input = c.req.valid('json');
     const ifVersion = parseIfMatch(c.req.header('if-match'));
-    const wanted = Object.entries(body.items).filter(([, item]) => item.qty !== 0);
+    const wanted = Object.entries(input.items).filter(([, item]) => item.qty !== 0);
     const countError = lineCountProblem(wanted.length);
     if (countError) throw failureToValidation(countError, 'items');
     const { id, created } = await ensureCart(c);
@@ -91,7 +114,7 @@ cartRoutes
       wanted.map(([pid]) => pid),
     );
     const seen = Object.fromEntries(Object.entries(limits).map(([pid, l]) => [pid, l.unitAmount ?? 0]));
-    const result = await cartStub(c.env, id).replace(body.items, ifVersion, seen, limits);
+    const result = await cartStub(c.env, id).replace(input.items, ifVersion, seen, limits);
     return answer(c, result);
   })
 
@@ -103,61 +126,48 @@ cartRoutes
   })
 
   /** Form twin of DELETE /cart. */
-  .post('/cart/clear', async (c) => {
-    await readForm(c);
+  .post('/cart/clear', body(['form'], emptyForm), async (c) => {
     const { id } = await ensureCart(c);
     await cartStub(c.env, id).clear();
     return c.redirect('/cart', 303);
   })
 
   /** Adds a product (JSON `{ productId, qty, note? }`, or the product page's form). */
-  .post('/cart/items', async (c) => {
-    const form = isForm(c) ? await readForm(c) : null;
-    const input = form
-      ? parse(addSchema, {
-          productId: form.get('productId') ?? '',
-          qty: formNumber(form.get('qty'), 1),
-          note: form.get('note') ?? undefined,
-        })
-      : parse(addSchema, await readJson(c));
+  .post('/cart/items', body(['json', 'form'], addSchema, { form: addForm }), async (c) => {
+    const input: z.output<typeof addForm> = c.req.valid('json');
     const { id } = await ensureCart(c);
     const { result, json } = await cartStub(c.env, id).addItemPriced(
       input.productId,
       input.qty,
       input.note ?? '',
     );
-    if (form) return redirectBack(c, form, result);
+    // The no-JS pages' form posts get a 303 back; the API gets JSON.
+    if (isForm(c)) return redirectBack(c, input.return_to, result);
     return answer(c, result, json);
   })
 
   /** Sets a line's quantity (0 removes) and/or note. */
-  .patch('/cart/items/:productId', async (c) => {
-    const pid = parse(productId, c.req.param('productId'));
-    const input = parse(patchSchema, await readJson(c));
-    const { result, json } = await patchLine(c, pid, input);
+  .patch('/cart/items/:productId', validate('param', lineParam), body(['json'], patchSchema), async (c) => {
+    const { result, json } = await patchLine(c, c.req.valid('param').productId, c.req.valid('json'));
     return answer(c, result, json);
   })
 
   /** Removes a line (removing a product that is not there changes nothing). */
-  .delete('/cart/items/:productId', async (c) => {
-    const pid = parse(productId, c.req.param('productId'));
+  .delete('/cart/items/:productId', validate('param', lineParam), async (c) => {
     const { id } = await ensureCart(c);
-    return answer(c, await cartStub(c.env, id).removeItem(pid));
+    return answer(c, await cartStub(c.env, id).removeItem(c.req.valid('param').productId));
   })
 
   /** Form twin of PATCH/DELETE for one line: `_method=patch` (default) or `_method=delete`. */
-  .post('/cart/items/:productId', async (c) => {
-    const pid = parse(productId, c.req.param('productId'));
-    const form = await readForm(c);
-    if (form.get('_method')?.toLowerCase() === 'delete') {
+  .post('/cart/items/:productId', validate('param', lineParam), body(['form'], lineForm), async (c) => {
+    const pid = c.req.valid('param').productId;
+    const form = c.req.valid('json');
+    if (form._method?.toLowerCase() === 'delete') {
       const { id } = await ensureCart(c);
-      return redirectBack(c, form, await cartStub(c.env, id).removeItem(pid));
+      return redirectBack(c, form.return_to, await cartStub(c.env, id).removeItem(pid));
     }
-    const input = parse(patchSchema, {
-      qty: form.has('qty') ? formNumber(form.get('qty'), NaN) : undefined,
-      note: form.get('note') ?? undefined,
-    });
-    return redirectBack(c, form, (await patchLine(c, pid, input)).result);
+    const change = { qty: form.qty, note: form.note };
+    return redirectBack(c, form.return_to, (await patchLine(c, pid, change)).result);
   })
 
   /** Live tabs: upgrades to a WebSocket held (hibernating) by the cart's object. */
@@ -205,13 +215,17 @@ async function answer(c: AppContext, result: CartResult, json?: string): Promise
 }
 
 /** Form answer: 303 back to the page the form came from; a refusal renders as the error page. */
-async function redirectBack(c: AppContext, form: URLSearchParams, result: CartResult): Promise<Response> {
+async function redirectBack(
+  c: AppContext,
+  returnPath: string | undefined,
+  result: CartResult,
+): Promise<Response> {
   if (!result.ok) throw await failureError(c.env, result.error);
-  return c.redirect(safeReturnPath(form.get('return_to')) ?? '/cart', 303);
+  return c.redirect(safeReturnPath(returnPath ?? null) ?? '/cart', 303);
 }
 
 /** `If-Match: 7`, `"7"` or `W/"7"` → 7; absent or unreadable → null. */
-export function parseIfMatch(header: string | undefined): number | null {
+function parseIfMatch(header: string | undefined): number | null {
   if (!header) return null;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   return match ? Number(match[1]) : null;
@@ -226,30 +240,6 @@ export function safeReturnPath(value: string | null): string | null {
   // What is returned is checked, not only what came in: `/..//evil.example` normalises to `//evil.example`.
   const path = url.pathname + url.search;
   return /^\/(?![/\\])/.test(path) ? path : null;
-}
-
-/** A form post's fields: 415 unless a form, 413 over 16 KiB (counted on the bytes actually sent). */
-async function readForm(c: AppContext): Promise<URLSearchParams> {
-  if (!isForm(c)) throw new UnsupportedMediaTypeError('Send the form as application/x-www-form-urlencoded.');
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes.`);
-  const buf = await c.req.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES)
-    throw new PayloadTooLargeError(`The body is over ${MAX_BODY_BYTES} bytes.`);
-  const type = c.req.header('content-type') ?? '';
-  if (type.startsWith('multipart/form-data')) {
-    const data = await new Response(buf, { headers: { 'content-type': type } }).formData();
-    const params = new URLSearchParams();
-    for (const [key, value] of data) if (typeof value === 'string') params.append(key, value);
-    return params;
-  }
-  return new URLSearchParams(new TextDecoder().decode(buf));
-}
-
-/** A form's number field: blank → `blank`; anything else through Number (so "abc" fails validation as NaN). */
-function formNumber(value: string | null, blank: number): number {
-  if (value === null || value.trim() === '') return blank;
-  return Number(value);
 }
 
 function failureToValidation(message: string, path: string) {

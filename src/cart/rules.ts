@@ -1,12 +1,9 @@
 // The cart's input rules in one place: quantity range, note length, line count. The CartObject
 // applies them to every change; routes only check the JSON types before calling it.
+import { MAX_NOTE_CHARS, MAX_QTY } from '../catalog/line-limits';
 
-/** Most units of one product per line. */
-export const MAX_QTY = 99;
-/** Longest special-request note, in characters (code points, so an emoji counts once). */
-export const MAX_NOTE_CHARS = 500;
 /** Distinct lines per cart: Stripe Checkout takes at most 100 line items. */
-export const MAX_LINES = 100;
+const MAX_LINES = 100;
 
 /** Why `qty` is not a quantity in `min..MAX_QTY`, or null when it is. */
 export function qtyProblem(qty: unknown, min = 0): string | null {

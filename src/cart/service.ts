@@ -1,13 +1,35 @@
 // What the cart routes (and other domains) do with a cart: reach its object, price it, turn the
 // object's refusals into the app's typed errors.
-import { lineLimit } from '../catalog/availability';
-import { priceCart, priceWithRows } from '../catalog/pricing';
+import {
+  productAvailability,
+  type Product,
+  type ProductFacts,
+  type StoreFacts,
+} from '../catalog/availability';
+import { MAX_QTY } from '../catalog/line-limits';
+import { priceCart, priceWithRows } from './pricing';
 import { getPricingRows, type PricingRow } from '../catalog/queries';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import type { CartFailure, CartResult, CartState, CartView, LineLimit } from './types';
+
+/** The limit the cart object applies when a line for this product grows. */
+function lineLimit(
+  product: (ProductFacts & Pick<Product, 'unitAmount'>) | null | undefined,
+  store: StoreFacts | null | undefined,
+  currency: string,
+): LineLimit {
+  const a = productAvailability(product, store, currency);
+  if (!product) return { maxQty: 0, reason: 'There is no such product.' };
+  if (!a.available) return { maxQty: 0, reason: a.reason, unitAmount: product.unitAmount };
+  return {
+    maxQty: a.maxQty,
+    unitAmount: product.unitAmount,
+    ...(a.maxQty < MAX_QTY ? { reason: `Only ${a.maxQty} of ${product.name} left.` } : {}),
+  };
+}
 
 /** The RPC stub of a cart's Durable Object. */
 export function cartStub(env: Env, cartId: string) {
@@ -35,7 +57,7 @@ export async function limitsFor(
 }
 
 /** The limit for each product id from rows already read. */
-export function limitsFrom(
+function limitsFrom(
   found: ReadonlyMap<string, PricingRow>,
   env: Env,
   ids: readonly string[],

@@ -1,6 +1,5 @@
 // Who can sell what: the one rule for "a store can sell" and what it means for a product and a cart line.
-import { MAX_QTY } from '../cart/rules';
-import type { LineLimit } from '../cart/types';
+import { MAX_QTY } from './line-limits';
 import type { schema } from '../db/client';
 
 export type Store = typeof schema.stores.$inferSelect;
@@ -13,7 +12,7 @@ export type Product = typeof schema.products.$inferSelect;
 export function storeCanSell(
   store: Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>,
 ): boolean {
-  return Boolean(store.chargesEnabled && store.payoutsEnabled && store.deauthorizedAt == null);
+  return store.chargesEnabled && store.payoutsEnabled && store.deauthorizedAt == null;
 }
 
 export interface Availability {
@@ -25,8 +24,8 @@ export interface Availability {
   reason?: string;
 }
 
-type ProductFacts = Pick<Product, 'name' | 'active' | 'stock' | 'currency' | 'recurringInterval'>;
-type StoreFacts = Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>;
+export type ProductFacts = Pick<Product, 'name' | 'active' | 'stock' | 'currency' | 'recurringInterval'>;
+export type StoreFacts = Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deauthorizedAt'>;
 
 /**
  * Whether a product can be put in a cart and bought now, and how many: active, its store can sell, in
@@ -58,20 +57,4 @@ export function productAvailability(
     return { available: false, maxQty: 0, reason: `${product.name} is sold out.` };
   const maxQty = Math.min(MAX_QTY, product.stock ?? MAX_QTY);
   return { available: true, maxQty };
-}
-
-/** The limit the cart object applies when a line for this product grows. */
-export function lineLimit(
-  product: (ProductFacts & Pick<Product, 'unitAmount'>) | null | undefined,
-  store: StoreFacts | null | undefined,
-  currency: string,
-): LineLimit {
-  const a = productAvailability(product, store, currency);
-  if (!product) return { maxQty: 0, reason: 'There is no such product.' };
-  if (!a.available) return { maxQty: 0, reason: a.reason, unitAmount: product.unitAmount };
-  return {
-    maxQty: a.maxQty,
-    unitAmount: product.unitAmount,
-    ...(a.maxQty < MAX_QTY ? { reason: `Only ${a.maxQty} of ${product.name} left.` } : {}),
-  };
 }

@@ -27,17 +27,6 @@ export interface ProductWithStore {
 /** Stores whose products may be shown: not disconnected from the platform. */
 const storeListed = isNull(stores.deauthorizedAt);
 
-/** A product and its store by product id, active or not (the cart and checkout need to see retired products). */
-export async function getProductById(db: Db, id: string): Promise<ProductWithStore | null> {
-  const rows = await db
-    .select({ product: products, store: stores })
-    .from(products)
-    .innerJoin(stores, eq(products.storeId, stores.id))
-    .where(eq(products.id, id))
-    .limit(1);
-  return rows[0] ?? null;
-}
-
 /** Products and their stores by id, in one query (at most 100 ids: D1's bound-parameter limit). */
 export async function getProductsByIds(
   db: Db,
@@ -53,7 +42,7 @@ export async function getProductsByIds(
        WHERE p.id IN (${unique.map(() => '?').join(', ')})`,
     )
     .bind(...unique)
-    .all<Record<string, unknown>>();
+    .all();
   const found = new Map<string, ProductWithStore>();
   for (const row of results) {
     const product = productOf(row);
@@ -82,7 +71,7 @@ export async function getPricingRows(db: Db, ids: readonly string[]): Promise<Ma
        WHERE p.id IN (${unique.map(() => '?').join(', ')})`,
     )
     .bind(...unique)
-    .all<Record<string, unknown>>();
+    .all();
   const found = new Map<string, PricingRow>();
   for (const row of results) {
     const priced = pricingRowOf(row);
@@ -118,29 +107,6 @@ export async function getStoreBySlug(db: Db, slug: string): Promise<Store | null
   return rows[0] ?? null;
 }
 
-/** A store by id, whatever its state. */
-export async function getStoreById(db: Db, id: string): Promise<Store | null> {
-  const rows = await db.select().from(stores).where(eq(stores.id, id)).limit(1);
-  return rows[0] ?? null;
-}
-
-/** A store's products, featured first then by name; active ones only unless asked (the vendor dashboard). */
-export async function listStoreProducts(
-  db: Db,
-  storeId: string,
-  options: { includeInactive?: boolean } = {},
-): Promise<Product[]> {
-  return db
-    .select()
-    .from(products)
-    .where(
-      options.includeInactive
-        ? eq(products.storeId, storeId)
-        : and(eq(products.storeId, storeId), eq(products.active, true)),
-    )
-    .orderBy(desc(products.featured), asc(products.name));
-}
-
 /**
  * The home page's products across vendors: active products of stores that can sell, featured ones
  * first, newest next. Stores that can't sell are left out here (nothing to buy), not on their own pages.
@@ -158,15 +124,6 @@ function featuredQuery(db: Db, limit: number) {
     .innerJoin(stores, eq(products.storeId, stores.id))
     .where(and(eq(products.active, true), eq(stores.chargesEnabled, true), storeListed))
     .orderBy(desc(products.featured), desc(products.createdAt), asc(products.name))
-    .limit(limit * 4);
-}
-
-function sellingStoresQuery(db: Db, limit: number) {
-  return db
-    .select()
-    .from(stores)
-    .where(and(eq(stores.chargesEnabled, true), storeListed))
-    .orderBy(asc(stores.name))
     .limit(limit * 4);
 }
 
@@ -200,12 +157,6 @@ export async function loadHome(
       .slice(0, productLimit),
     stores: storeRows!.results.map(storeOf).filter(storeCanSell).slice(0, storeLimit),
   };
-}
-
-/** Stores that can sell, for the home page's list of shops. */
-export async function listSellingStores(db: Db, limit = 24): Promise<Store[]> {
-  const rows = await sellingStoresQuery(db, limit);
-  return rows.filter(storeCanSell).slice(0, limit);
 }
 
 /** A shop page's store and its active products, in one D1 round trip; null when there is no such store. */

@@ -1,17 +1,20 @@
 // Home, product and shop pages. They hold nothing personal (the cart badge is filled by the page's
 // script), so an edge cache may keep them for a few minutes, and this isolate for a few seconds.
 import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
+import type { JSX } from 'hono/jsx/jsx-runtime';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
-import { HomePage } from '../pages/home-page';
-import { ProductPage } from '../pages/product-page';
-import { ShopPage } from '../pages/shop-page';
+import { renderPage } from '../pages/document';
+import { HomePage } from './home-page';
+import { ProductPage } from './product-page';
+import { ShopPage } from './shop-page';
 import { cachedPage, needsFreshCatalog } from './page-cache';
 import { loadHome, loadProductPage, loadShop } from './queries';
 
 /** Browsers keep a catalog page a minute, shared caches five: prices and stock may be that stale on a page, never in a cart. */
-export const CATALOG_CACHE_CONTROL = 'public, max-age=60, s-maxage=300';
+const CATALOG_CACHE_CONTROL = 'public, max-age=60, s-maxage=300';
 
 /**
  * A catalog page: cacheable headers and the HTML, read from D1 and rendered at most once every few
@@ -19,8 +22,12 @@ export const CATALOG_CACHE_CONTROL = 'public, max-age=60, s-maxage=300';
  */
 async function catalogPage(c: Context<{ Bindings: Env }>, key: string, build: () => Promise<string>) {
   c.header('cache-control', CATALOG_CACHE_CONTROL);
-  // Pages render synchronously (no async components), so String() of the element is the whole page.
-  return c.html(await cachedPage(key, build, needsFreshCatalog(c)));
+  return renderPage(c, raw(await cachedPage(key, build, await needsFreshCatalog(c))));
+}
+
+/** The HTML text of a page, to keep in the cache. */
+async function html(page: JSX.Element): Promise<string> {
+  return (await page).toString();
 }
 
 export const catalogRoutes = new Hono<{ Bindings: Env }>()
@@ -28,7 +35,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const { storeName } = storeConfig(c.env);
     return catalogPage(c, `home\n${storeName}`, async () => {
       const home = await loadHome(getDb(c.env));
-      return String(<HomePage storeName={storeName} featured={home.featured} stores={home.stores} />);
+      return html(<HomePage storeName={storeName} featured={home.featured} stores={home.stores} />);
     });
   })
   .get('/products/:storeSlug/:productSlug', (c) => {
@@ -40,7 +47,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     return catalogPage(c, key, async () => {
       const found = await loadProductPage(getDb(c.env), storeSlug, productSlug);
       if (!found) throw new NotFoundError('That product is not in the shop (any more).');
-      return String(
+      return html(
         <ProductPage
           storeName={storeName}
           currency={currency}
@@ -62,7 +69,7 @@ function shopPage(c: Context<{ Bindings: Env }>, view: 'home' | 'products') {
   return catalogPage(c, `shop\n${view}\n${storeName}\n${currency}\n${slug}`, async () => {
     const shop = await loadShop(getDb(c.env), slug);
     if (!shop) throw new NotFoundError('There is no shop at this address.');
-    return String(
+    return html(
       <ShopPage
         storeName={storeName}
         currency={currency}

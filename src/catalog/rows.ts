@@ -14,13 +14,13 @@ function selectList(alias: string, columns: Columns, prefix: string): string {
   return columns.map(([key, c]) => `${alias}."${c.name}" AS "${prefix}${key}"`).join(', ');
 }
 
-function mapRow<T>(row: Record<string, unknown>, columns: Columns, prefix: string): T {
+function mapRow(row: Record<string, unknown>, columns: Columns, prefix: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, c] of columns) {
     const value = row[prefix + key];
     out[key] = value === null || value === undefined ? null : c.mapFromDriverValue(value);
   }
-  return out as T;
+  return out;
 }
 
 /** `SELECT` list for products aliased `p` (keys prefixed `p_`). */
@@ -66,17 +66,17 @@ export const PRICING_SELECT = `${selectList('p', pricingProductColumns, 'p_')}, 
 /** The product and store in a row selected with PRICING_SELECT. */
 export function pricingRowOf(row: Record<string, unknown>): { product: PricingProduct; store: PricingStore } {
   return {
-    product: mapRow<PricingProduct>(row, pricingProductColumns, 'p_'),
-    store: mapRow<PricingStore>(row, pricingStoreColumns, 's_'),
+    product: mapRow(row, pricingProductColumns, 'p_') as PricingProduct,
+    store: mapRow(row, pricingStoreColumns, 's_') as PricingStore,
   };
 }
 
 /** The product in a row selected with PRODUCT_SELECT. */
 export function productOf(row: Record<string, unknown>): Product {
-  return mapRow<Product>(row, productColumns, 'p_');
+  return mapRow(row, productColumns, 'p_') as Product;
 }
 
 /** The store in a row selected with STORE_SELECT. */
 export function storeOf(row: Record<string, unknown>): Store {
-  return mapRow<Store>(row, storeColumns, 's_');
+  return mapRow(row, storeColumns, 's_') as Store;
 }

@@ -2,7 +2,6 @@
 // Element). Both write the pending order and its attempt first, reserve stock, supersede stale attempts
 // of the same cart, then ask Stripe with a deterministic idempotency key.
 import { eq, inArray } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { AppError, ConflictError, UpstreamError } from '../lib/errors';
@@ -12,7 +11,8 @@ import { checkoutIdFor, getOrderWithLines, isPaidStatus, orderSlotFor } from '..
 import { ensureCustomer } from '../orders/customers';
 import { cancelOrder, recordPaymentDetails } from '../orders/state';
 import { heldProducts, reserveStatements } from '../orders/stock';
-import { getStripe } from '../stripe/client';
+import { getStripe, type Stripe } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
 import {
   attemptsOfOrder,
   endAttempt,
@@ -23,12 +23,13 @@ import {
   openAttempt,
   type CheckoutKind,
   type CheckoutRow,
-} from './attempts';
+} from '../orders/attempts';
 import { idempotencyKey } from './idempotency';
 import { CheckoutRefusedError, insufficientStock, planCheckout, type CheckoutPlan } from './plan';
+import { nowSeconds as now } from '../lib/time';
 
 /** Where the hosted checkout may ship to (Stripe requires an explicit list). */
-export const SHIPPING_COUNTRIES = [
+const SHIPPING_COUNTRIES = [
   'US',
   'CA',
   'GB',
@@ -84,8 +85,6 @@ export class AlreadyPaidError extends ConflictError {
   }
 }
 
-const now = () => Math.floor(Date.now() / 1000);
-
 /** True when the pending order's snapshot is exactly what the plan would write. */
 function sameOrder(
   plan: CheckoutPlan,
@@ -127,9 +126,6 @@ async function orderFor(env: Env, db: Db, plan: CheckoutPlan): Promise<string> {
   throw new ConflictError('Your cart is changing too fast to check out. Please try again.');
 }
 
-/** A Stripe error's type, whatever class the SDK gave it. */
-const stripeErrorType = (err: unknown) => (err as { type?: string } | null)?.type ?? '';
-
 /**
  * Ends one attempt at Stripe so it can no longer take money: expires an open Checkout Session or
  * cancels a PaymentIntent. If Stripe says it already finished, records how (a completed payment is
@@ -149,18 +145,18 @@ export async function endAtStripe(env: Env, db: Db, attempt: CheckoutRow): Promi
     await endAttempt(db, attempt.stripeId, 'expired');
     return 'expired';
   } catch (err) {
-    if (stripeErrorType(err) !== 'StripeInvalidRequestError') throw upstream(err);
+    if (!classifyStripeError(err).invalidRequest) throw upstream(err);
   }
   // Stripe refused: the attempt is over already. Ask how it ended.
   let ended: 'complete' | 'expired';
   if (attempt.kind === 'checkout_session') {
-    const session = await stripe.checkout.sessions.retrieve(attempt.stripeId).catch((e) => {
+    const session = await stripe.checkout.sessions.retrieve(attempt.stripeId).catch((e: unknown) => {
       throw upstream(e);
     });
     if (session.status === 'open') throw new UpstreamError('Stripe could not close the previous checkout.');
     ended = session.status === 'complete' ? 'complete' : 'expired';
   } else {
-    const pi = await stripe.paymentIntents.retrieve(attempt.stripeId).catch((e) => {
+    const pi = await stripe.paymentIntents.retrieve(attempt.stripeId).catch((e: unknown) => {
       throw upstream(e);
     });
     ended = pi.status === 'canceled' ? 'expired' : 'complete';
@@ -296,8 +292,14 @@ async function writeOrder(
 /** Stripe failed or refused: a 502 that says so without leaking Stripe's internals. */
 function upstream(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const failure = classifyStripeError(err);
   console.error(
-    JSON.stringify({ msg: 'stripe request failed', type: stripeErrorType(err), error: String(err) }),
+    JSON.stringify({
+      msg: 'stripe request failed',
+      status: failure.status,
+      code: failure.code,
+      error: String(err),
+    }),
   );
   return new UpstreamError('The payment provider did not answer. Please try again in a moment.');
 }
@@ -441,7 +443,7 @@ export async function beginCheckoutSession(
   const stripe = getStripe(env);
   let session: Stripe.Checkout.Session;
   try {
-    session = await stripe.checkout.sessions.create(prepared.params as Stripe.Checkout.SessionCreateParams, {
+    session = await stripe.checkout.sessions.create(prepared.params, {
       idempotencyKey: key,
     });
   } catch (err) {

@@ -4,7 +4,7 @@
 import { sha256Hex } from '../lib/ids';
 
 /** JSON with object keys sorted at every depth, so equal parameters always serialise to equal text. */
-export function stableStringify(value: unknown): string {
+function stableStringify(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;

@@ -1,7 +1,7 @@
 // What a checkout would charge: the cart re-priced from D1, checked line by line. A price that went
 // down is passed on; one that went up, or a line that can't be bought, refuses the checkout and sends
 // the shopper back to the cart with the change shown. Never charged silently.
-import { priceWithRows } from '../catalog/pricing';
+import { priceWithRows } from '../cart/pricing';
 import { getPricingRows, type PricingRow } from '../catalog/queries';
 import type { CartState, CartView, PricedLine } from '../cart/types';
 import type { Db } from '../db/client';
@@ -11,10 +11,10 @@ import { formatMoney, lineAmount, orderTotal, sum } from '../lib/money';
 import { heldForCart } from '../orders/stock';
 
 /** Stripe Checkout takes at most 100 line items. */
-export const MAX_CHECKOUT_LINES = 100;
+const MAX_CHECKOUT_LINES = 100;
 
 /** One line of the order to be: the snapshot written to order_lines. */
-export interface PlannedLine {
+interface PlannedLine {
   productId: string;
   name: string;
   unitAmount: number;
@@ -82,6 +82,7 @@ function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: numb
   const pricesAccepted = acceptedSubtotal !== undefined && view.subtotal <= acceptedSubtotal;
   const money = (n: number) => formatMoney(n, config.currency);
   for (const line of view.lines) {
+    // Another currency and subscriptions are unavailable already (catalog/availability.ts decides).
     if (!line.available) {
       problems.push({
         productId: line.productId,

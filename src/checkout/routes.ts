@@ -4,18 +4,19 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readCartId } from '../cart/session';
-import { priceCart } from '../catalog/pricing';
+import { priceCart } from '../cart/pricing';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, ConflictError } from '../lib/errors';
 import { emailSchema } from '../lib/email';
-import { isForm, readJson } from '../lib/http';
+import { isForm } from '../lib/http';
+import { body } from '../lib/input';
 import { readShopperSession } from '../lib/shopper-session';
-import { parse } from '../lib/validate';
 import { emulatorPublicUrl, publishableKey, stripeMode } from '../stripe/client';
 import { AlreadyPaidError, beginCheckoutSession, beginPaymentIntent, type CheckoutInput } from './begin';
 import { PayPage } from './pay-page';
 import { CheckoutRefusedError, EmptyCartError, planCheckout } from './plan';
+import { renderPage } from '../pages/document';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -64,30 +65,35 @@ const LOCALES = [
   'zh-TW',
 ] as const;
 
-/** What a shopper may send. Amounts, currency and lines are never taken from the client. */
-const checkoutBody = z.object({
-  email: emailSchema.optional(),
-  locale: z.enum(LOCALES).optional(),
-  accepted_subtotal: z.coerce.number().int().min(0).optional(),
-});
+/** Empty fields count as absent (a form sends every field, filled or not). */
+const blankAsAbsent = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).filter(([, f]) => typeof f !== 'string' || f.trim() !== ''))
+    : v;
 
-/** The body as an object: a form, JSON, or nothing at all (a bare POST checks out as is). */
-async function readBody(c: Ctx): Promise<Record<string, unknown>> {
-  if (isForm(c)) return (await c.req.parseBody()) as Record<string, unknown>;
-  if (!c.req.header('content-type')) return {};
-  const body = await readJson(c);
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
+/**
+ * What a shopper may send: a form, JSON, or nothing at all (a bare POST checks out as is). Amounts,
+ * currency and lines are never taken from the client.
+ */
+const checkoutBody = z.preprocess(
+  blankAsAbsent,
+  z
+    .object({
+      email: emailSchema.optional(),
+      locale: z.enum(LOCALES).optional(),
+      accepted_subtotal: z.coerce.number().int().min(0).optional(),
+    })
+    .transform((b): CheckoutInput => ({
+      email: b.email,
+      locale: b.locale,
+      acceptedSubtotal: b.accepted_subtotal,
+    })),
+);
+const checkoutInput = body(['form', 'json', 'empty'], checkoutBody);
 
-/** Reads and validates the input; empty form fields count as absent. */
-async function checkoutInput(c: Ctx): Promise<CheckoutInput> {
-  const raw = Object.fromEntries(
-    Object.entries(await readBody(c)).filter(([, v]) => typeof v !== 'string' || v.trim() !== ''),
-  );
-  const body = parse(checkoutBody, raw);
-  // A signed-in shopper who gave no address checks out as their account.
-  const email = body.email ?? (await readShopperSession(c)) ?? undefined;
-  return { email, locale: body.locale, acceptedSubtotal: body.accepted_subtotal };
+/** The input, with the signed-in shopper's address when the form named none. */
+async function withAccountEmail(c: Ctx, input: CheckoutInput): Promise<CheckoutInput> {
+  return input.email ? input : { ...input, email: (await readShopperSession(c)) ?? undefined };
 }
 
 /** The browser's way back from a refused checkout: the cart (which shows what changed) or the order. */
@@ -107,9 +113,10 @@ function stripeJsUrl(env: Env): string {
 }
 
 export const checkoutRoutes = new Hono<{ Bindings: Env }>()
-  .post('/checkout', async (c) => {
+  .post('/checkout', checkoutInput, async (c) => {
     const form = isForm(c);
-    const input = await checkoutInput(c);
+    // A signed-in shopper who gave no address checks out as their account.
+    const input = await withAccountEmail(c, c.req.valid('json'));
     const cartId = await readCartId(c);
     try {
       if (!cartId) throw new EmptyCartError();
@@ -127,8 +134,9 @@ export const checkoutRoutes = new Hono<{ Bindings: Env }>()
     c.header('cache-control', 'no-store');
     return c.json({ publishableKey: publishableKey(c.env) });
   })
-  .post('/create-payment-intent', async (c) => {
-    const input = await checkoutInput(c);
+  .post('/create-payment-intent', checkoutInput, async (c) => {
+    // A signed-in shopper who gave no address checks out as their account.
+    const input = await withAccountEmail(c, c.req.valid('json'));
     const cartId = await readCartId(c);
     if (!cartId) throw new EmptyCartError();
     const started = await beginPaymentIntent(c.env, cartId, input);
@@ -166,7 +174,8 @@ export const checkoutRoutes = new Hono<{ Bindings: Env }>()
     }));
     const subtotal = view?.subtotal ?? 0;
     c.header('cache-control', 'no-store');
-    return c.html(
+    return renderPage(
+      c,
       PayPage({
         storeName: config.storeName,
         currency: config.currency,

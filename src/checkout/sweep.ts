@@ -3,11 +3,12 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import { cancelOrder } from '../orders/state';
-import { hasLiveAttempt } from './attempts';
+import { hasLiveAttempt } from '../orders/attempts';
 import { endAtStripe } from './begin';
+import * as time from '../lib/time';
 
 /** A PaymentIntent left unpaid this long is canceled (Checkout Sessions expire on their own at 24 h). */
-export const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
+const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
 /** Grace after a session's own expiry before we close it ourselves (its webhook may be on its way). */
 const SESSION_GRACE_SECONDS = 15 * 60;
 /** An attempt still `creating` after this never reached Stripe. */
@@ -17,10 +18,7 @@ const CREATING_TTL_SECONDS = 15 * 60;
  * Closes stale attempts and cancels orders left with nothing payable. Returns how many orders it
  * canceled. Bounded per run; the next run continues.
  */
-export async function sweepStaleCheckouts(
-  env: Env,
-  nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<number> {
+export async function sweepStaleCheckouts(env: Env, nowSeconds = time.nowSeconds()): Promise<number> {
   const db = getDb(env);
   const c = schema.checkouts;
   const stale = await db

@@ -29,7 +29,7 @@ const bindable = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v === u
 /** Runs the statements as one D1 batch (all or nothing, in order); D1's results, one per statement. */
 export async function runBatch(db: Db, statements: readonly Statement[]): Promise<D1Result[]> {
   if (statements.length === 0) return [];
-  const d1 = db.$client as D1Database;
+  const d1 = db.$client;
   return d1.batch(
     statements.map((s) => {
       const { sql, params } = queryOf(s);

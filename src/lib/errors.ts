@@ -74,13 +74,6 @@ export class ValidationError extends AppError {
   }
 }
 
-/** 402: the payment was refused (card declined). */
-export class PaymentError extends AppError {
-  constructor(message: string, extras?: ProblemExtras) {
-    super(402, 'Payment failed', message, extras);
-  }
-}
-
 /** 502: Stripe or another upstream failed; worth retrying. */
 export class UpstreamError extends AppError {
   constructor(message: string, extras?: ProblemExtras) {

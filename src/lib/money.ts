@@ -1,11 +1,5 @@
 // Money math, in one place. Amounts are integers in the currency's minor unit (cents); never floats.
 
-/** An amount of money: integer minor units and a lower-case ISO currency code. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
 // Stripe's zero-decimal currencies: amounts are whole units.
 // https://docs.stripe.com/currencies#zero-decimal
 const ZERO_DECIMAL = new Set([
@@ -32,15 +26,26 @@ export function minorDigits(currency: string): number {
   return ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
 }
 
-/** "$12.50" for (1250, 'usd'), in the given locale. */
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * "$12.50" for (1250, 'usd'), in the given locale. The Intl formatter is kept per currency and locale:
+ * building one costs more than the rest of a product card.
+ */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
-  const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(amount / 10 ** digits);
+  const key = `${currency}:${locale}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const digits = minorDigits(currency);
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    formatters.set(key, format);
+  }
+  return format.format(amount / 10 ** minorDigits(currency));
 }
 
 /** Throws unless `n` is a safe non-negative integer: guards every sum of money. */

@@ -2,14 +2,14 @@
 // each message with its rendered HTML (in a sandboxed frame under a strict CSP), text part and
 // headers; the same as JSON under /__mail/api. Not served in production.
 import { Hono, type MiddlewareHandler } from 'hono';
-import { raw } from 'hono/html';
 import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
-import { parse } from '../lib/validate';
+import { validate } from '../lib/input';
+import { renderPage } from '../pages/document';
 
 type Caught = typeof schema.caughtMail.$inferSelect;
 
@@ -58,32 +58,32 @@ const devOnly: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
 mailCatcherRoutes.use('/__mail', devOnly);
 mailCatcherRoutes.use('/__mail/*', devOnly);
 
-mailCatcherRoutes.get('/__mail/api/messages', async (c) => {
-  const q = parse(listQuery, c.req.query());
+mailCatcherRoutes.get('/__mail/api/messages', validate('query', listQuery), async (c) => {
+  const q = c.req.valid('query');
   return c.json({ messages: (await listCaughtMail(getDb(c.env), q)).map(toJson) });
 });
 
-mailCatcherRoutes.get('/__mail/api/messages/:id', async (c) => {
-  const { id } = parse(idParam, c.req.param());
+mailCatcherRoutes.get('/__mail/api/messages/:id', validate('param', idParam), async (c) => {
+  const { id } = c.req.valid('param');
   return c.json(toJson(await getCaughtMail(getDb(c.env), id)));
 });
 
-mailCatcherRoutes.get('/__mail', async (c) => {
-  const q = parse(listQuery, c.req.query());
+mailCatcherRoutes.get('/__mail', validate('query', listQuery), async (c) => {
+  const q = c.req.valid('query');
   const rows = await listCaughtMail(getDb(c.env), q);
   c.header('content-security-policy', PAGE_CSP);
-  return c.html(<ListPage rows={rows} to={q.to} />);
+  return renderPage(c, <ListPage rows={rows} to={q.to} />);
 });
 
-mailCatcherRoutes.get('/__mail/:id', async (c) => {
-  const { id } = parse(idParam, c.req.param());
+mailCatcherRoutes.get('/__mail/:id', validate('param', idParam), async (c) => {
+  const { id } = c.req.valid('param');
   const row = await getCaughtMail(getDb(c.env), id);
   c.header('content-security-policy', PAGE_CSP);
-  return c.html(<MessagePage row={row} />);
+  return renderPage(c, <MessagePage row={row} />);
 });
 
-mailCatcherRoutes.get('/__mail/:id/html', async (c) => {
-  const { id } = parse(idParam, c.req.param());
+mailCatcherRoutes.get('/__mail/:id/html', validate('param', idParam), async (c) => {
+  const { id } = c.req.valid('param');
   const row = await getCaughtMail(getDb(c.env), id);
   c.header('content-security-policy', MAIL_CSP);
   c.header('x-frame-options', 'SAMEORIGIN');
@@ -111,7 +111,6 @@ const when = (s: number) => new Date(s * 1000).toISOString().replace('T', ' ').s
 function Shell(props: { title: string; children?: unknown }) {
   return (
     <>
-      {raw('<!DOCTYPE html>')}
       <html lang="en">
         <head>
           <meta charset="utf-8" />

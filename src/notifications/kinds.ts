@@ -5,7 +5,7 @@ import { and, eq, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
-import { signedOrderPath } from '../orders/access';
+import { signedOrderPath } from '../lib/order-link';
 import { absoluteUrl, type MailConfig } from './config';
 import { PermanentError } from './errors';
 import { contactMessage, shopperSignIn, subscriptionWelcome, vendorSignIn } from './templates/accounts';

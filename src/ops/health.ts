@@ -2,13 +2,13 @@
 // check failed; only the operator (Bearer ADMIN_TOKEN) gets each check's detail, which may carry raw
 // error text from D1 or the runtime.
 import { Hono } from 'hono';
-import { isAdmin } from '../admin/auth';
+import { adminCredential } from '../admin/auth';
 import { publicOrigin } from '../lib/config';
 import { stripeMode } from '../stripe/client';
 
 type Check = { ok: boolean; detail?: string; ms: number };
 
-async function timed(fn: () => Promise<string | void> | string | void): Promise<Check> {
+async function timed(fn: () => Promise<string | undefined>): Promise<Check> {
   const start = Date.now();
   try {
     const detail = await fn();
@@ -39,9 +39,9 @@ export const healthRoutes = new Hono<{ Bindings: Env }>().get('/health', async (
       if (mode === 'live' && env.ENVIRONMENT !== 'production') throw new Error('live key outside production');
       return mode;
     }),
-    timed(() => publicOrigin(env)),
+    timed(async () => publicOrigin(env)),
     // Bearer only: the admin cookie is scoped to /admin and never reaches this path.
-    isAdmin(c.req.raw, env, undefined),
+    adminCredential(c).then((credential) => credential === 'bearer'),
   ]);
   const all = { d1: db, cart_object: cart, payouts_queue: payouts, stripe, public_url: publicUrl };
   const checks = admin

@@ -6,9 +6,9 @@ import { resendStaleReversals, resendStaleTransfers, resendStuckTransfers } from
 import { resendQueuedMessages } from '../notifications/outbox';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
-export const STALE_PENDING_SECONDS = 5 * 60;
+const STALE_PENDING_SECONDS = 5 * 60;
 /** A transfer `sending` this long without progress lost its message (its retries all happen within ~5 minutes). */
-export const STUCK_SENDING_SECONDS = 15 * 60;
+const STUCK_SENDING_SECONDS = 15 * 60;
 
 /** Runs every few minutes (wrangler.toml [triggers]). Each step runs even if another one failed. */
 export async function handleScheduled(_controller: ScheduledController, env: Env): Promise<void> {

@@ -2,47 +2,10 @@
 // (`?t=` in the receipt), or the signed-in shopper whose e-mail it was placed with. Everyone else is
 // told the order does not exist.
 import { and, eq } from 'drizzle-orm';
-import { timingSafeEqual } from '../admin/auth';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { absoluteUrl } from '../lib/config';
-
-/** How long a link in a receipt keeps working. */
-export const ORDER_LINK_TTL_SECONDS = 90 * 24 * 60 * 60;
-
-async function hmac(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)));
-  return btoa(String.fromCharCode(...mac))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '');
-}
-
-// A purpose prefix keeps these MACs distinct from anything else signed with COOKIE_SECRET.
-const message = (orderId: string, expires: number) => `order-link:${orderId}:${expires}`;
-
-/** The `t` token for an order link: `<expiry unix seconds>.<HMAC-SHA256 with COOKIE_SECRET>`. */
-export async function orderLinkToken(
-  env: Pick<Env, 'COOKIE_SECRET'>,
-  orderId: string,
-  ttlSeconds = ORDER_LINK_TTL_SECONDS,
-  nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<string> {
-  const expires = nowSeconds + ttlSeconds;
-  return `${expires}.${await hmac(env.COOKIE_SECRET, message(orderId, expires))}`;
-}
-
-/** The shareable path of an order page, e.g. for the receipt e-mail: `/orders/<id>?t=<token>`. */
-export async function signedOrderPath(env: Pick<Env, 'COOKIE_SECRET'>, orderId: string): Promise<string> {
-  return `/orders/${orderId}?t=${encodeURIComponent(await orderLinkToken(env, orderId))}`;
-}
+import { signedOrderPath, verifyOrderLinkToken } from '../lib/order-link';
 
 /**
  * The absolute, signed link to an order page (for receipts): opens the order from any device until it
@@ -53,21 +16,6 @@ export async function orderLink(
   orderId: string,
 ): Promise<string> {
   return absoluteUrl(env, await signedOrderPath(env, orderId));
-}
-
-/** True when `token` was signed for this order and has not expired. */
-export async function verifyOrderLinkToken(
-  env: Pick<Env, 'COOKIE_SECRET'>,
-  orderId: string,
-  token: string | undefined,
-  nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<boolean> {
-  if (!token || !env.COOKIE_SECRET) return false;
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) return false;
-  const expires = Number(match[1]);
-  if (expires < nowSeconds) return false;
-  return timingSafeEqual(match[2]!, await hmac(env.COOKIE_SECRET, message(orderId, expires)));
 }
 
 /** True when the order was placed with this (normalised) e-mail, or by a customer of it. */

@@ -1,12 +1,12 @@
 // The order page's own check with Stripe: when the buyer comes back from paying, the session or intent
 // named in the return URL is retrieved and applied (as its webhook would), so "paid" shows at once.
-import type Stripe from 'stripe';
-import { attemptsOfOrder } from '../checkout/attempts';
+import { attemptsOfOrder } from './attempts';
 import { getDb } from '../db/client';
 import { getStripe } from '../stripe/client';
 import { applySucceededIntent, fulfilSession } from './events';
 import type { OrderRow } from './model';
 import { markPaymentFailed, markPaymentProcessing } from './state';
+import type { Stripe } from '../stripe/client';
 
 /**
  * Retrieves the Checkout Session or PaymentIntent the return URL names, if it is one of this order's

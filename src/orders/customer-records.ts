@@ -1,7 +1,7 @@
 // The customers table: rows mirror Stripe Customers (one per shopper e-mail per Stripe mode), written
 // by checkout and by customer.* events under one rule: the newest write wins, whatever the delivery order.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type Stripe from 'stripe';
+import type { Stripe } from '../stripe/client';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { normalizeEmail } from '../lib/email';

@@ -1,11 +1,11 @@
 // Stripe Customers: one per shopper e-mail per Stripe mode, found or made at checkout, filled from what
 // checkout collected and linked to the order; customer.* events keep the D1 mirror current.
-import type Stripe from 'stripe';
+import type { Stripe } from '../stripe/client';
 import { getDb } from '../db/client';
 import { normalizeEmail } from '../lib/email';
 import { sha256Hex } from '../lib/ids';
 import { getStripe, stripeMode } from '../stripe/client';
-import type { HandlerMap, WebhookHandler } from '../webhooks/types';
+import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
 import {
   findCustomerByEmail,
   markCustomerDeleted,

@@ -1,12 +1,11 @@
 // Stripe events that move orders: Checkout Sessions, PaymentIntents (Payment Element path), charges,
 // refunds and disputes. Each handler is idempotent and safe out of order (see state.ts).
-import type Stripe from 'stripe';
-import { endAttempt, hasLiveAttempt } from '../checkout/attempts';
+import { endAttempt, hasLiveAttempt } from './attempts';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
 import { normalizeEmail } from '../lib/email';
 import { getStripe } from '../stripe/client';
-import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../webhooks/types';
+import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../stripe/handlers';
 import { linkOrderCustomer, type CollectedCustomer } from './customers';
 import { findOrderByPayment, getOrder, type OrderRow } from './model';
 import {
@@ -17,11 +16,12 @@ import {
   markPaymentFailed,
   markPaymentProcessing,
   recordPaymentDetails,
-  type RefundInfo,
 } from './state';
+import { reshapeRefund, type RefundInfo } from '../stripe/reshape';
+import type { Stripe } from '../stripe/client';
 
 /** The flow that created a PaymentIntent, written in its metadata at creation. */
-export type PaymentFlow = 'checkout_session' | 'payment_intent';
+type PaymentFlow = 'checkout_session' | 'payment_intent';
 
 const idOf = (ref: string | { id: string } | null | undefined): string | null =>
   ref == null ? null : typeof ref === 'string' ? ref : ref.id;
@@ -46,7 +46,7 @@ function sessionDetails(session: Stripe.Checkout.Session) {
     checkoutSessionId: session.id,
     paymentIntentId: idOf(session.payment_intent),
     email: normalized(session.customer_details?.email ?? session.customer_email),
-    customerId: idOf(session.customer as string | { id: string } | null),
+    customerId: idOf(session.customer),
     shipping: shipping ? { name: shipping.name, address: shipping.address } : null,
   };
 }
@@ -226,7 +226,7 @@ export async function applySucceededIntent(env: Env, pi: Stripe.PaymentIntent): 
     currency: pi.currency,
     paymentIntentId: pi.id,
     email: normalized(pi.receipt_email),
-    customerId: idOf(pi.customer as string | { id: string } | null),
+    customerId: idOf(pi.customer),
     ...charge,
   });
   return 'processed';
@@ -296,13 +296,7 @@ async function refundsOf(env: Env, charge: Stripe.Charge): Promise<RefundInfo[]>
     charge.refunds && !charge.refunds.has_more
       ? charge.refunds.data
       : (await getStripe(env).refunds.list({ charge: charge.id, limit: 100 })).data;
-  return list.map((r) => ({
-    id: r.id,
-    amount: r.amount,
-    currency: r.currency,
-    status: r.status ?? 'pending',
-    reason: r.reason ?? null,
-  }));
+  return list.map(reshapeRefund);
 }
 
 const chargeRefunded: WebhookHandler = async (event, env) => {
@@ -341,5 +335,5 @@ export const orderEventHandlers: HandlerMap = Object.fromEntries(
     'charge.failed': chargeFailed,
     'charge.refunded': chargeRefunded,
     'charge.dispute.created': disputeCreated,
-  } satisfies HandlerMap).map(([type, handler]) => [type, platformOnly(handler as WebhookHandler)]),
+  } satisfies HandlerMap).map(([type, handler]) => [type, platformOnly(handler)]),
 );

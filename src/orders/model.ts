@@ -5,7 +5,7 @@ import { schema } from '../db/client';
 import type { OrderStatus } from '../db/schema';
 
 export type OrderRow = typeof schema.orders.$inferSelect;
-export type OrderLineRow = typeof schema.orderLines.$inferSelect;
+type OrderLineRow = typeof schema.orderLines.$inferSelect;
 
 export interface OrderWithLines {
   order: OrderRow;
@@ -24,7 +24,7 @@ async function digestId(prefix: string, input: string): Promise<string> {
     value = ((value << 8) | byte) & 0xffff;
     bits += 8;
     while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      out += ALPHABET.charAt((value >>> (bits - 5)) & 31);
       bits -= 5;
     }
   }
@@ -36,7 +36,7 @@ async function digestId(prefix: string, input: string): Promise<string> {
  * tab all name the same order. `attempt` moves on only when the previous order of that version was
  * canceled (its session expired), so the same unchanged cart can be checked out again later.
  */
-export function orderIdFor(cartId: string, cartVersion: number, attempt: number): Promise<string> {
+function orderIdFor(cartId: string, cartVersion: number, attempt: number): Promise<string> {
   return digestId('ord', `order:${cartId}:${cartVersion}:${attempt}`);
 }
 

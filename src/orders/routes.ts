@@ -5,11 +5,13 @@ import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { readShopperSession } from '../lib/shopper-session';
 import { NotFoundError } from '../lib/errors';
+import { wantsJson } from '../lib/http';
 import { canViewOrder } from './access';
 import { confirmFromStripe } from './confirm';
 import { getOrderWithLines } from './model';
 import { OrderPage } from './order-page';
 import { toOrderView } from './view';
+import { renderPage } from '../pages/document';
 
 const ORDER_ID = /^ord_[a-z2-7]{24}$/;
 // Stripe's placeholders and ids: only these shapes are ever passed on to a retrieve.
@@ -48,8 +50,7 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
   c.header('cache-control', 'private, no-store');
   // The order page is not for search engines, and its link may carry a token.
   c.header('x-robots-tag', 'noindex');
-  const accept = c.req.header('accept') ?? '';
-  if (accept.includes('application/json') && !accept.includes('text/html')) return c.json({ order: view });
+  if (wantsJson(c)) return c.json({ order: view });
 
   const { order } = found;
   const waiting =
@@ -63,5 +64,5 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
         ? '/cart'
         : '/pay'
       : null;
-  return c.html(OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath }));
+  return renderPage(c, OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath }));
 });

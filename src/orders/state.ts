@@ -10,10 +10,12 @@ import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
 import { orderTotal } from '../lib/money';
 import { discardUnsentTransfers } from '../payouts/ledger';
+import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
 import { getOrderWithLines, isPaidStatus, type OrderRow } from './model';
 import { commitStatement, releaseStatements } from './stock';
+import { nowSeconds as now } from '../lib/time';
 
 /** The buyer-facing payment sub-state (orders.payment_status). */
 export type PaymentStatus = 'awaiting' | 'processing' | 'paid' | 'failed' | 'review' | 'canceled';
@@ -48,8 +50,6 @@ export function statusAfterRefunds(status: OrderStatus, received: number, refund
 }
 
 type Items = BatchItem<'sqlite'>[];
-const now = () => Math.floor(Date.now() / 1000);
-
 /** The order's transfer rows written by the paid batch and not yet handed to the payouts queue. */
 const unsentTransfers = (orderId: string) =>
   and(
@@ -281,15 +281,6 @@ export async function cancelOrder(
     ...releaseStatements(db, orderId),
   ]);
   return changes(results[0]) > 0;
-}
-
-/** One refund of a charge, as Stripe reports it. */
-export interface RefundInfo {
-  id: string;
-  amount: number;
-  currency: string;
-  status: string;
-  reason: string | null;
 }
 
 /**

@@ -1,5 +1,4 @@
 // The shared page shell: header with the live cart count, main, footer. Pages pass their content.
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 
 export interface LayoutProps {
@@ -12,80 +11,76 @@ export interface LayoutProps {
 }
 
 /**
- * The HTML document around every storefront page. Cacheable pages leave `cartCount` out: the badge is
+ * The shell of every storefront page (the doctype comes from the document renderer, pages/document.tsx). Cacheable pages leave `cartCount` out: the badge is
  * filled by /static/app.js from the visitor's own cart, so a shared cache never serves someone's count.
  */
 export function Layout({ title, storeName, cartCount, description, children }: LayoutProps) {
   const count = cartCount ?? null;
   return (
-    <>
-      {/* Without a doctype browsers fall back to quirks mode. */}
-      {raw('<!DOCTYPE html>')}
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{title === storeName ? storeName : `${title} · ${storeName}`}</title>
-          {description ? <meta name="description" content={description} /> : null}
-          <meta name="theme-color" content="#12343b" />
-          <link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml" />
-          <link rel="stylesheet" href="/static/app.css" />
-          <script src="/static/app.js" defer></script>
-        </head>
-        <body>
-          <a class="skip" href="#main">
-            Skip to content
-          </a>
-          <header class="site-header">
-            <div class="wrap header-inner">
-              <a class="brand" href="/">
-                <img src="/static/img/logo.svg" alt="" width="32" height="32" />
-                <span>{storeName}</span>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title === storeName ? storeName : `${title} · ${storeName}`}</title>
+        {description ? <meta name="description" content={description} /> : null}
+        <meta name="theme-color" content="#12343b" />
+        <link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/app.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="site-header">
+          <div class="wrap header-inner">
+            <a class="brand" href="/">
+              <img src="/static/img/logo.svg" alt="" width="32" height="32" />
+              <span>{storeName}</span>
+            </a>
+            <nav aria-label="Main" class="main-nav">
+              <a href="/">Shop</a>
+              <a href="/#shops">Makers</a>
+              <a href="/sell">Sell with us</a>
+              <a href="/account">Your orders</a>
+              <a class="cart-link" href="/cart" data-cart-link>
+                <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" class="cart-icon">
+                  <path
+                    d="M3 4h2l2.4 10.2a2 2 0 0 0 2 1.6h7.2a2 2 0 0 0 2-1.5L20.5 8H6.2"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="1.8"
+                    stroke-linecap="round"
+                    stroke-linejoin="round"
+                  />
+                  <circle cx="10" cy="20" r="1.4" fill="currentColor" />
+                  <circle cx="17" cy="20" r="1.4" fill="currentColor" />
+                </svg>
+                <span>Cart</span>
+                <span class="badge" data-cart-count aria-hidden="true" hidden={!count}>
+                  {count ? String(count) : ''}
+                </span>
+                <span class="visually-hidden" data-cart-count-label>
+                  {count ? `, ${count} ${count === 1 ? 'item' : 'items'}` : ''}
+                </span>
               </a>
-              <nav aria-label="Main" class="main-nav">
-                <a href="/">Shop</a>
-                <a href="/#shops">Makers</a>
-                <a href="/sell">Sell with us</a>
-                <a href="/account">Your orders</a>
-                <a class="cart-link" href="/cart" data-cart-link>
-                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" class="cart-icon">
-                    <path
-                      d="M3 4h2l2.4 10.2a2 2 0 0 0 2 1.6h7.2a2 2 0 0 0 2-1.5L20.5 8H6.2"
-                      fill="none"
-                      stroke="currentColor"
-                      stroke-width="1.8"
-                      stroke-linecap="round"
-                      stroke-linejoin="round"
-                    />
-                    <circle cx="10" cy="20" r="1.4" fill="currentColor" />
-                    <circle cx="17" cy="20" r="1.4" fill="currentColor" />
-                  </svg>
-                  <span>Cart</span>
-                  <span class="badge" data-cart-count aria-hidden="true" hidden={!count}>
-                    {count ? String(count) : ''}
-                  </span>
-                  <span class="visually-hidden" data-cart-count-label>
-                    {count ? `, ${count} ${count === 1 ? 'item' : 'items'}` : ''}
-                  </span>
-                </a>
-              </nav>
-            </div>
-          </header>
-          <main id="main" class="wrap">
-            {children}
-          </main>
-          <footer class="site-footer">
-            <div class="wrap footer-inner">
-              <p>
-                <strong>{storeName}</strong> · independent makers, one cart. Payments by Stripe.
-              </p>
-              <p>
-                <a href="/sell">Open a shop</a> · <a href="/vendor">Vendor sign-in</a>
-              </p>
-            </div>
-          </footer>
-        </body>
-      </html>
-    </>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap">
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap footer-inner">
+            <p>
+              <strong>{storeName}</strong> · independent makers, one cart. Payments by Stripe.
+            </p>
+            <p>
+              <a href="/sell">Open a shop</a> · <a href="/vendor">Vendor sign-in</a>
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
   );
 }

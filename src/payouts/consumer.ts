@@ -10,7 +10,7 @@ import type { PayoutMessage, SendOutcome } from './types';
 export type { PayoutMessage };
 
 /** True for the dead-letter queue's batches (`payouts-dlq`, or any `*-dlq` in another environment). */
-export function isDeadLetterQueue(queue: string): boolean {
+function isDeadLetterQueue(queue: string): boolean {
   return queue.endsWith('-dlq');
 }
 

@@ -2,7 +2,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import type { Stripe } from '../stripe/client';
-import type { HandlerMap, WebhookHandler } from '../webhooks/types';
+import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
 import { recordAmountReversed, recordReversalSent } from './ledger';
 import { recordTransferSent } from './transfers';
 

@@ -1,5 +1,5 @@
 // Which payout failures are worth retrying (rate limits, Stripe 5xx, network) and which need an operator.
-import { Stripe } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
 
 export interface Failure {
   /** True when the same request may succeed later: the queue retries it with a delay. */
@@ -23,17 +23,11 @@ export class RetryLater extends Error {
  */
 export function classifyFailure(err: unknown): Failure {
   if (err instanceof RetryLater) return { retryable: true, message: err.message };
-  if (err instanceof Stripe.errors.StripeError) {
-    const status = err.statusCode;
-    const message = err.message || err.type;
-    if (status === undefined) return { retryable: true, message }; // connection error: no answer at all
-    if (status === 429 || status === 409 || status === 401 || status >= 500)
-      return { retryable: true, message };
-    return { retryable: false, message };
-  }
+  const failure = classifyStripeError(err);
+  if (failure.fromStripe) return { retryable: failure.retryable, message: failure.message };
   // D1 hiccups, timeouts and anything unexpected: retried, and recorded by the dead-letter consumer
   // if it never clears, rather than failing a payout on a transient fault.
-  return { retryable: true, message: err instanceof Error ? err.message : String(err) };
+  return { retryable: true, message: failure.message };
 }
 
 /** Seconds before the next delivery: 10, 20, 40, ... capped at an hour (Queues allow up to 12 h). */

@@ -7,8 +7,8 @@ import { AppError } from '../lib/errors';
 export type StripeMode = 'live' | 'test' | 'emulator';
 
 /** The key the app presents to the emulator; the emulator accepts only keys of this shape. */
-export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
-export const EMULATOR_PUBLISHABLE_KEY = 'pk_test_emulator';
+const EMULATOR_SECRET_KEY = 'sk_test_emulator';
+const EMULATOR_PUBLISHABLE_KEY = 'pk_test_emulator';
 
 type StripeEnv = Pick<Env, 'STRIPE_SECRET_KEY' | 'ENVIRONMENT' | 'PUBLIC_URL'> & {
   STRIPE_EMULATOR?: Fetcher;
@@ -34,14 +34,14 @@ export function stripeMode(env: StripeEnv): StripeMode {
 }
 
 /** Thrown when the configuration can't work: a live key in development, no key and no emulator. */
-export class StripeConfigError extends AppError {
+class StripeConfigError extends AppError {
   constructor(message: string) {
     super(500, 'Stripe is misconfigured', message);
   }
 }
 
 /** Checks the Stripe configuration; throws a StripeConfigError saying what to fix. */
-export function assertStripeConfig(env: StripeEnv): StripeMode {
+function assertStripeConfig(env: StripeEnv): StripeMode {
   const mode = stripeMode(env);
   if (mode === 'live' && env.ENVIRONMENT !== 'production') {
     throw new StripeConfigError(
@@ -78,10 +78,10 @@ export function getStripe(env: StripeEnv): Stripe {
             // The emulator builds its hosted-page URLs from the storefront's public origin (`--port` aware).
             const headers = new Headers(init?.headers);
             headers.set('x-emulator-public-url', emulatorPublicUrl(env));
-            return env.STRIPE_EMULATOR!.fetch(input as RequestInfo, { ...init, headers });
+            return env.STRIPE_EMULATOR!.fetch(input, { ...init, headers });
           }),
         })
-      : new Stripe(env.STRIPE_SECRET_KEY!.trim(), { ...common, httpClient: Stripe.createFetchHttpClient() });
+      : new Stripe(env.STRIPE_SECRET_KEY.trim(), { ...common, httpClient: Stripe.createFetchHttpClient() });
   clients.set(env, client);
   return client;
 }

@@ -5,8 +5,10 @@ import { eq } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import { publicOrigin, storeConfig } from '../lib/config';
 import { UpstreamError, ValidationError } from '../lib/errors';
-import { getStripe, Stripe } from '../stripe/client';
-import { applyAccount, insertStore, linkAccount, type StoreRow } from './stores';
+import { getStripe, type Stripe } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
+import { applyAccount, insertStore, linkAccount, type StoreRow } from '../catalog/stores';
+import { nowSeconds } from '../lib/time';
 
 export const connectSchema = z.object({
   name: z.string().trim().min(2, 'Give your shop a name of at least 2 characters.').max(80),
@@ -86,7 +88,7 @@ export async function refreshStoreFromStripe(env: Env, store: StoreRow): Promise
   if (!store.stripeAccountId) return store;
   try {
     const account = await getStripe(env).accounts.retrieve(store.stripeAccountId);
-    await applyAccount(env, account, Math.floor(Date.now() / 1000));
+    await applyAccount(env, account, nowSeconds());
   } catch (err) {
     // The webhook will do it; the dashboard still renders.
     console.warn(
@@ -112,16 +114,9 @@ export async function expressDashboardLink(env: Env, store: StoreRow): Promise<s
 
 /** Stripe's 4xx as a 422 the vendor can act on; anything else as a 502 worth retrying. */
 function stripeProblem(err: unknown, fallback: string): Error {
-  if (err instanceof Stripe.errors.StripeError) {
-    const status = err.statusCode ?? 0;
-    if (status >= 400 && status < 500 && status !== 401 && status !== 429)
-      return new ValidationError(err.message || fallback, { stripe_code: err.code });
-    return new UpstreamError(fallback);
-  }
-  return err instanceof Error ? err : new UpstreamError(fallback);
-}
-
-/** The store currency every vendor product is priced in. */
-export function storeCurrency(env: Env): string {
-  return storeConfig(env).currency;
+  const failure = classifyStripeError(err);
+  if (!failure.fromStripe) return err instanceof Error ? err : new UpstreamError(fallback);
+  if (!failure.retryable)
+    return new ValidationError(failure.message || fallback, { stripe_code: failure.code ?? undefined });
+  return new UpstreamError(fallback);
 }

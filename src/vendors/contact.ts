@@ -4,17 +4,16 @@ import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';
 import { queueContactMessage } from '../notifications';
-import type { StoreRow } from './stores';
-
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+import type { StoreRow } from '../catalog/stores';
+import { fieldText } from '../lib/input';
 
 export const contactSchema = z.object({
   name: z.preprocess(
-    text,
+    fieldText,
     z.string().trim().min(1, 'Tell the shop your name.').max(100, 'At most 100 characters.'),
   ),
   email: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()
@@ -22,7 +21,7 @@ export const contactSchema = z.object({
       .pipe(z.email('Enter an e-mail address the shop can answer.')),
   ),
   message: z.preprocess(
-    text,
+    fieldText,
     z.string().trim().min(1, 'Write a message.').max(5000, 'At most 5000 characters.'),
   ),
 });

@@ -1,12 +1,13 @@
 // Vendor-facing pages: "Sell with us", a shop's About and Contact, vendor sign-in and the dashboard.
-import { DataTable, ShopHeader } from '../pages/components';
+import { ShopHeader } from '../catalog/components';
+import { DataTable } from '../pages/components';
 import { Layout } from '../pages/layout';
 import { shopPath } from '../catalog/urls';
 import type { TransferStatus } from '../db/schema';
 import { formatMoney } from '../lib/money';
 import type { VendorOrder, VendorTransfer } from './dashboard';
 import { toDecimal, type ProductRow } from './products';
-import { STORE_STATUS_LABEL, storeStatus, type StoreRow } from './stores';
+import { STORE_STATUS_LABEL, storeStatus, type StoreRow } from '../catalog/stores';
 
 export interface FieldError {
   path: string;

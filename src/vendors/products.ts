@@ -7,38 +7,38 @@ import { schema } from '../db/client';
 import { NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { minorDigits } from '../lib/money';
-import { slugify } from './stores';
+import { slugify } from '../catalog/stores';
+import { nowSeconds } from '../lib/time';
+import { fieldText } from '../lib/input';
 
 export type ProductRow = typeof schema.products.$inferSelect;
-
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 /** The product form (HTML form strings or JSON values). Prices are typed as decimals ("12.50"). */
 export const productFormSchema = z.object({
   name: z.preprocess(
-    text,
+    fieldText,
     z.string().trim().min(1, 'Give the product a name.').max(120, 'At most 120 characters.'),
   ),
-  description: z.preprocess(text, z.string().trim().max(2000, 'At most 2000 characters.')),
+  description: z.preprocess(fieldText, z.string().trim().max(2000, 'At most 2000 characters.')),
   price: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()
       .regex(/^\d{1,7}(\.\d{1,2})?$/, 'Enter a price like 12.50.'),
   ),
   image: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()
       .max(500, 'At most 500 characters.')
       .refine((v) => v === '' || /^https:\/\/[^\s]+$/.test(v) || /^\/[^\s/][^\s]*$/.test(v), {
-        message: 'Use an https:// address or a path on this site.',
+        error: 'Use an https:// address or a path on this site.',
       }),
   ),
   stock: z.preprocess(
-    text,
+    fieldText,
     z
       .string()
       .trim()
@@ -171,7 +171,7 @@ export async function updateProduct(
 ): Promise<ProductRow> {
   const [row] = await db
     .update(schema.products)
-    .set({ ...input, updatedAt: Math.floor(Date.now() / 1000) })
+    .set({ ...input, updatedAt: nowSeconds() })
     .where(and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)))
     .returning();
   if (!row) throw new NotFoundError('No such product in your shop.');
@@ -188,7 +188,7 @@ export async function setProductActive(
 ): Promise<ProductRow> {
   const [row] = await db
     .update(schema.products)
-    .set({ active, updatedAt: Math.floor(Date.now() / 1000) })
+    .set({ active, updatedAt: nowSeconds() })
     .where(and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)))
     .returning();
   if (!row) throw new NotFoundError('No such product in your shop.');

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { getDb } from '../db/client';
 import { dispatchMessages } from '../notifications';
 import { storeConfig } from '../lib/config';
-import { NotFoundError, ValidationError } from '../lib/errors';
-import { isForm } from '../lib/http';
+import { NotFoundError } from '../lib/errors';
+import { isForm, wantsJson } from '../lib/http';
+import { body, echo, invalidInput, type FieldError } from '../lib/input';
 import {
   connectSchema,
   connectVendor,
@@ -15,7 +16,6 @@ import {
 } from './connect';
 import { contactSchema, submitContactMessage } from './contact';
 import { vendorOrders, vendorTransfers } from './dashboard';
-import { check, echo, readInput } from './forms';
 import {
   AboutPage,
   ContactPage,
@@ -43,19 +43,12 @@ import {
   startVendorSession,
   type VendorEnv,
 } from './session';
-import { storeBySlug, storeStatus } from './stores';
+import { storeBySlug, storeStatus } from '../catalog/stores';
+import { renderPage } from '../pages/document';
 
 type Ctx = Context<VendorEnv>;
 
 const PRIVATE = 'private, no-store';
-
-/** Field errors as the API's 422 problem+json. */
-function invalid(errors: { path: string; message: string }[]): ValidationError {
-  const first = errors[0];
-  return new ValidationError(first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', {
-    errors,
-  });
-}
 
 const NOTICES: Record<string, string> = {
   'onboarding-done': 'Thanks! Stripe is checking your details: your shop opens as soon as they are verified.',
@@ -68,31 +61,39 @@ const NOTICES: Record<string, string> = {
 
 export const vendorRoutes = new Hono<VendorEnv>();
 
+/** `body()` for the vendor routes (their context carries the signed-in store). */
+const vendorBody = <T extends z.ZodType>(
+  accept: Parameters<typeof body>[0],
+  schema: T,
+  options?: Parameters<typeof body<T, VendorEnv>>[2],
+) => body<T, VendorEnv>(accept, schema, options);
+
 // ------------------------------------------------------------------ onboarding
 
 vendorRoutes.get('/sell', (c) => {
   const { storeName, platformFeeBps } = storeConfig(c.env);
   c.header('cache-control', 'public, max-age=300');
-  return c.html(<SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} />);
+  return renderPage(c, <SellPage storeName={storeName} feePercent={`${platformFeeBps / 100}%`} />);
 });
 
-vendorRoutes.post('/vendors/connect', async (c) => {
-  const data = await readInput(c);
-  const parsed = check(connectSchema, data);
-  const { storeName, platformFeeBps } = storeConfig(c.env);
-  if (!parsed.ok) {
-    if (!isForm(c)) throw invalid(parsed.errors);
-    c.status(422);
-    return c.html(
+const connectInput = vendorBody(['form', 'json'], connectSchema, {
+  invalidForm: (c, errors, values) => {
+    const { storeName, platformFeeBps } = storeConfig(c.env);
+    return renderPage(
+      c,
       <SellPage
         storeName={storeName}
         feePercent={`${platformFeeBps / 100}%`}
-        values={echo(data)}
-        errors={parsed.errors}
+        values={values}
+        errors={errors}
       />,
+      422,
     );
-  }
-  const { store, url } = await connectVendor(c.env, parsed.value);
+  },
+});
+
+vendorRoutes.post('/vendors/connect', connectInput, async (c) => {
+  const { store, url } = await connectVendor(c.env, c.req.valid('json'));
   // The browser that opened the shop is its vendor: Stripe sends it back to the dashboard.
   await startVendorSession(c, store.id);
   c.header('cache-control', PRIVATE);
@@ -119,7 +120,8 @@ vendorRoutes.get('/vendor/onboarding', requireVendor, async (c) => {
 
 vendorRoutes.get('/vendor/login', (c) => {
   c.header('cache-control', PRIVATE);
-  return c.html(
+  return renderPage(
+    c,
     <VendorLoginPage storeName={storeConfig(c.env).storeName} sent={c.req.query('sent') === '1'} />,
   );
 });
@@ -131,21 +133,17 @@ const loginSchema = z.object({
   ),
 });
 
-vendorRoutes.post('/vendor/login', async (c) => {
-  const data = await readInput(c);
-  const parsed = check(loginSchema, data);
-  if (!parsed.ok) {
-    if (!isForm(c)) throw invalid(parsed.errors);
-    c.status(422);
-    return c.html(
-      <VendorLoginPage
-        storeName={storeConfig(c.env).storeName}
-        errors={parsed.errors}
-        email={echo(data).email}
-      />,
-    );
-  }
-  await requestLoginLinks(c.env, parsed.value.email);
+const loginInput = vendorBody(['form', 'json'], loginSchema, {
+  invalidForm: (c, errors, values) =>
+    renderPage(
+      c,
+      <VendorLoginPage storeName={storeConfig(c.env).storeName} errors={errors} email={values.email} />,
+      422,
+    ),
+});
+
+vendorRoutes.post('/vendor/login', loginInput, async (c) => {
+  await requestLoginLinks(c.env, c.req.valid('json').email);
   // The same answer whether or not a shop uses the address: no list of vendors to probe.
   if (!isForm(c)) return c.json({ sent: true }, 202);
   return c.redirect('/vendor/login?sent=1', 303);
@@ -157,7 +155,8 @@ vendorRoutes.get('/vendor/login/:token', async (c) => {
   c.header('referrer-policy', 'no-referrer');
   if (!store)
     throw new NotFoundError('This sign-in link has expired or was already used. Ask for a new one.');
-  return c.html(
+  return renderPage(
+    c,
     <VendorLoginConfirmPage
       storeName={storeConfig(c.env).storeName}
       store={store}
@@ -191,11 +190,12 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
     vendorTransfers(db, store.id),
   ]);
   c.header('cache-control', PRIVATE);
-  if (!c.req.header('accept')?.includes('text/html') && c.req.header('accept')?.includes('json')) {
+  if (wantsJson(c)) {
     return c.json({ store: { ...store, status: storeStatus(store) }, products, orders, transfers });
   }
   const notice = returned ? 'onboarding-done' : (c.req.query('notice') ?? '');
-  return c.html(
+  return renderPage(
+    c,
     <VendorDashboard
       storeName={storeConfig(c.env).storeName}
       store={store}
@@ -215,7 +215,8 @@ vendorRoutes.post('/vendor/stripe-dashboard', requireVendor, async (c) => {
 
 vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
   c.header('cache-control', PRIVATE);
-  return c.html(
+  return renderPage(
+    c,
     <ProductFormPage
       storeName={storeConfig(c.env).storeName}
       store={c.var.store}
@@ -224,32 +225,37 @@ vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
   );
 });
 
-/** Validates a product form: the input, or a response (422 page or problem+json) to return. */
-async function productFromRequest(c: Ctx, productId?: string) {
-  const data = await readInput(c);
+/** The product form again (422) with its errors: the one being edited, or a new one. */
+async function productFormAgain(c: Ctx, errors: FieldError[], values: Record<string, string>) {
   const { currency, storeName } = storeConfig(c.env);
-  const parsed = check(productFormSchema, data);
-  const result = parsed.ok ? productInput(parsed.value, currency) : parsed;
-  if (result.ok) return { input: result.input };
-  if (!isForm(c)) throw invalid(result.errors);
+  const productId = c.req.param('id');
   const product = productId ? await getStoreProduct(getDb(c.env), c.var.store.id, productId) : undefined;
-  c.status(422);
-  return {
-    response: await c.html(
-      <ProductFormPage
-        storeName={storeName}
-        store={c.var.store}
-        currency={currency}
-        product={product}
-        values={echo(data)}
-        errors={result.errors}
-      />,
-    ),
-  };
+  return renderPage(
+    c,
+    <ProductFormPage
+      storeName={storeName}
+      store={c.var.store}
+      currency={currency}
+      product={product}
+      values={values}
+      errors={errors}
+    />,
+    422,
+  );
 }
 
-vendorRoutes.post('/vendor/products', requireVendor, async (c) => {
-  const parsed = await productFromRequest(c);
+const productForm = vendorBody(['form', 'json'], productFormSchema, { invalidForm: productFormAgain });
+
+/** The product to write (the price in minor units), or a response (422 page or problem+json) to return. */
+async function productFromRequest(c: Ctx, form: z.output<typeof productFormSchema>) {
+  const result = productInput(form, storeConfig(c.env).currency);
+  if (result.ok) return { input: result.input };
+  if (!isForm(c)) throw invalidInput(result.errors);
+  return { response: await productFormAgain(c, result.errors, echo(form)) };
+}
+
+vendorRoutes.post('/vendor/products', requireVendor, productForm, async (c) => {
+  const parsed = await productFromRequest(c, c.req.valid('json'));
   if ('response' in parsed) return parsed.response;
   const product = await createProduct(
     getDb(c.env),
@@ -264,7 +270,8 @@ vendorRoutes.post('/vendor/products', requireVendor, async (c) => {
 vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
   const product = await getStoreProduct(getDb(c.env), c.var.store.id, c.req.param('id'));
   c.header('cache-control', PRIVATE);
-  return c.html(
+  return renderPage(
+    c,
     <ProductFormPage
       storeName={storeConfig(c.env).storeName}
       store={c.var.store}
@@ -274,10 +281,10 @@ vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
   );
 });
 
-vendorRoutes.post('/vendor/products/:id', requireVendor, async (c) => {
+vendorRoutes.post('/vendor/products/:id', requireVendor, productForm, async (c) => {
   const id = c.req.param('id');
   await getStoreProduct(getDb(c.env), c.var.store.id, id);
-  const parsed = await productFromRequest(c, id);
+  const parsed = await productFromRequest(c, c.req.valid('json'));
   if ('response' in parsed) return parsed.response;
   const product = await updateProduct(getDb(c.env), c.var.store.id, id, parsed.input);
   if (!isForm(c)) return c.json({ product });
@@ -288,18 +295,21 @@ const visibilitySchema = z.object({
   active: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
 });
 
-vendorRoutes.post('/vendor/products/:id/visibility', requireVendor, async (c) => {
-  const parsed = check(visibilitySchema, await readInput(c));
-  if (!parsed.ok) throw invalid(parsed.errors);
-  const product = await setProductActive(
-    getDb(c.env),
-    c.var.store.id,
-    c.req.param('id'),
-    parsed.value.active,
-  );
-  if (!isForm(c)) return c.json({ product });
-  return c.redirect(`/vendor?notice=${product.active ? 'product-shown' : 'product-hidden'}`, 303);
-});
+vendorRoutes.post(
+  '/vendor/products/:id/visibility',
+  requireVendor,
+  vendorBody(['form', 'json', 'empty'], visibilitySchema),
+  async (c) => {
+    const product = await setProductActive(
+      getDb(c.env),
+      c.var.store.id,
+      c.req.param('id'),
+      c.req.valid('json').active,
+    );
+    if (!isForm(c)) return c.json({ product });
+    return c.redirect(`/vendor?notice=${product.active ? 'product-shown' : 'product-hidden'}`, 303);
+  },
+);
 
 // ------------------------------------------------------------------ shop pages (About, Contact)
 
@@ -312,33 +322,33 @@ async function shopOr404(c: Ctx) {
 vendorRoutes.get('/shops/:slug/about', async (c) => {
   const store = await shopOr404(c);
   c.header('cache-control', 'public, max-age=60, s-maxage=300');
-  return c.html(<AboutPage storeName={storeConfig(c.env).storeName} store={store} />);
+  return renderPage(c, <AboutPage storeName={storeConfig(c.env).storeName} store={store} />);
 });
 
 vendorRoutes.get('/shops/:slug/contact', async (c) => {
   const store = await shopOr404(c);
   const sent = c.req.query('sent') === '1';
   c.header('cache-control', sent ? PRIVATE : 'public, max-age=60, s-maxage=300');
-  return c.html(<ContactPage storeName={storeConfig(c.env).storeName} store={store} sent={sent} />);
+  return renderPage(c, <ContactPage storeName={storeConfig(c.env).storeName} store={store} sent={sent} />);
 });
 
-vendorRoutes.post('/shops/:slug/contact', async (c) => {
-  const store = await shopOr404(c);
-  const data = await readInput(c);
-  const parsed = check(contactSchema, data);
-  if (!parsed.ok) {
-    if (!isForm(c)) throw invalid(parsed.errors);
-    c.status(422);
-    return c.html(
+const contactInput = vendorBody(['form', 'json'], contactSchema, {
+  invalidForm: async (c, errors, values) =>
+    renderPage(
+      c,
       <ContactPage
         storeName={storeConfig(c.env).storeName}
-        store={store}
-        values={echo(data)}
-        errors={parsed.errors}
+        store={await shopOr404(c)}
+        values={values}
+        errors={errors}
       />,
-    );
-  }
-  const id = await submitContactMessage(getDb(c.env), store, parsed.value);
+      422,
+    ),
+});
+
+vendorRoutes.post('/shops/:slug/contact', contactInput, async (c) => {
+  const store = await shopOr404(c);
+  const id = await submitContactMessage(getDb(c.env), store, c.req.valid('json'));
   await dispatchMessages(c.env);
   if (!isForm(c)) return c.json({ id, sent: true }, 201);
   return c.redirect(`/shops/${encodeURIComponent(store.slug)}/contact?sent=1`, 303);

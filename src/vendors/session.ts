@@ -1,66 +1,57 @@
 // Vendor sign-in without passwords: a one-time link e-mailed through notifications (only its SHA-256 is
 // stored), then a signed, HttpOnly session cookie naming the store.
 import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { StoreRow } from '../catalog/stores';
 import { getDb, schema } from '../db/client';
+import { storeConfig } from '../lib/config';
+import {
+  clearCookie,
+  VENDOR_COOKIE,
+  vendorCookieSecret,
+  vendorSessionStoreId,
+  writeSignedCookie,
+} from '../lib/cookies';
+import { toBase64Url } from '../lib/crypto';
 import { UnauthorizedError } from '../lib/errors';
 import { wantsHtml } from '../lib/http';
 import { sha256Hex } from '../lib/ids';
+import { nowSeconds as now } from '../lib/time';
 import { dispatchMessages, queueVendorSignIn } from '../notifications';
-import type { StoreRow } from './stores';
 
-export const VENDOR_COOKIE = 'vendor';
 /** How long a session lasts: the signed value carries its own expiry (signed cookies have none). */
-export const SESSION_SECONDS = 7 * 24 * 60 * 60;
+const SESSION_SECONDS = 7 * 24 * 60 * 60;
 /** How long a sign-in link works. */
-export const LOGIN_TOKEN_SECONDS = 20 * 60;
+const LOGIN_TOKEN_SECONDS = 20 * 60;
 
 export type VendorEnv = { Bindings: Env; Variables: { store: StoreRow } };
-
-const now = () => Math.floor(Date.now() / 1000);
-
-/** A separate key for vendor cookies: a cart cookie's signature can never pass as a session. */
-function sessionSecret(env: Env): string {
-  return `${env.COOKIE_SECRET}:vendor-session`;
-}
-
-function isLocalhost(url: string): boolean {
-  const { hostname } = new URL(url);
-  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
-}
 
 /** Signs the browser in as the vendor of `storeId`. */
 export async function startVendorSession<E extends { Bindings: Env }>(
   c: Context<E>,
   storeId: string,
 ): Promise<void> {
-  await setSignedCookie(c, VENDOR_COOKIE, `${storeId}.${now() + SESSION_SECONDS}`, sessionSecret(c.env), {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: !isLocalhost(c.req.url),
-    maxAge: SESSION_SECONDS,
-  });
+  await writeSignedCookie(
+    c,
+    VENDOR_COOKIE,
+    `${storeId}.${now() + SESSION_SECONDS}`,
+    vendorCookieSecret(c.env),
+    {
+      path: '/',
+      sameSite: 'Lax',
+      maxAge: SESSION_SECONDS,
+    },
+  );
 }
 
 /** Signs the vendor out. */
 export function endVendorSession<E extends { Bindings: Env }>(c: Context<E>): void {
-  deleteCookie(c, VENDOR_COOKIE, { path: '/', secure: !isLocalhost(c.req.url) });
-}
-
-/** The store id of a valid, unexpired vendor session, else null. */
-export async function readVendorSession<E extends { Bindings: Env }>(c: Context<E>): Promise<string | null> {
-  const value = await getSignedCookie(c, sessionSecret(c.env), VENDOR_COOKIE);
-  if (typeof value !== 'string') return null;
-  const match = /^([A-Za-z0-9_-]+)\.(\d+)$/.exec(value);
-  if (!match || Number(match[2]) < now()) return null;
-  return match[1]!;
+  clearCookie(c, VENDOR_COOKIE, '/');
 }
 
 /** Middleware: the signed-in vendor's store in `c.var.store`; browsers without one go to the sign-in page. */
 export const requireVendor: MiddlewareHandler<VendorEnv> = async (c, next) => {
-  const storeId = await readVendorSession(c);
+  const storeId = await vendorSessionStoreId(c);
   const store = storeId
     ? await getDb(c.env).query.stores.findFirst({ where: eq(schema.stores.id, storeId) })
     : undefined;
@@ -73,11 +64,7 @@ export const requireVendor: MiddlewareHandler<VendorEnv> = async (c, next) => {
 };
 
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 /**
@@ -114,7 +101,7 @@ export async function requestLoginLinks(env: Env, email: string): Promise<number
 }
 
 /** True when `token` is shaped like one of ours (saves a query for junk). */
-export function looksLikeToken(token: string): boolean {
+function looksLikeToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 

@@ -1,12 +1,12 @@
 // Dispatch of stored Stripe events to the domains' handlers, and the one way an event is (re)applied.
-import type Stripe from 'stripe';
 import { getDb } from '../db/client';
 import { customerEventHandlers } from '../orders/customers';
 import { orderEventHandlers } from '../orders/events';
 import { payoutEventHandlers } from '../payouts/events';
-import { vendorEventHandlers } from '../vendors/events';
+import { vendorEventHandlers } from '../catalog/account-events';
 import { countAttempt, getStoredEvent, markDone, markFailed } from './log';
-import type { HandlerMap, HandlerOutcome, WebhookHandler } from './types';
+import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../stripe/handlers';
+import type { Stripe } from '../stripe/client';
 
 /** Every domain's handlers. A type handled by several domains runs each of them, in this order. */
 const REGISTRIES: readonly HandlerMap[] = [
@@ -17,12 +17,12 @@ const REGISTRIES: readonly HandlerMap[] = [
 ];
 
 /** The handlers registered for an event type (empty: the event is stored as `ignored`). */
-export function handlersFor(type: string): WebhookHandler[] {
+function handlersFor(type: string): WebhookHandler[] {
   return REGISTRIES.map((registry) => registry[type]).filter((h): h is WebhookHandler => Boolean(h));
 }
 
 /** Runs every handler for the event; `processed` if any of them did something. */
-export async function dispatchEvent(event: Stripe.Event, env: Env): Promise<HandlerOutcome> {
+async function dispatchEvent(event: Stripe.Event, env: Env): Promise<HandlerOutcome> {
   let outcome: HandlerOutcome = 'ignored';
   for (const handler of handlersFor(event.type)) {
     if ((await handler(event, env)) === 'processed') outcome = 'processed';

@@ -1,18 +1,17 @@
 // The webhook event log (`webhook_events`): every verified event stored once by its id, with what
 // processing it did, for operators and for replay.
 import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import type { WEBHOOK_STATUSES } from '../db/schema';
+import type { Stripe } from '../stripe/client';
+import { nowSeconds as now } from '../lib/time';
 
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 export type WebhookEventRow = typeof schema.webhookEvents.$inferSelect;
 
 /** Longest failure reason kept; enough for a message and the start of a stack. */
 const MAX_ERROR_CHARS = 1000;
-const now = () => Math.floor(Date.now() / 1000);
-
 /**
  * Stores a verified event unless its id is already there (`ON CONFLICT DO NOTHING`: a duplicate or a
  * concurrent delivery stores nothing). Returns the stored row's status after the insert.

@@ -1,59 +1,35 @@
-// Stripe webhooks and their log: verify on the raw body (400, nothing stored), store once, apply
-// (500 on failure so Stripe retries), and the operators' view of recent events.
+// Stripe webhooks: verify on the raw body (400, nothing stored), store once, apply (500 on failure so
+// Stripe retries). The operators' view of the log is an admin route (admin/routes.tsx).
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { requireAdmin } from '../admin/auth';
 import { getDb } from '../db/client';
-import { WEBHOOK_STATUSES } from '../db/schema';
 import { BadRequestError, PayloadTooLargeError, problemResponse } from '../lib/errors';
-import { validate } from '../lib/validate';
 import { webhookSecrets } from '../stripe/client';
 import { processStoredEvent } from './dispatch';
-import { listEvents, storeEvent } from './log';
-import { verifyStripeEvent } from './verify';
+import { storeEvent } from './log';
+import { verifyStripeEvent } from '../stripe/verify';
 
 /** Stripe's events are far below this; anything larger is not from Stripe. */
 const MAX_EVENT_BYTES = 1024 * 1024;
 
-const logQuery = z.object({
-  type: z
-    .string()
-    .regex(/^[a-z0-9_.]{1,100}$/, 'an event type such as checkout.session.completed')
-    .optional(),
-  status: z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(WEBHOOK_STATUSES)))
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+export const webhookRoutes = new Hono<{ Bindings: Env }>().post('/webhooks/stripe', async (c) => {
+  if (Number(c.req.header('content-length') ?? '0') > MAX_EVENT_BYTES)
+    throw new PayloadTooLargeError('The event is too large.');
+  // The signature covers the exact bytes: read them as text, never re-serialise.
+  const raw = await c.req.text();
+  if (raw.length > MAX_EVENT_BYTES) throw new PayloadTooLargeError('The event is too large.');
+  const event = await verifyStripeEvent(raw, c.req.header('stripe-signature'), webhookSecrets(c.env));
+  if (!event)
+    return problemResponse(new BadRequestError('The Stripe-Signature header is missing or invalid.'));
+
+  const db = getDb(c.env);
+  const stored = await storeEvent(db, event, raw);
+  if (stored === 'processed' || stored === 'ignored') {
+    return c.json({ received: true, id: event.id, status: stored, duplicate: true });
+  }
+  const result = await processStoredEvent(c.env, event.id);
+  if (result.status === 'failed') {
+    // The reason is in the event log; Stripe gets a 500 and retries.
+    return c.json({ received: true, id: event.id, status: 'failed' }, 500);
+  }
+  return c.json({ received: true, id: event.id, status: result.status });
 });
-
-export const webhookRoutes = new Hono<{ Bindings: Env }>()
-  .post('/webhooks/stripe', async (c) => {
-    if (Number(c.req.header('content-length') ?? '0') > MAX_EVENT_BYTES)
-      throw new PayloadTooLargeError('The event is too large.');
-    // The signature covers the exact bytes: read them as text, never re-serialise.
-    const raw = await c.req.text();
-    if (raw.length > MAX_EVENT_BYTES) throw new PayloadTooLargeError('The event is too large.');
-    const event = await verifyStripeEvent(raw, c.req.header('stripe-signature'), webhookSecrets(c.env));
-    if (!event)
-      return problemResponse(new BadRequestError('The Stripe-Signature header is missing or invalid.'));
-
-    const db = getDb(c.env);
-    const stored = await storeEvent(db, event, raw);
-    if (stored === 'processed' || stored === 'ignored') {
-      return c.json({ received: true, id: event.id, status: stored, duplicate: true });
-    }
-    const result = await processStoredEvent(c.env, event.id);
-    if (result.status === 'failed') {
-      // The reason is in the event log; Stripe gets a 500 and retries.
-      return c.json({ received: true, id: event.id, status: 'failed' }, 500);
-    }
-    return c.json({ received: true, id: event.id, status: result.status });
-  })
-  .get('/webhooks/stripe/logs', requireAdmin, validate('query', logQuery), async (c) => {
-    const query = c.req.valid('query');
-    const events = await listEvents(getDb(c.env), query);
-    c.header('cache-control', 'no-store');
-    return c.json({ events });
-  });

@@ -2,7 +2,7 @@
 // fill forms, pay on the emulator's checkout page, and wait for server-side effects to show.
 
 /** Test card numbers of the emulator (and Stripe test mode). */
-export const CARDS = { ok: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' };
+const CARDS = { ok: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' };
 
 /** A short random tag so names made by one run never collide with an earlier run's. */
 export const tag = () => Math.random().toString(36).slice(2, 7);

@@ -38,7 +38,7 @@ export const DEMO = {
 } as const;
 
 /** The statements of a SQL file: split on `;` outside quotes, `--` comments dropped. */
-export function splitSql(sql: string): string[] {
+function splitSql(sql: string): string[] {
   const statements: string[] = [];
   let current = '';
   let quoted = false;

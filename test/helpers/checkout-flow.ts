@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { newId } from '../../src/lib/ids';
 import { cartCookie, type SeededProduct } from './checkout-fixtures';
 
-export const ORIGIN = 'http://localhost';
+const ORIGIN = 'http://localhost';
 
 /** A visitor with their own cart (cookie) who can add products and call the storefront. */
 export async function shopper() {

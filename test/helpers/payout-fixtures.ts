@@ -12,7 +12,7 @@ import { getStripe } from '../../src/stripe/client';
 import type { EmulatorControl } from '../../emulator/control-client';
 import { seedOrder } from './checkout-fixtures';
 
-export const FEE_BPS = 1000;
+const FEE_BPS = 1000;
 
 /** First deliveries of queue messages for these rows (transfers or reversals). */
 export function messagesFor(kind: PayoutMessage['kind'], rows: readonly { id: string }[]) {
@@ -20,7 +20,7 @@ export function messagesFor(kind: PayoutMessage['kind'], rows: readonly { id: st
 }
 
 /** A queue that records what is sent to it instead of delivering it. */
-export function recordingQueue() {
+function recordingQueue() {
   const sent: PayoutMessage[] = [];
   const queue = {
     async send(body: PayoutMessage) {
@@ -36,7 +36,7 @@ export function recordingQueue() {
 /** The test env with a recording PAYOUTS queue: nothing reaches the real consumer behind the test's back. */
 export function envWithQueue(): { env: Env; sent: PayoutMessage[] } {
   const { queue, sent } = recordingQueue();
-  return { env: { ...env, PAYOUTS: queue } as Env, sent };
+  return { env: { ...env, PAYOUTS: queue }, sent };
 }
 
 /** Runs the payouts consumer on one batch, as Queues would deliver it; returns the ack/retry result. */

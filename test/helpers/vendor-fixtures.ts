@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { signedCookie } from './cookies';
 import { deliver, stripeEvent, CONNECT_SECRET } from './webhook-events';
 
-export const ORIGIN = 'http://localhost';
+const ORIGIN = 'http://localhost';
 
 /** A vendor session cookie for `storeId` (as if signed in), valid for an hour or expired. */
 export function vendorCookie(storeId: string, { expired = false } = {}): Promise<string> {

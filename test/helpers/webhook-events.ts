@@ -2,9 +2,9 @@
 import { SELF } from 'cloudflare:test';
 import { cryptoProvider, Stripe } from '../../src/stripe/client';
 
-export const PRIMARY_SECRET = 'whsec_test_primary';
+const PRIMARY_SECRET = 'whsec_test_primary';
 export const CONNECT_SECRET = 'whsec_test_connect';
-export const WEBHOOK_URL = 'http://localhost/webhooks/stripe';
+const WEBHOOK_URL = 'http://localhost/webhooks/stripe';
 
 let counter = 0;
 

@@ -3,7 +3,7 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
-import { orderLinkToken, signedOrderPath } from '../../src/orders/access';
+import { orderLinkToken, signedOrderPath } from '../../src/lib/order-link';
 import { cartCookie, seedOrder } from '../helpers/checkout-fixtures';
 
 const url = (path: string) => `http://localhost${path}`;

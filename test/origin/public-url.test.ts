@@ -8,7 +8,7 @@ import { app } from '../../src/app';
 import { getDb } from '../../src/db/client';
 import { newId } from '../../src/lib/ids';
 import { getStripe } from '../../src/stripe/client';
-import { insertStore } from '../../src/vendors/stores';
+import { insertStore } from '../../src/catalog/stores';
 import { cartCookie, seedCatalog } from '../helpers/checkout-fixtures';
 import { ordersOfCart, shopper } from '../helpers/checkout-flow';
 import { waitForMail } from '../helpers/mail';

@@ -180,11 +180,11 @@ describe('events out of order', () => {
     const charge = chargeObject(orderId, total);
     const first = { id: stripeId('re'), amount: 1000 };
     const second = { id: stripeId('re'), amount: total - 1000 };
-    const partial = { ...charge, amount_refunded: 1000, refunds: refundList(charge.id as string, [first]) };
+    const partial = { ...charge, amount_refunded: 1000, refunds: refundList(charge.id, [first]) };
     const full = {
       ...charge,
       amount_refunded: total,
-      refunds: refundList(charge.id as string, [second, first]),
+      refunds: refundList(charge.id, [second, first]),
     };
     await deliver(stripeEvent('charge.refunded', partial));
     expect(await orderRow(orderId)).toMatchObject({ status: 'partially_refunded', amount_refunded: 1000 });

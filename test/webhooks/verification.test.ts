@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { webhookSecrets } from '../../src/stripe/client';
-import { verifyStripeEvent } from '../../src/webhooks/verify';
+import { verifyStripeEvent } from '../../src/stripe/verify';
 import {
   CONNECT_SECRET,
   deliver,

@@ -3,16 +3,18 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
-import { ErrorPage } from '../pages/error-page';
-import { AppError, problemBody, TooManyRequestsError } from './errors';
-import { wantsHtml } from './http';
+import { ErrorPage } from './pages/error-page';
+import { AppError, problemBody, TooManyRequestsError } from './lib/errors';
+import { wantsHtml } from './lib/http';
+import { renderPage } from './pages/document';
 
 export function renderError(err: AppError, c: Context<{ Bindings: Env }>): Response | Promise<Response> {
   c.header('cache-control', 'no-store');
   if (err instanceof TooManyRequestsError) c.header('retry-after', String(err.retryAfter));
   if (wantsHtml(c)) {
     c.status(err.status as 400);
-    return c.html(
+    return renderPage(
+      c,
       <ErrorPage storeName={c.env.STORE_NAME} status={err.status} title={err.title} detail={err.message} />,
     );
   }

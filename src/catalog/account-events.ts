@@ -1,6 +1,6 @@
 // Stripe events that build and update vendor stores (account.updated, deauthorization).
 import type { Stripe } from '../stripe/client';
-import type { HandlerMap, WebhookHandler } from '../webhooks/types';
+import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
 import { applyAccount, closeAccountStore } from './stores';
 
 /**

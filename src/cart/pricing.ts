@@ -1,11 +1,11 @@
 // Server-side pricing of a cart: every read prices the lines from D1; nothing the browser sent counts.
-import type { CartState, CartView, PricedLine } from '../cart/types';
+import type { CartState, CartView, PricedLine } from './types';
 import type { Db } from '../db/client';
 import type { StoreConfig } from '../lib/config';
 import { formatMoney } from '../lib/money';
-import { productAvailability } from './availability';
-import { getPricingRows, type PricingRow } from './queries';
-import { productPath } from './urls';
+import { productAvailability } from '../catalog/availability';
+import { getPricingRows, type PricingRow } from '../catalog/queries';
+import { productPath } from '../catalog/urls';
 
 /**
  * Prices a cart from D1 (one query for its products and their stores). Lines that can't be bought

@@ -1,8 +1,8 @@
 // The home page: featured products across vendors and the makers who sell here.
-import type { ProductWithStore, Store } from '../catalog/queries';
-import { shopPath } from '../catalog/urls';
+import type { ProductWithStore, Store } from './queries';
+import { shopPath } from './urls';
 import { ProductGrid } from './components';
-import { Layout } from './layout';
+import { Layout } from '../pages/layout';
 
 export function HomePage(props: { storeName: string; featured: ProductWithStore[]; stores: Store[] }) {
   return (

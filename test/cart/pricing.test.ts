@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { CartLine, CartState } from '../../src/cart/types';
 import { productAvailability, storeCanSell } from '../../src/catalog/availability';
-import { priceCart } from '../../src/catalog/pricing';
+import { priceCart } from '../../src/cart/pricing';
 import {
   getProductBySlugs,
   getProductsByIds,

@@ -3,15 +3,14 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
+import { nowSeconds as now } from '../lib/time';
 
 export type CheckoutRow = typeof schema.checkouts.$inferSelect;
 export type CheckoutStatus = CheckoutRow['status'];
 export type CheckoutKind = CheckoutRow['kind'];
 
 /** Statuses of an attempt that could still take money. */
-export const LIVE_STATUSES: CheckoutStatus[] = ['creating', 'open'];
-
-const now = () => Math.floor(Date.now() / 1000);
+const LIVE_STATUSES: CheckoutStatus[] = ['creating', 'open'];
 
 /**
  * Moves the attempt with this Stripe id to `status` if it is still live (creating/open); terminal

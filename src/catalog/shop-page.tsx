@@ -1,11 +1,11 @@
 // A vendor's shop: Home (featured products and a word about the maker) and Products (the whole range).
-import { productAvailability, storeCanSell, type Product, type Store } from '../catalog/availability';
-import { shopPath } from '../catalog/urls';
+import { productAvailability, storeCanSell, type Product, type Store } from './availability';
+import { shopPath } from './urls';
 import { ProductGrid, ShopHeader } from './components';
-import { Layout } from './layout';
+import { Layout } from '../pages/layout';
 
 /** How many products the shop's Home shows (featured first). */
-export const SHOP_HOME_PRODUCTS = 8;
+const SHOP_HOME_PRODUCTS = 8;
 
 export function ShopPage(props: {
   storeName: string;

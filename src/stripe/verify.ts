@@ -1,6 +1,6 @@
 // Signature verification of Stripe webhooks on the raw body, against every accepted signing secret.
 import type Stripe from 'stripe';
-import { cryptoProvider, Stripe as StripeSdk } from '../stripe/client';
+import { cryptoProvider, Stripe as StripeSdk } from './client';
 
 /**
  * The verified event, or null when the signature is missing, malformed, made with none of `secrets`,

@@ -1,8 +1,9 @@
 // The product page: picture, price, stock, the maker, the add-to-cart form, more from the same shop.
-import { productAvailability, type Product, type Store } from '../catalog/availability';
-import { productPath, shopPath } from '../catalog/urls';
-import { AddToCartForm, Price, ProductGrid, ProductImage, StockNote } from './components';
-import { Layout } from './layout';
+import { productAvailability, type Product, type Store } from './availability';
+import { productPath, shopPath } from './urls';
+import { Price, ProductImage, StockNote } from '../pages/components';
+import { AddToCartForm, ProductGrid } from './components';
+import { Layout } from '../pages/layout';
 
 export function ProductPage(props: {
   storeName: string;

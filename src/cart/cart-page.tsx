@@ -1,10 +1,11 @@
 // The cart page: each line with its total, quantity and note, notices for unavailable or repriced
 // lines, the subtotal, and the two ways to pay. Private: it shows this visitor's cart.
-import { MAX_NOTE_CHARS, MAX_QTY } from '../cart/rules';
-import type { CartView, PricedLine } from '../cart/types';
+import { MAX_NOTE_CHARS, MAX_QTY } from '../catalog/line-limits';
+import type { CartView, PricedLine } from './types';
 import type { StoreConfig } from '../lib/config';
-import { money as formatMoney, Price, ProductImage } from './components';
-import { Layout } from './layout';
+import { formatMoney } from '../lib/money';
+import { Price, ProductImage } from '../pages/components';
+import { Layout } from '../pages/layout';
 
 /** What the checkout routes say when they send the shopper back here (`/cart?checkout=...`). */
 const CHECKOUT_MESSAGES: Record<string, string> = {

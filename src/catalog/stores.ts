@@ -1,13 +1,14 @@
 // The store builder: a vendor's store made and kept current from its Stripe Connect account
 // (business profile → name, About and Contact; capability flags → status; deauthorization → closed).
-import { invalidateCatalogPages } from '../catalog/page-cache';
+import { invalidateCatalogPages } from './page-cache';
 import { and, eq, isNull, like, or, sql } from 'drizzle-orm';
-import { storeCanSell } from '../catalog/availability';
+import { storeCanSell } from './availability';
 import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { newId } from '../lib/ids';
 import type { Stripe } from '../stripe/client';
+import { nowSeconds } from '../lib/time';
 
 export type StoreRow = typeof schema.stores.$inferSelect;
 
@@ -45,7 +46,7 @@ export function slugify(name: string): string {
 }
 
 /** A store slug not taken yet: the name's slug, else with -2, -3, ... */
-export async function uniqueStoreSlug(db: Db, name: string): Promise<string> {
+async function uniqueStoreSlug(db: Db, name: string): Promise<string> {
   const base = slugify(name);
   const taken = new Set(
     (
@@ -60,7 +61,7 @@ export async function uniqueStoreSlug(db: Db, name: string): Promise<string> {
 }
 
 /** The store fields an account carries (Express: the business profile the vendor filled in at Stripe). */
-export function storeFieldsFromAccount(account: Stripe.Account) {
+function storeFieldsFromAccount(account: Stripe.Account) {
   const profile = account.business_profile ?? null;
   const displayName = account.settings?.dashboard?.display_name ?? null;
   return {
@@ -70,9 +71,9 @@ export function storeFieldsFromAccount(account: Stripe.Account) {
     supportPhone: clean(profile?.support_phone),
     website: clean(profile?.url) ?? clean(profile?.support_url),
     about: clean(profile?.product_description),
-    chargesEnabled: Boolean(account.charges_enabled),
-    payoutsEnabled: Boolean(account.payouts_enabled),
-    detailsSubmitted: Boolean(account.details_submitted),
+    chargesEnabled: account.charges_enabled,
+    payoutsEnabled: account.payouts_enabled,
+    detailsSubmitted: account.details_submitted,
   };
 }
 
@@ -123,7 +124,8 @@ export async function insertStore(
 /** True when the error or one of its causes (drizzle wraps D1's) mentions `text`. */
 function mentions(err: unknown, text: string): boolean {
   for (let e: unknown = err; e; e = e instanceof Error ? e.cause : undefined) {
-    if (String(e instanceof Error ? e.message : e).includes(text)) return true;
+    const message = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+    if (message.includes(text)) return true;
   }
   return false;
 }
@@ -133,7 +135,7 @@ export async function linkAccount(db: Db, storeId: string, accountId: string): P
   await db.batch([
     db
       .update(schema.stores)
-      .set({ stripeAccountId: accountId, updatedAt: Math.floor(Date.now() / 1000) })
+      .set({ stripeAccountId: accountId, updatedAt: nowSeconds() })
       .where(and(eq(schema.stores.id, storeId), isNull(schema.stores.stripeAccountId))),
     db.insert(schema.vendorAccounts).values({ accountId, storeId }).onConflictDoNothing(),
   ]);
@@ -258,7 +260,7 @@ export async function closeAccountStore(
       deauthorizedAt: sql`COALESCE(${schema.stores.deauthorizedAt}, ${eventCreated})`,
       chargesEnabled: false,
       payoutsEnabled: false,
-      updatedAt: Math.floor(Date.now() / 1000),
+      updatedAt: nowSeconds(),
     })
     .where(eq(schema.stores.id, storeId));
   invalidateCatalogPages();

@@ -1,0 +1,145 @@
+// Catalog pieces shared by the home, shop and product pages and the vendors' shop pages: product cards
+// and grids, the add-to-cart form, the shop's header and tabs.
+import type { Product, Store } from './availability';
+import { MAX_NOTE_CHARS, MAX_QTY } from './line-limits';
+import { productPath, shopPath } from './urls';
+import { Price, ProductImage, StockNote } from '../pages/components';
+
+/** A product in a grid: picture, name, maker, price, and a quick add when it can be bought. */
+function ProductCard(props: {
+  product: Product;
+  store: Pick<Store, 'slug' | 'name'>;
+  canSell: boolean;
+  showStore?: boolean;
+}) {
+  const { product, store } = props;
+  const href = productPath(store.slug, product.slug);
+  const soldOut = product.stock !== null && product.stock <= 0;
+  return (
+    <li class="card product-card">
+      <a class="card-link" href={href}>
+        <ProductImage product={product} size="card" />
+        <span class="card-body">
+          <span class="card-title">{product.name}</span>
+          {props.showStore !== false ? <span class="card-meta">{store.name}</span> : null}
+        </span>
+      </a>
+      <div class="card-foot">
+        <Price amount={product.unitAmount} currency={product.currency} interval={product.recurringInterval} />
+        <StockNote stock={product.stock} />
+        {props.canSell && !soldOut ? (
+          <AddToCartForm productId={product.id} productName={product.name} returnTo={href} compact />
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+/** A grid of product cards. */
+export function ProductGrid(props: {
+  items: { product: Product; store: Pick<Store, 'slug' | 'name'>; canSell: boolean }[];
+  showStore?: boolean;
+  label: string;
+}) {
+  return (
+    <ul class="product-grid" aria-label={props.label}>
+      {props.items.map((i) => (
+        <ProductCard product={i.product} store={i.store} canSell={i.canSell} showStore={props.showStore} />
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Add to cart. Works as a plain form (POST /cart/items, 303 back to `returnTo` with `?added=1`);
+ * /static/app.js sends it with fetch instead and says so in the status line.
+ */
+export function AddToCartForm(props: {
+  productId: string;
+  productName: string;
+  returnTo: string;
+  compact?: boolean;
+  maxQty?: number;
+}) {
+  const base = `add-${props.productId}`;
+  const back = `${props.returnTo}${props.returnTo.includes('?') ? '&' : '?'}added=1`;
+  if (props.compact)
+    return (
+      <form method="post" action="/cart/items" class="add-form add-form-compact" data-add-form>
+        <input type="hidden" name="productId" value={props.productId} />
+        <input type="hidden" name="qty" value="1" />
+        <input type="hidden" name="return_to" value={back} />
+        <button type="submit" class="button button-small" aria-label={`Add ${props.productName} to cart`}>
+          Add
+        </button>
+        <span class="form-status" role="status" data-status></span>
+      </form>
+    );
+  return (
+    <form method="post" action="/cart/items" class="add-form" data-add-form>
+      <input type="hidden" name="productId" value={props.productId} />
+      <input type="hidden" name="return_to" value={back} />
+      <div class="field field-qty">
+        <label for={`${base}-qty`}>Quantity</label>
+        <input
+          id={`${base}-qty`}
+          name="qty"
+          type="number"
+          inputmode="numeric"
+          min="1"
+          max={String(Math.min(MAX_QTY, props.maxQty ?? MAX_QTY))}
+          value="1"
+          required
+        />
+      </div>
+      <div class="field">
+        <label for={`${base}-note`}>
+          Special request <span class="optional">(optional)</span>
+        </label>
+        <textarea
+          id={`${base}-note`}
+          name="note"
+          rows={2}
+          maxlength={MAX_NOTE_CHARS}
+          placeholder="Gift wrap, engraving, a colour preference…"
+          aria-describedby={`${base}-note-hint`}
+        ></textarea>
+        <p class="hint" id={`${base}-note-hint`}>
+          Up to {MAX_NOTE_CHARS} characters, passed on to the maker.
+        </p>
+      </div>
+      <button type="submit" class="button button-primary button-large">
+        Add to cart
+      </button>
+      <p class="form-status" role="status" data-status></p>
+    </form>
+  );
+}
+
+/** The shop's header and its tabs (the vendors' About and Contact pages hang below the shop page). */
+export function ShopHeader(props: {
+  store: Pick<Store, 'slug' | 'name' | 'tagline'>;
+  current: 'home' | 'products' | 'about' | 'contact';
+}) {
+  const base = shopPath(props.store.slug);
+  const tabs = [
+    ['home', base, 'Home'],
+    ['products', `${base}/products`, 'Products'],
+    ['about', `${base}/about`, 'About'],
+    ['contact', `${base}/contact`, 'Contact'],
+  ] as const;
+  return (
+    <header class="shop-header">
+      <p class="eyebrow">Maker</p>
+      <h1>{props.store.name}</h1>
+      {props.store.tagline ? <p class="lede">{props.store.tagline}</p> : null}
+      <nav class="tabs" aria-label={`${props.store.name} pages`}>
+        {tabs.map(([key, href, label]) => (
+          <a href={href} aria-current={props.current === key ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+    </header>
+  );
+}
