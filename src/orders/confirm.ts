@@ -37,7 +37,7 @@ export async function confirmFromStripe(
       else if (pi.status === 'processing')
         await markPaymentProcessing(db, order.id, { paymentIntentId: pi.id });
       else if (pi.status === 'requires_payment_method' && pi.last_payment_error)
-        await markPaymentFailed(db, order.id);
+        await markPaymentFailed(env, order.id, pi.id);
     }
   } catch (err) {
     console.warn(JSON.stringify({ msg: 'order page confirm failed', order: order.id, error: String(err) }));

@@ -127,7 +127,7 @@ const sessionCompleted: WebhookHandler = async (event, env) => {
     if (order) {
       await linkOrderCustomer(env, {
         orderId: order.id,
-        customerId: idOf(session.customer as string | { id: string } | null),
+        customerId: idOf(session.customer),
         collected: collectedBySession(session),
         at: event.created,
       });
@@ -143,6 +143,8 @@ const sessionAsyncFailed: WebhookHandler = async (event, env) => {
   if (!order) return 'ignored';
   await endAttempt(db, session.id, 'failed');
   await recordPaymentDetails(db, order.id, sessionDetails(session));
+  // The shopper left believing it paid (a bank debit was processing): tell them it failed.
+  await markPaymentFailed(env, order.id, session.id);
   // The session is over and its payment failed for good: the order can't be paid any more.
   if (!(await hasLiveAttempt(db, order.id))) await cancelOrder(db, order.id, 'failed');
   return 'processed';
@@ -196,7 +198,7 @@ const intentSucceeded: WebhookHandler = async (event, env) => {
     if (found) {
       await linkOrderCustomer(env, {
         orderId: found.order.id,
-        customerId: idOf(pi.customer as string | { id: string } | null),
+        customerId: idOf(pi.customer),
         collected: await collectedByIntent(env, pi),
         at: event.created,
       });
@@ -237,7 +239,7 @@ const intentFailed: WebhookHandler = async (event, env) => {
   const db = getDb(env);
   const found = await orderOfIntent(db, pi);
   if (!found) return 'ignored';
-  await markPaymentFailed(db, found.order.id);
+  await markPaymentFailed(env, found.order.id, pi.id);
   return 'processed';
 };
 
@@ -286,7 +288,7 @@ const chargeFailed: WebhookHandler = async (event, env) => {
   const db = getDb(env);
   const order = await orderOfCharge(env, db, charge);
   if (!order) return 'ignored';
-  await markPaymentFailed(db, order.id);
+  await markPaymentFailed(env, order.id, idOf(charge.payment_intent) ?? charge.id);
   return 'processed';
 };
 

@@ -13,6 +13,13 @@ import { discardUnsentTransfers } from '../payouts/ledger';
 import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
+import {
+  dispatchMessages,
+  queueOrderReceipt,
+  queuePaymentFailed,
+  queueRefundIssued,
+  queueVendorNewOrders,
+} from '../notifications';
 import { getOrderWithLines, isPaidStatus, type OrderRow } from './model';
 import { commitStatement, releaseStatements } from './stock';
 import { nowSeconds as now } from '../lib/time';
@@ -187,6 +194,9 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
       .where(and(eq(schema.orders.id, order.id), eq(schema.orders.status, 'pending'))),
     commitStatement(db, order.id),
     ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps),
+    // The shopper's receipt and each vendor's "new order", queued with the change that causes them.
+    queueOrderReceipt(db, { orderId: order.id }),
+    ...queueVendorNewOrders(db, { orderId: order.id, storeIds: lines.map((l) => l.storeId) }),
   ];
   const results = await runBatch(db, items);
   if (changes(results[0]) === 0) {
@@ -218,6 +228,7 @@ async function afterPaid(
     .where(unsentTransfers(order.id));
   if (unsent.length > 0) await enqueueOrderTransfers(env, db, order.id);
   await applyRefundPayouts(env, db, order.id);
+  await dispatchMessages(env);
   await env.CART.getByName(order.cartId).clearAfterPurchase(
     order.cartVersion,
     lines.map((l) => ({ productId: l.productId, qty: l.quantity })),
@@ -242,20 +253,30 @@ export async function markPaymentProcessing(db: Db, orderId: string, details: Pa
 }
 
 /**
- * Records a failed payment attempt. The order stays pending: the shopper may try another card on the
- * same session or intent. It is canceled when the session expires or the intent is canceled.
+ * Records a failed payment attempt (`attemptId`: the PaymentIntent or Checkout Session). The order stays
+ * pending: the shopper may try another card on the same session or intent; it is canceled when the
+ * session expires or the intent is canceled. A decline on the payment page is shown there; only a payment
+ * that fails after the shopper left (an asynchronous method that was processing) is e-mailed.
  */
-export async function markPaymentFailed(db: Db, orderId: string) {
-  await db
-    .update(schema.orders)
-    .set({ paymentStatus: 'failed', updatedAt: now() })
-    .where(
-      and(
-        eq(schema.orders.id, orderId),
-        eq(schema.orders.status, 'pending'),
-        inArray(schema.orders.paymentStatus, ['awaiting', 'processing', 'failed']),
+export async function markPaymentFailed(env: Env, orderId: string, attemptId: string) {
+  const db = getDb(env);
+  const found = await getOrderWithLines(db, orderId);
+  if (!found || found.order.status !== 'pending') return;
+  const wasProcessing = found.order.paymentStatus === 'processing';
+  await runBatch(db, [
+    db
+      .update(schema.orders)
+      .set({ paymentStatus: 'failed', updatedAt: now() })
+      .where(
+        and(
+          eq(schema.orders.id, orderId),
+          eq(schema.orders.status, 'pending'),
+          inArray(schema.orders.paymentStatus, ['awaiting', 'processing', 'failed']),
+        ),
       ),
-    );
+    ...(wasProcessing ? [queuePaymentFailed(db, { orderId, attemptId })] : []),
+  ]);
+  if (wasProcessing) await dispatchMessages(env);
 }
 
 /**
@@ -322,10 +343,15 @@ export async function applyRefunds(
           })
           .onConflictDoUpdate({ target: schema.refunds.id, set: { status: r.status } }),
       ),
+      // The shopper hears of each refund once (keyed by the refund), whichever event brought it first.
+      ...refunds
+        .filter((r) => r.status === 'succeeded' || r.status === 'pending')
+        .map((r) => queueRefundIssued(db, { orderId: order.id, refundId: r.id })),
     ];
     const results = await runBatch(db, items);
     if (changes(results[0]) === 0) continue;
     await applyRefundPayouts(env, db, order.id);
+    await dispatchMessages(env);
     return true;
   }
   throw new Error(`order ${orderId} kept changing while applying a refund`);
