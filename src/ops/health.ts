@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { adminCredential } from '../admin/auth';
 import { publicOrigin } from '../lib/config';
+import { mailConfig } from '../notifications/config';
 import { stripeMode } from '../stripe/client';
 
 type Check = { ok: boolean; detail?: string; ms: number };
@@ -20,7 +21,7 @@ async function timed(fn: () => Promise<string | undefined>): Promise<Check> {
 
 export const healthRoutes = new Hono<{ Bindings: Env }>().get('/health', async (c) => {
   const env = c.env;
-  const [db, cart, payouts, stripe, publicUrl, admin] = await Promise.all([
+  const [db, cart, payouts, mail, stripe, publicUrl, admin] = await Promise.all([
     timed(async () => {
       await env.DB.prepare('select count(*) as n from products').first();
     }),
@@ -31,6 +32,11 @@ export const healthRoutes = new Hono<{ Bindings: Env }>().get('/health', async (
     timed(async () => {
       if (typeof env.PAYOUTS?.send !== 'function') throw new Error('PAYOUTS queue is not bound');
       return 'bound';
+    }),
+    // E-mail: the queue is bound and the transport's settings can work (MAIL_TRANSPORT, MAIL_FROM, PUBLIC_URL).
+    timed(async () => {
+      if (typeof env.NOTIFY?.send !== 'function') throw new Error('NOTIFY queue is not bound');
+      return mailConfig(env).transport;
     }),
     timed(async () => {
       const mode = stripeMode(env);
@@ -43,7 +49,7 @@ export const healthRoutes = new Hono<{ Bindings: Env }>().get('/health', async (
     // Bearer only: the admin cookie is scoped to /admin and never reaches this path.
     adminCredential(c).then((credential) => credential === 'bearer'),
   ]);
-  const all = { d1: db, cart_object: cart, payouts_queue: payouts, stripe, public_url: publicUrl };
+  const all = { d1: db, cart_object: cart, payouts_queue: payouts, mail, stripe, public_url: publicUrl };
   const checks = admin
     ? all
     : Object.fromEntries(Object.entries(all).map(([name, { ok, ms }]) => [name, { ok, ms }]));

@@ -1,7 +1,7 @@
 // `npm run e2e`: starts `npm run dev` on a free port with a fresh state dir (emulator mode), drives Debian's
 // Chromium through the shopper and marketplace flows with playwright-core, screenshots every step into
 // test/e2e/screenshots/, prints `N passed, N failed` last and exits non-zero on any failure. Always stops
-// the servers; the whole run is bounded (E2E_TIME_LIMIT_S, default 360 s).
+// the servers; the whole run is bounded (E2E_TIME_LIMIT_S, default 480 s).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { freePort, waitForHttp } from '../../scripts/lib/net.mjs';
 import { ROOT, requireNode22 } from '../../scripts/lib/wrangler.mjs';
+import * as account from './account.mjs';
 import * as marketplace from './marketplace.mjs';
 import * as shopper from './shopper.mjs';
 
@@ -34,9 +35,9 @@ requireNode22('npm run e2e');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(HERE, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TIME_LIMIT_MS = Number(process.env.E2E_TIME_LIMIT_S ?? 360) * 1000;
+const TIME_LIMIT_MS = Number(process.env.E2E_TIME_LIMIT_S ?? 480) * 1000;
 const TEST_TIMEOUT_MS = 90_000;
-const FLOWS = [shopper, marketplace];
+const FLOWS = [shopper, account, marketplace];
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const slug = (s) =>

@@ -20,6 +20,7 @@ describe('GET /health', () => {
     expect(Object.keys(body.checks).sort()).toEqual([
       'cart_object',
       'd1',
+      'mail',
       'payouts_queue',
       'public_url',
       'stripe',
@@ -50,5 +51,21 @@ describe('GET /health', () => {
     const res = await healthRoutes.request('/health', {}, { ...env, PAYOUTS: undefined });
     expect(res.status).toBe(503);
     expect((await res.json<Health>()).checks.payouts_queue?.ok).toBe(false);
+  });
+
+  it('answers 503 when mail cannot leave: no NOTIFY queue, or a transport that needs a setting', async () => {
+    const unbound = await healthRoutes.request('/health', {}, { ...env, NOTIFY: undefined });
+    expect(unbound.status).toBe(503);
+    expect((await unbound.json<Health>()).checks.mail?.ok).toBe(false);
+    const misconfigured = await healthRoutes.request(
+      '/health',
+      { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } },
+      { ...env, MAIL_TRANSPORT: 'pigeon' },
+    );
+    expect(misconfigured.status).toBe(503);
+    expect((await misconfigured.json<Health>()).checks.mail).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('MAIL_TRANSPORT') as unknown,
+    });
   });
 });
