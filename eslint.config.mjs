@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
-      '.wrangler/',
+      '**/.wrangler/',
       'worker-configuration.d.ts',
       'test/e2e/screenshots/',
       'test/bench/results/',

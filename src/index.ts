@@ -12,7 +12,7 @@ export default {
   fetch: app.fetch,
   queue: (batch, env) =>
     isNotificationQueue(batch.queue)
-      ? handleNotificationBatch(batch as MessageBatch<NotifyMessage>, env)
+      ? handleNotificationBatch(batch, env)
       : handlePayoutBatch(batch as MessageBatch<PayoutMessage>, env),
   scheduled: (controller, env, ctx) => {
     ctx.waitUntil(handleScheduled(controller, env));

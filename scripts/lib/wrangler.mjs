@@ -20,7 +20,7 @@ export const WRANGLER_BIN = path.join(
 /** The storefront's and the emulator's wrangler configs, relative to the root. */
 export const APP_CONFIG = 'wrangler.toml';
 export const EMULATOR_CONFIG = 'emulator/wrangler.toml';
-export const DEMO_SEED = 'seed/demo.sql';
+const DEMO_SEED = 'seed/demo.sql';
 
 /**
  * Exits with a clear message when this Node is too old for wrangler (it needs 22.12+). `npm run ...`

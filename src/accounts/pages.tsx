@@ -70,6 +70,13 @@ export function AccountLoginConfirmPage(props: { storeName: string; token: strin
   );
 }
 
+/** The stored shipping block ({ name, phone, address } as Stripe gives it; JSON, so unknown), or null. */
+function shippingOnFile(value: unknown): { name: string | null; address: unknown } | null {
+  if (!value || typeof value !== 'object') return null;
+  const s = value as { name?: unknown; address?: unknown };
+  return { name: typeof s.name === 'string' ? s.name : null, address: s.address };
+}
+
 function Address(props: { title: string; value: unknown; name?: string | null; phone?: string | null }) {
   const lines = addressLines(props.value);
   if (lines.length === 0 && !props.phone) return null;
@@ -150,7 +157,7 @@ export function AccountPage(props: {
           <p>None yet: the address you give at checkout is kept here.</p>
         ) : (
           props.addresses.map((a) => {
-            const shipping = (a.shipping ?? null) as { name?: string | null; address?: unknown } | null;
+            const shipping = shippingOnFile(a.shipping);
             return (
               <div class="addresses">
                 <Address title="Billing" value={a.address} name={a.name} phone={a.phone} />

@@ -9,7 +9,7 @@ import { pruneSlots, takeSlot, type RateLimit } from './rate-limit';
 import { issueLoginToken } from './tokens';
 
 /** At most 5 links per address and 20 requests per IP an hour. */
-export const LOGIN_LIMITS = {
+const LOGIN_LIMITS = {
   perIp: { scope: 'shopper-login:ip', limit: 20, windowSeconds: 3600 },
   perAddress: { scope: 'shopper-login:email', limit: 5, windowSeconds: 3600 },
 } as const satisfies Record<string, RateLimit>;

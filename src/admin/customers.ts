@@ -52,11 +52,11 @@ async function customerRows(db: Db, where: SQL | undefined, page: { limit: numbe
     ...r.customer,
     deleted: r.customer.deletedAt !== null,
     /** Every order of the customer, whatever its state. */
-    orderCount: Number(r.orderCount),
+    orderCount: r.orderCount,
     /** Orders paid (refunded ones included), the amount they brought in and what was refunded. */
-    lifetimeOrders: Number(r.lifetimeOrders),
-    lifetimeAmount: Number(r.lifetimeAmount),
-    refundedAmount: Number(r.refundedAmount),
+    lifetimeOrders: r.lifetimeOrders,
+    lifetimeAmount: r.lifetimeAmount,
+    refundedAmount: r.refundedAmount,
   }));
 }
 

@@ -4,7 +4,7 @@ import { MAX_NOTE_CHARS, MAX_QTY } from '../catalog/line-limits';
 import type { CartView, PricedLine } from './types';
 import type { StoreConfig } from '../lib/config';
 import { formatMoney } from '../lib/money';
-import { Price, ProductImage } from '../pages/components';
+import { Price, ProductImage, ReceiptEmailField } from '../pages/components';
 import { Layout } from '../pages/layout';
 
 /** What the checkout routes say when they send the shopper back here (`/cart?checkout=...`). */
@@ -88,20 +88,7 @@ export function CartPage(props: {
               <form method="post" action="/checkout" class="pay-form">
                 {/* The subtotal this page showed: checkout accepts prices that rose up to it. */}
                 <input type="hidden" name="accepted_subtotal" value={String(view.subtotal)} />
-                {/* Optional: given here, checkout reuses this shopper's Stripe Customer (else Stripe asks). */}
-                <div class="field field-email">
-                  <label for="checkout-email">
-                    E-mail for your receipt <span class="optional">(optional)</span>
-                  </label>
-                  <input
-                    id="checkout-email"
-                    name="email"
-                    type="email"
-                    autocomplete="email"
-                    maxlength={254}
-                    value={props.email ?? ''}
-                  />
-                </div>
+                <ReceiptEmailField id="checkout-email" email={props.email} />
                 <button
                   type="submit"
                   class="button button-primary button-large button-wide"

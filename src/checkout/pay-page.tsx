@@ -1,6 +1,7 @@
 // The Payment Element page: the order summary from the server and a card form mounted by /static/pay.js.
 import { Layout } from '../pages/layout';
 import { formatMoney } from '../lib/money';
+import { ReceiptEmailField } from '../pages/components';
 
 export interface PayPageProps {
   storeName: string;
@@ -89,19 +90,7 @@ export function PayPage(props: PayPageProps) {
             data-intent-url="/create-payment-intent"
             data-order-base="/orders/"
           >
-            <div class="field field-email">
-              <label for="pay-email">
-                E-mail for your receipt <span class="optional">(optional)</span>
-              </label>
-              <input
-                id="pay-email"
-                name="email"
-                type="email"
-                autocomplete="email"
-                maxlength={254}
-                value={props.email ?? ''}
-              />
-            </div>
+            <ReceiptEmailField id="pay-email" email={props.email} />
             <div id="payment-element"></div>
             <button type="submit" class="button" id="pay-submit" disabled>
               Pay {money(props.total)}

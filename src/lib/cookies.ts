@@ -13,6 +13,8 @@ export const CART_COOKIE = 'cart';
 export const VENDOR_COOKIE = 'vendor';
 /** A signed-in operator: `operator.<expiry seconds>`. */
 export const ADMIN_COOKIE = 'admin';
+/** A signed-in shopper: `<base64url e-mail>.<expiry seconds>`. */
+export const SHOPPER_COOKIE = 'shopper';
 
 type CookieEnv = Pick<Env, 'COOKIE_SECRET' | 'ADMIN_TOKEN'>;
 
@@ -24,6 +26,11 @@ export function cartCookieSecret(env: Pick<Env, 'COOKIE_SECRET'>): string {
 /** A separate key for vendor cookies: a cart cookie's signature can never pass as a session. */
 export function vendorCookieSecret(env: Pick<Env, 'COOKIE_SECRET'>): string {
   return `${env.COOKIE_SECRET}:vendor-session`;
+}
+
+/** A key of its own for shopper sessions: a cart or vendor cookie's signature can never pass as one. */
+export function shopperCookieSecret(env: Pick<Env, 'COOKIE_SECRET'>): string {
+  return `${env.COOKIE_SECRET}:shopper-session`;
 }
 
 /** The key that signs the admin cookie: rotating ADMIN_TOKEN signs every operator out. */
@@ -75,7 +82,7 @@ export function clearCookie(c: Context, name: string, path: string): void {
 }
 
 /** The expiry in a session value `<subject>.<expiry seconds>`, when it is still in the future; else null. */
-function unexpiredSubject(value: string | null, subject: RegExp): string | null {
+export function unexpiredSubject(value: string | null, subject: RegExp): string | null {
   if (value === null) return null;
   const match = /^(.+)\.(\d{1,12})$/.exec(value);
   if (!match || !subject.test(match[1]!) || Number(match[2]) <= nowSeconds()) return null;

@@ -49,6 +49,11 @@ export function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** Bytes of URL-safe base64 (padding optional); throws on malformed input. */
+export function fromBase64Url(text: string): Uint8Array {
+  return fromBase64(text.replaceAll('-', '+').replaceAll('_', '/'));
+}
+
 /** Constant-time string equality (lengths leak, contents don't): both sides are hashed first. */
 export async function timingSafeEqual(a: string, b: string): Promise<boolean> {
   const enc = new TextEncoder();

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** RFC 5321 caps a forward path at 256 octets including the angle brackets. */
-export const MAX_EMAIL_CHARS = 254;
+const MAX_EMAIL_CHARS = 254;
 
 /** The form every look-up by e-mail uses (customers, orders, sign-in): trimmed, lower-case. */
 export function normalizeEmail(email: string): string {

@@ -14,7 +14,7 @@ import { renderPage } from '../pages/document';
 type Caught = typeof schema.caughtMail.$inferSelect;
 
 /** Caught messages, newest first; `to` filters by recipient (case-insensitive). */
-export async function listCaughtMail(db: Db, q: { to?: string; limit: number }): Promise<Caught[]> {
+async function listCaughtMail(db: Db, q: { to?: string; limit: number }): Promise<Caught[]> {
   return db
     .select()
     .from(schema.caughtMail)
@@ -24,7 +24,7 @@ export async function listCaughtMail(db: Db, q: { to?: string; limit: number }):
 }
 
 /** One caught message, or NotFoundError. */
-export async function getCaughtMail(db: Db, id: number): Promise<Caught> {
+async function getCaughtMail(db: Db, id: number): Promise<Caught> {
   const row = Number.isSafeInteger(id)
     ? await db.query.caughtMail.findFirst({ where: eq(schema.caughtMail.id, id) })
     : undefined;

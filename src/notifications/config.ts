@@ -2,7 +2,7 @@
 // every link in a message starts with (never the Host of whatever request caused the message).
 import { publicOrigin } from '../lib/config';
 
-export type TransportName = 'catcher' | 'cloudflare' | 'resend';
+type TransportName = 'catcher' | 'cloudflare' | 'resend';
 
 /** The fields of Env this module reads; RESEND_API_KEY is an optional secret (only the resend transport needs it). */
 export type MailEnv = Pick<Env, 'DB' | 'NOTIFY' | 'ENVIRONMENT' | 'STORE_NAME' | 'COOKIE_SECRET'> &

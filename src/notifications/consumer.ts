@@ -7,7 +7,7 @@ import { deliverMessage, markFailed, recordRetry } from './deliver';
 import type { NotifyMessage } from './outbox';
 
 /** Deliveries of one queue message before it is recorded as failed (wrangler.toml max_retries is 5: 6 deliveries). */
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 
 /** True for the notifications queues (`notifications`, `notifications-dlq`). */
 export function isNotificationQueue(queue: string): boolean {
@@ -15,7 +15,7 @@ export function isNotificationQueue(queue: string): boolean {
 }
 
 /** Seconds before the next try: 30, 60, 120, 240, ... capped at an hour. */
-export function retryDelaySeconds(attempts: number): number {
+function retryDelaySeconds(attempts: number): number {
   const n = Math.max(1, Math.floor(attempts));
   return Math.min(30 * 2 ** (n - 1), 3600);
 }
@@ -89,7 +89,7 @@ async function rowOrStub(env: MailEnv, id: string) {
 }
 
 /** A message the main queue gave up on: recorded as failed with its last error (a sent one is left alone). */
-export async function recordDeadLetter(env: MailEnv, id: string, attempts: number): Promise<void> {
+async function recordDeadLetter(env: MailEnv, id: string, attempts: number): Promise<void> {
   const row = await getDb(env).query.outbox.findFirst({ where: eq(schema.outbox.id, id) });
   if (!row) return;
   await markFailed(

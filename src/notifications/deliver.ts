@@ -22,7 +22,7 @@ const WITHHELD = '[sign-in link withheld after sending]';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Renders a row into the parts of its message. Throws PermanentError when it can never be rendered. */
-export async function prepareMessage(
+async function prepareMessage(
   env: Pick<Env, 'COOKIE_SECRET'>,
   db: Db,
   config: MailConfig,
@@ -38,7 +38,7 @@ export async function prepareMessage(
   const data = spec.data.safeParse(row.data);
   if (!data.success) throw new PermanentError(`Malformed data for a ${row.kind} message.`);
   // Each kind's prepare takes its own data type; the parse above checked it against that kind.
-  const prepare = spec.prepare as (d: unknown, lc: unknown, t: typeof tc) => Promise<Prepared>;
+  const prepare = spec.prepare.bind(spec) as (d: unknown, lc: unknown, t: typeof tc) => Promise<Prepared>;
   return prepare(data.data, { db, config, env }, tc);
 }
 

@@ -4,11 +4,8 @@ export {
   queueOrderReceipt,
   queuePaymentFailed,
   queueRefundIssued,
-  queueShipmentNotice,
   queueShopperSignIn,
-  queueSubscriptionWelcome,
   queueVendorNewOrders,
   queueVendorSignIn,
 } from './senders';
-export { dispatchMessages, enqueueMessage, type NotifyMessage } from './outbox';
-export { maskAddress } from './text';
+export { dispatchMessages } from './outbox';

@@ -19,7 +19,7 @@ import {
 import type { MailAddress, MailLine, Rendered, TemplateContext } from './templates/types';
 
 /** What loading a message needs. */
-export interface LoadContext {
+interface LoadContext {
   db: Db;
   config: MailConfig;
   env: Pick<Env, 'COOKIE_SECRET'>;

@@ -114,7 +114,7 @@ export async function dispatchMessages(
 }
 
 /** A row queued this long without being sent lost its queue message: the cron hands it over again. */
-export const STALE_QUEUED_SECONDS = 5 * 60;
+const STALE_QUEUED_SECONDS = 5 * 60;
 
 /** The cron's step: re-hands rows left `queued` (never handed off, or handed off long ago). */
 export function resendQueuedMessages(

@@ -1,13 +1,20 @@
 // Small text rules for mail: one-line header values (no CR/LF injection), clipped names, masked addresses.
 
 /** Longest name (product, store, person) a message shows; longer ones are cut with an ellipsis. */
-export const MAX_NAME = 100;
+const MAX_NAME = 100;
 /** Longest subject line. */
-export const MAX_SUBJECT = 200;
+const MAX_SUBJECT = 200;
 
-/** `value` cut to `max` characters (by code point), with "…" when cut. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `value` cut to `max` characters, with "…" when cut. Characters as a reader sees them (grapheme
+ * clusters), so a cut never splits an emoji sequence or a letter from its accent.
+ */
 export function clip(value: string, max = MAX_NAME): string {
-  const chars = [...value];
+  // A string has at least as many UTF-16 units as graphemes: short ones need no segmenting.
+  if (value.length <= max) return value;
+  const chars = Array.from(graphemes.segment(value), (s) => s.segment);
   return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 }
 

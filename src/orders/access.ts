@@ -19,7 +19,7 @@ export async function orderLink(
 }
 
 /** True when the order was placed with this (normalised) e-mail, or by a customer of it. */
-export async function ownedByShopper(
+async function ownedByShopper(
   db: Db,
   order: { email: string | null; customerId: string | null },
   email: string,

@@ -74,7 +74,7 @@ function updateParams(collected: CollectedCustomer): Stripe.CustomerUpdateParams
   if (shipping && shipTo?.line1) {
     params.shipping = {
       name: (shipping.name || collected.name || '').slice(0, MAX_NAME_CHARS),
-      address: shipTo as Stripe.ShippingAddressParam,
+      address: shipTo,
       ...(shipping.phone || collected.phone ? { phone: (shipping.phone || collected.phone)! } : {}),
     };
   }
@@ -105,7 +105,7 @@ export async function linkOrderCustomer(
       ? await stripe.customers.update(customerId, params)
       : await stripe.customers.retrieve(customerId);
     if (!('deleted' in customer && customer.deleted)) {
-      await upsertCustomer(db, customer as Stripe.Customer, input.at, WRITE_RANK.checkout);
+      await upsertCustomer(db, customer, input.at, WRITE_RANK.checkout);
     }
   } catch (err) {
     if (!isInvalidRequest(err)) throw err;

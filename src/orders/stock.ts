@@ -86,5 +86,5 @@ export async function heldForCart(db: Db, cartId: string, cartVersion: number): 
       ),
     )
     .groupBy(r.productId);
-  return new Map(rows.map((row) => [row.productId, Number(row.quantity)]));
+  return new Map(rows.map((row) => [row.productId, row.quantity]));
 }

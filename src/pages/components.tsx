@@ -64,3 +64,25 @@ export function DataTable(props: { columns: readonly string[]; actions?: boolean
     </table>
   );
 }
+
+/**
+ * The optional "e-mail for your receipt" field of the cart's checkout form and the pay page: given, checkout
+ * reuses the shopper's Stripe Customer; left empty, Stripe asks for it.
+ */
+export function ReceiptEmailField(props: { id: string; email?: string | null }) {
+  return (
+    <div class="field field-email">
+      <label for={props.id}>
+        E-mail for your receipt <span class="optional">(optional)</span>
+      </label>
+      <input
+        id={props.id}
+        name="email"
+        type="email"
+        autocomplete="email"
+        maxlength={254}
+        value={props.email ?? ''}
+      />
+    </div>
+  );
+}

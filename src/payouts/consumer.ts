@@ -77,7 +77,7 @@ function isPayoutMessage(body: unknown): body is PayoutMessage {
  * A message the main queue gave up on: the row becomes `failed` with the reason, for an operator to
  * retry from the admin. A row that got through in the meantime is left alone.
  */
-export async function recordDeadLetter(env: Env, body: PayoutMessage, attempts: number): Promise<void> {
+async function recordDeadLetter(env: Env, body: PayoutMessage, attempts: number): Promise<void> {
   const note = `Gave up after repeated failures (dead-letter delivery ${attempts}): `;
   await failRow(getDb(env), body.kind, body.id, note, { keepPrevious: true });
   console.warn(JSON.stringify({ msg: 'payouts: dead-lettered', kind: body.kind, id: body.id }));

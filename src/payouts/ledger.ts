@@ -27,7 +27,7 @@ type Items = BatchItem<'sqlite'>[];
  * (failed → pending, with a fresh idempotency key), and Stripe reporting a transfer we had given up on
  * or cancelled (→ sent: Stripe holds the money, so the row follows it, and any excess is reversed).
  */
-export const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferStatus[] } = {
+const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferStatus[] } = {
   pending: ['sending', 'sent', 'failed', 'canceled'],
   sending: ['sent', 'failed'],
   sent: ['partially_reversed', 'reversed'],
@@ -38,7 +38,7 @@ export const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferS
 };
 
 /** Where a reversal may go from each status (failed → pending is an operator's retry). */
-export const REVERSAL_FLOW: { readonly [S in ReversalStatus]: readonly ReversalStatus[] } = {
+const REVERSAL_FLOW: { readonly [S in ReversalStatus]: readonly ReversalStatus[] } = {
   pending: ['reducing', 'sent', 'failed'],
   reducing: ['applied'],
   applied: [],

@@ -96,7 +96,7 @@ export async function resendStaleReversals(env: Env, db: Db, olderThanSeconds: n
 }
 
 /** Sends transfer rows to the queue by id and stamps `enqueued_at`. */
-export function enqueueTransfers(env: Env, db: Db, ids: string[]): Promise<number> {
+function enqueueTransfers(env: Env, db: Db, ids: string[]): Promise<number> {
   return enqueue(env, db, 'transfer', ids);
 }
 

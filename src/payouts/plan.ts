@@ -19,7 +19,7 @@ export interface ReversalPlan {
 }
 
 /** The key of the reversals that bring every transfer up to the share of `refunded`. */
-export function reversalKey(refunded: number): string {
+function reversalKey(refunded: number): string {
   return `refunded:${refunded}`;
 }
 
@@ -39,7 +39,7 @@ export function reversalCause(key: string): ReversalCause {
 }
 
 /** True for reversal rows that answer refunds (counted against the targets), not corrections. */
-export function answersRefunds(row: { refundId: string }): boolean {
+function answersRefunds(row: { refundId: string }): boolean {
   return !row.refundId.startsWith(EXCESS_PREFIX);
 }
 
@@ -50,7 +50,7 @@ export function answersRefunds(row: { refundId: string }): boolean {
  * transfer, so reversals recorded for part of the refunds never exceed what all of them ask. Equal to
  * every transfer in full once everything collected is refunded.
  */
-export function reversalTargets(collected: number, weights: readonly number[], refunded: number): number[] {
+function reversalTargets(collected: number, weights: readonly number[], refunded: number): number[] {
   const vendorsTotal = sum(weights);
   return apportion(vendorsShareOfRefunds(collected, vendorsTotal, refunded), weights);
 }

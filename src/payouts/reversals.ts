@@ -9,7 +9,7 @@ import { attempt, giveUp, idempotencyKeyOf, retryPayout } from './send';
 import type { ReversalRow, SendOutcome } from './types';
 
 /** The idempotency key of a reversal row: fixed per row, fresh only after an operator's retry. */
-export function reversalIdempotencyKey(row: Pick<ReversalRow, 'id' | 'generation'>): string {
+function reversalIdempotencyKey(row: Pick<ReversalRow, 'id' | 'generation'>): string {
   return idempotencyKeyOf('reversal', row);
 }
 

@@ -12,7 +12,7 @@ import { attempt, giveUp, idempotencyKeyOf, retryPayout } from './send';
 import type { SendOutcome, TransferRow } from './types';
 
 /** The idempotency key of a transfer row: fixed per row, fresh only after an operator's retry. */
-export function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): string {
+function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): string {
   return idempotencyKeyOf('transfer', row);
 }
 

@@ -22,22 +22,3 @@ export function reshapeRefund(refund: Stripe.Refund): RefundInfo {
     reason: refund.reason ?? null,
   };
 }
-
-/** The customer fields the customers table mirrors. */
-export interface CustomerInfo {
-  id: string;
-  email: string | null;
-  name: string | null;
-  /** When Stripe created the customer (Unix seconds). */
-  created: number;
-}
-
-/** A Stripe Customer as a CustomerInfo. */
-export function reshapeCustomer(customer: Stripe.Customer): CustomerInfo {
-  return {
-    id: customer.id,
-    email: customer.email ?? null,
-    name: customer.name ?? null,
-    created: customer.created,
-  };
-}

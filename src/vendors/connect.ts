@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
-import { publicOrigin, storeConfig } from '../lib/config';
+import { publicOrigin } from '../lib/config';
 import { UpstreamError, ValidationError } from '../lib/errors';
 import { getStripe, type Stripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';

@@ -4,7 +4,6 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { StoreRow } from '../catalog/stores';
 import { getDb, schema } from '../db/client';
-import { storeConfig } from '../lib/config';
 import {
   clearCookie,
   VENDOR_COOKIE,

@@ -105,9 +105,7 @@ describe('/account', () => {
     expect(body.orders.map((o) => o.id).sort()).toEqual(
       [byEmail.orderId, pending.orderId, byCustomer.orderId].sort(),
     );
-    expect(body.addresses).toEqual([
-      expect.objectContaining({ phone: '+1 555 0101', address: expect.objectContaining({ city: 'London' }) }),
-    ]);
+    expect(body.addresses).toMatchObject([{ phone: '+1 555 0101', address: { city: 'London' } }]);
 
     const html = await (await account(cookie, 'text/html')).text();
     expect(html).toContain(byEmail.orderId);
@@ -130,13 +128,8 @@ describe('/account', () => {
     const body = await (
       await account(cookie)
     ).json<{ orders: { id: string; statusLabel: string; receiptUrl: string | null }[] }>();
-    expect(body.orders).toEqual([
-      expect.objectContaining({
-        id: started.orderId,
-        statusLabel: 'Paid',
-        receiptUrl: expect.stringMatching(/^http/),
-      }),
-    ]);
+    expect(body.orders).toMatchObject([{ id: started.orderId, statusLabel: 'Paid' }]);
+    expect(body.orders[0]!.receiptUrl).toMatch(/^http/);
   });
 
   it('without a session: 401 for the API, the sign-in page for browsers; a forged cookie is nobody', async () => {

@@ -33,12 +33,12 @@ describe('refund replays', () => {
       });
     const first = await ask();
     expect(first.status).toBe(201);
-    const one = (await first.json()) as { refund: { id: string }; replayed: boolean };
+    const one = await first.json<{ refund: { id: string }; replayed: boolean }>();
     expect(one.replayed).toBe(false);
 
     const again = await ask();
     expect(again.status).toBe(200);
-    const two = (await again.json()) as { refund: { id: string }; replayed: boolean };
+    const two = await again.json<{ refund: { id: string }; replayed: boolean }>();
     expect(two).toMatchObject({ replayed: true, refund: { id: one.refund.id } });
 
     const refunds = await getStripe(env).refunds.list({ charge: chargeId });
@@ -51,6 +51,6 @@ describe('refund replays', () => {
     const first = await adminApi(`/admin/api/orders/${orderId}/refunds`, { body });
     const second = await adminApi(`/admin/api/orders/${orderId}/refunds`, { body });
     expect([first.status, second.status]).toEqual([201, 200]);
-    expect(((await second.json()) as { replayed: boolean }).replayed).toBe(true);
+    expect((await second.json<{ replayed: boolean }>()).replayed).toBe(true);
   });
 });

@@ -95,7 +95,7 @@ export const tests = [
         await page.getByRole('button', { name: /sign-in link/i }).click();
         await page.waitForURL(/\/account\/login\?sent=1/);
         await ctx.shot(page, 'sign-in link sent');
-        const text = await openMail(page, email, /sign in/i);
+        const text = await openMail(page, email, /sign-in link/i);
         await page.goto(linkIn(text, '/account/login/'));
         await page.getByRole('button', { name: /^sign in$/i }).click();
         await page.waitForURL(/\/account$/);

@@ -42,7 +42,8 @@ describe('GET /health with a failing check', () => {
       { ...env, DB: brokenDb },
     );
     const body = await res.json<Health>();
-    expect(body.checks.d1).toMatchObject({ ok: false, detail: expect.stringContaining('no such table') });
+    expect(body.checks.d1).toMatchObject({ ok: false });
+    expect(body.checks.d1?.detail).toContain('no such table');
   });
 
   it('fails the public_url check when PUBLIC_URL is not an origin', async () => {

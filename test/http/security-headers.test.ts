@@ -19,7 +19,7 @@ function parseHeadersFile(text: string): Map<string, string> {
     const at = line.indexOf(':');
     current?.set(line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim());
   }
-  return rules.get('/*') ?? new Map();
+  return rules.get('/*') ?? new Map<string, string>();
 }
 
 // Headers that describe a response rather than protect it.

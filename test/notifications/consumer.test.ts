@@ -64,7 +64,7 @@ async function send(
 function mockFetch(respond: (req: Request) => Response | Promise<Response>) {
   const calls: Request[] = [];
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const req = new Request(input as RequestInfo, init);
+    const req = new Request(input, init);
     calls.push(req);
     return respond(req);
   });
@@ -338,7 +338,7 @@ describe('delivery', () => {
       },
     });
     expect(result.explicitAcks).toHaveLength(1);
-    const body = (await calls[0]!.json()) as { to: string[]; text: string; from: string };
+    const body = await calls[0]!.json<{ to: string[]; text: string; from: string }>();
     expect(body.to).toEqual([to]);
     expect(body.text).toContain('https://shop.example.com/vendor/login/SECRETTOKEN');
     const row = await rowByKey(key);

@@ -60,7 +60,10 @@ describe('resend transport', () => {
     vi.spyOn(globalThis, 'fetch').mockImplementation(
       (_input, init) =>
         new Promise((_resolve, reject) => {
-          init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason));
+          // AbortSignal.timeout aborts with a TimeoutError DOMException, which the transport recognises.
+          init!.signal!.addEventListener('abort', () => {
+            reject(init!.signal!.reason as DOMException);
+          });
         }),
     );
     await expect(resendTransport('k', 50).send(mail)).rejects.toThrow(/did not answer within 50 ms/);

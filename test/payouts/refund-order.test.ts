@@ -55,7 +55,7 @@ async function refundViaAdmin(orderId: string, amount: number): Promise<Refund> 
     body: { amount, request_id: `rq_${crypto.randomUUID().slice(0, 8)}` },
   });
   expect(res.status).toBe(201);
-  const body = (await res.json()) as { refund: { id: string; amount: number } };
+  const body = await res.json<{ refund: { id: string; amount: number } }>();
   return { id: body.refund.id, amount: body.refund.amount };
 }
 
@@ -292,9 +292,9 @@ describe('a transfer taken back says so', () => {
     await emu.drain();
     await settle(order);
     const detail = async () =>
-      (await (await adminApi(`/admin/api/orders/${order.orderId}`)).json()) as {
+      (await adminApi(`/admin/api/orders/${order.orderId}`)).json<{
         transfers: { id: string; status: string; amountReversed: number }[];
-      };
+      }>();
     expect((await detail()).transfers.map((t) => t.status)).toEqual([
       'partially_reversed',
       'partially_reversed',
@@ -308,9 +308,9 @@ describe('a transfer taken back says so', () => {
     expect(transfers.find((t) => t.id === ta.id)?.amountReversed).toBe(ta.amount);
 
     // The admin's transfer list filters by it, in JSON and on the page.
-    const listed = (await (await adminApi('/admin/api/transfers?status=reversed&limit=100')).json()) as {
-      transfers: { id: string; status: string }[];
-    };
+    const listed = await (
+      await adminApi('/admin/api/transfers?status=reversed&limit=100')
+    ).json<{ transfers: { id: string; status: string }[] }>();
     expect(listed.transfers.map((t) => t.id)).toEqual(expect.arrayContaining([ta.id, tb.id]));
     const page = await adminPage('/admin/transfers?status=reversed', await adminCookie());
     expect(await page.text()).toContain(`data-transfer-id="${ta.id}" data-status="reversed"`);
@@ -320,11 +320,11 @@ describe('a transfer taken back says so', () => {
     const html = await dash.text();
     expect(html).toContain(`data-transfer-id="${ta.id}" data-status="reversed"`);
     expect(html).toContain('Taken back in full (refunded)');
-    const json = (await (
+    const json = await (
       await SELF.fetch('http://localhost/vendor', {
         headers: { accept: 'application/json', cookie: await vendorCookie(a!.id) },
       })
-    ).json()) as { transfers: { id: string; status: string }[] };
+    ).json<{ transfers: { id: string; status: string }[] }>();
     expect(json.transfers.find((t) => t.id === ta.id)?.status).toBe('reversed');
   });
 });

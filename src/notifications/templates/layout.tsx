@@ -2,6 +2,7 @@
 // mail clients drop <style> and external sheets. Every value goes through JSX, so it is escaped.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import type { JSX } from 'hono/jsx/jsx-runtime';
 import { formatMoney } from '../../lib/money';
 import { clip, displayName } from '../text';
 import type { MailAddress, MailLine, TemplateContext } from './types';
@@ -120,7 +121,10 @@ export function linesText(lines: MailLine[], currency: string, showVendor = fals
     .join('\n');
 }
 
-/** Renders a JSX e-mail document to a string. */
-export async function toHtml(node: Child): Promise<string> {
-  return String(await (node as Promise<string> | string));
+/**
+ * Renders a JSX e-mail document to a string. At run time a JSX element is a JSXNode (its types say
+ * string): String() renders it through its toString(), and gives a primitive string either way.
+ */
+export async function toHtml(node: JSX.Element): Promise<string> {
+  return String(await node);
 }

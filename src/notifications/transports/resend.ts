@@ -6,7 +6,7 @@ import type { Transport } from './types';
 
 export const RESEND_ENDPOINT = 'https://api.resend.com/emails';
 /** A request that has not answered by then is abandoned and retried (the idempotency key makes that safe). */
-export const RESEND_TIMEOUT_MS = 10_000;
+const RESEND_TIMEOUT_MS = 10_000;
 
 /** A transport that posts to Resend with `apiKey` (the RESEND_API_KEY secret). */
 export function resendTransport(apiKey: string | undefined, timeoutMs = RESEND_TIMEOUT_MS): Transport {
