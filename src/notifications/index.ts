@@ -6,6 +6,7 @@ export {
   queueRefundIssued,
   queueShipmentNotice,
   queueShopperSignIn,
+  queueSubscriptionRenewalFailed,
   queueSubscriptionWelcome,
   queueVendorNewOrders,
   queueVendorSignIn,

@@ -192,6 +192,11 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
       'You can not pass `payment_intent_data` in `subscription` mode.',
     );
   }
+  // https://docs.stripe.com/payments/checkout/shipping: "Only Checkout Sessions in payment mode support
+  // shipping options" (a subscription's first invoice takes shipping as a one-time line item).
+  if (mode !== 'payment' && p.shipping_options !== undefined) {
+    throw invalidParam('shipping_options', 'Shipping options are only supported in `payment` mode.');
+  }
   const subData = obj(p, 'subscription_data');
   if (subData && mode !== 'subscription') {
     throw invalidParam('subscription_data', 'You can only pass `subscription_data` in `subscription` mode.');
