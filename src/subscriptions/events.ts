@@ -16,6 +16,7 @@ import {
   settleInvoice,
 } from './billing';
 import { classifyStripeError } from '../stripe/errors';
+import { applyCardUpdate } from './card';
 
 const idOf = (ref: string | { id: string } | null | undefined): string | null =>
   ref == null ? null : typeof ref === 'string' ? ref : ref.id;
@@ -28,6 +29,7 @@ function platformOnly(handler: WebhookHandler): WebhookHandler {
 /** A completed subscription-mode Checkout: the order's details, the subscription, its first invoice. */
 const sessionCompleted: WebhookHandler = async (event, env) => {
   const session = event.data.object as Stripe.Checkout.Session;
+  if (session.mode === 'setup') return applyCardUpdate(env, session);
   if (session.mode !== 'subscription' || session.payment_status === 'unpaid') return 'ignored';
   const db = getDb(env);
   const orderId = session.metadata?.order_id ?? session.client_reference_id;

@@ -49,15 +49,13 @@ async function transfersOf(orderIds: string[]): Promise<TransferRow[]> {
 }
 
 async function subscriptionRow(id: string) {
-  return env.DB.prepare('SELECT * FROM subscriptions WHERE id = ?')
-    .bind(id)
-    .first<{
-      status: string;
-      order_id: string;
-      email: string;
-      provisioned_at: number | null;
-      cancel_at_period_end: number;
-    }>();
+  return env.DB.prepare('SELECT * FROM subscriptions WHERE id = ?').bind(id).first<{
+    status: string;
+    order_id: string;
+    email: string;
+    provisioned_at: number | null;
+    cancel_at_period_end: number;
+  }>();
 }
 
 async function periodsOf(subscriptionId: string) {

@@ -689,7 +689,20 @@ export const billingRoutes = new Hono<AppEnv>()
     '/v1/subscriptions/:id',
     stripeRoute((ctx, p, { id }) => {
       const sub = getSubscription(ctx, id!);
-      const keys = ['cancel_at_period_end', 'metadata', 'description'].filter((k) => p[k] !== undefined);
+      const keys = ['cancel_at_period_end', 'metadata', 'description', 'default_payment_method'].filter(
+        (k) => p[k] !== undefined,
+      );
+      const pmId = str(p, 'default_payment_method');
+      if (pmId !== undefined) {
+        const pm = ctx.store.get<PaymentMethodObj>(pmId, ctx.account, 'payment_method');
+        if (!pm) throw noSuch('payment_method', pmId, 'default_payment_method');
+        if (pm.customer !== sub.customer)
+          throw invalidParam(
+            'default_payment_method',
+            'The payment method must be attached to the customer before it can be the default.',
+          );
+        sub.default_payment_method = pm.id;
+      }
       const prev = previous(sub, keys);
       const cape = bool(p, 'cancel_at_period_end');
       if (cape !== undefined) {
@@ -712,6 +725,14 @@ export const billingRoutes = new Hono<AppEnv>()
     ),
   )
 
+  .get(
+    '/v1/setup_intents/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const o = ctx.store.get<StripeObject>(id!, ctx.account, 'setup_intent');
+      if (!o) throw noSuch('setup_intent', id!);
+      return render(ctx, o, expandPaths(p));
+    }),
+  )
   .get(
     '/v1/invoices',
     stripeRoute((ctx, p) =>
