@@ -10,7 +10,7 @@ import { ConflictError, UpstreamError } from '../lib/errors';
 import { getStripe, type Stripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
 import { applySubscriptionState } from './billing';
-import { getSubscription, type SubscriptionRow } from './records';
+import type { SubscriptionRow } from './records';
 
 /** Stripe refused or failed: a 409 for a state that forbids it, else a 502. */
 function failure(err: unknown): Error {
@@ -47,9 +47,4 @@ export async function cancelNow(env: Env, row: SubscriptionRow): Promise<void> {
     throw failure(err);
   }
   await mirror(env, row, sub);
-}
-
-/** Re-reads a row after an action. */
-export async function reload(env: Env, id: string): Promise<SubscriptionRow | null> {
-  return getSubscription(getDb(env), id);
 }

@@ -27,7 +27,7 @@ const asInterval = (v: string | undefined): Interval =>
   (INTERVALS as readonly string[]).includes(v ?? '') ? (v as Interval) : 'month';
 
 /** The subscription an invoice bills (since API 2025-03-31.basil: `parent.subscription_details`). */
-export function subscriptionOfInvoice(invoice: Stripe.Invoice): string | null {
+function subscriptionOfInvoice(invoice: Stripe.Invoice): string | null {
   return idOf(invoice.parent?.subscription_details?.subscription);
 }
 

@@ -5,7 +5,7 @@ import { ConflictError, ValidationError } from '../lib/errors';
 import { liveSubscriptionsFor } from './records';
 
 /** 409: the shopper already subscribes to a product in the cart. */
-export class AlreadySubscribedError extends ConflictError {
+class AlreadySubscribedError extends ConflictError {
   constructor(
     readonly subscriptionId: string,
     name: string,

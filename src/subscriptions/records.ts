@@ -84,16 +84,3 @@ export async function liveSubscriptionsFor(
       ),
     );
 }
-
-/** The subscriptions of a shopper (by e-mail or customer), newest first. */
-export async function subscriptionsOfEmail(db: Db, email: string): Promise<SubscriptionRow[]> {
-  const customers = db
-    .select({ id: schema.customers.id })
-    .from(schema.customers)
-    .where(eq(schema.customers.emailNormalized, email));
-  return db
-    .select()
-    .from(schema.subscriptions)
-    .where(or(eq(schema.subscriptions.email, email), inArray(schema.subscriptions.customerId, customers)))
-    .orderBy(desc(schema.subscriptions.createdAt));
-}
