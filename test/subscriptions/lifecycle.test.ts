@@ -168,7 +168,7 @@ describe('subscriptions', () => {
       return o.id === subscriptionId || o.parent?.subscription_details?.subscription === subscriptionId;
     });
     expect(events.length).toBeGreaterThan(6);
-    await emu.deliver(events.map((e) => e.id));
+    await emu.deliver(events.map((e) => e.id).reverse());
     for (const e of events.filter((x) => x.type === 'invoice.paid')) await emu.duplicate(e.id);
     const counts = async () =>
       env.DB.prepare(
@@ -242,6 +242,14 @@ describe('subscriptions', () => {
     expect((await subscriptionRow(subscriptionId))!.status).toBe('canceled');
     await advancePast(end + 40 * DAY);
     expect(await periodsOf(subscriptionId)).toHaveLength(1);
+    // A stale "active" event delivered after the end does not revive it (canceled is final).
+    const stale = await stripe.subscriptions.retrieve(subscriptionId);
+    await emu.trigger({
+      type: 'customer.subscription.updated',
+      object: { ...stale, status: 'active', cancel_at_period_end: false },
+    });
+    await emu.drain();
+    expect((await subscriptionRow(subscriptionId))!.status).toBe('canceled');
     expect((await stripe.invoices.list({ subscription: subscriptionId })).data).toHaveLength(1);
   });
 
