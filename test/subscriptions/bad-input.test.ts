@@ -93,4 +93,30 @@ describe('subscription bad input', () => {
     expect(res.status).toBe(409);
     expect((await res.json<{ detail: string }>()).detail).toContain(plan.name);
   });
+
+  it('form checkouts are sent back to the cart with the reason (no e-mail, already subscribed)', async () => {
+    const plan = await recurring('month');
+    const buyer = await shopper();
+    await buyer.add(plan);
+    const noEmail = await buyer.checkoutForm('');
+    expect(noEmail.status).toBe(303);
+    expect(noEmail.headers.get('location')).toBe('/cart?checkout=email');
+
+    const email = `form-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const subId = `sub_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO subscriptions (id, customer_id, status, email) VALUES (?, 'cus_form', 'past_due', ?)`,
+      ).bind(subId, email),
+      env.DB.prepare(
+        `INSERT INTO subscription_items (subscription_id, product_id, store_id, store_name, name, unit_amount, quantity)
+         VALUES (?, ?, ?, ?, ?, 1000, 1)`,
+      ).bind(subId, plan.id, plan.storeId, plan.storeName, plan.name),
+    ]);
+    const refused = await buyer.checkoutForm(`email=${encodeURIComponent(email)}`);
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get('location')).toBe('/cart?checkout=subscribed');
+    const page = await buyer.fetch('/cart?checkout=subscribed', { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain('You already have a subscription to a product in your cart.');
+  });
 });
