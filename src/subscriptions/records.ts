@@ -84,3 +84,42 @@ export async function liveSubscriptionsFor(
       ),
     );
 }
+
+/** A shopper's subscriptions (by the e-mail they subscribed with, or a Stripe customer of it), newest first. */
+export async function subscriptionsOfEmail(
+  db: Db,
+  email: string,
+): Promise<
+  { id: string; status: string; amount: number; currency: string; interval: string; name: string }[]
+> {
+  const customers = db
+    .select({ id: schema.customers.id })
+    .from(schema.customers)
+    .where(eq(schema.customers.emailNormalized, email));
+  const rows = await db
+    .select()
+    .from(schema.subscriptions)
+    .where(or(eq(schema.subscriptions.email, email), inArray(schema.subscriptions.customerId, customers)))
+    .orderBy(desc(schema.subscriptions.createdAt));
+  if (rows.length === 0) return [];
+  const items = await db
+    .select({ subscriptionId: schema.subscriptionItems.subscriptionId, name: schema.subscriptionItems.name })
+    .from(schema.subscriptionItems)
+    .where(
+      inArray(
+        schema.subscriptionItems.subscriptionId,
+        rows.map((r) => r.id),
+      ),
+    );
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    amount: r.amount,
+    currency: r.currency,
+    interval: r.interval,
+    name: items
+      .filter((i) => i.subscriptionId === r.id)
+      .map((i) => i.name)
+      .join(', '),
+  }));
+}

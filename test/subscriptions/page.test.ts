@@ -194,4 +194,29 @@ describe('My subscription', () => {
       ).payment_method,
     );
   });
+
+  it('a signed-in shopper sees their subscriptions on /account and may open them', async () => {
+    const { subscriptionId, email } = await bought();
+    const requested = await anon('/account/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': '2001:db8::5a' },
+      body: JSON.stringify({ email }),
+    });
+    expect(requested.status).toBe(202);
+    const [mail] = await waitForMail(email, { kind: 'shopper_sign_in' });
+    const signIn = await anon(linkIn(mail!.text, '/account/login/').pathname, {
+      method: 'POST',
+      headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const account = await anon('/account', { headers: { cookie } });
+    const body = await account.json<{ subscriptions: { id: string; status: string; name: string }[] }>();
+    expect(body.subscriptions).toEqual([
+      expect.objectContaining({ id: subscriptionId, status: 'active', name: 'Tea of the month' }),
+    ]);
+    expect((await view(await anon(`/subscriptions/${subscriptionId}`, { headers: { cookie } }))).id).toBe(
+      subscriptionId,
+    );
+  });
 });
