@@ -55,7 +55,12 @@ describe('subscriptions on the test clock', () => {
     expect(renewal).not.toHaveProperty('charge');
     expect(renewal).not.toHaveProperty('payment_intent');
     expect(renewal).not.toHaveProperty('subscription');
-    const pi = renewal.payments?.data[0]?.payment.payment_intent as string;
+    // `payments` is includable: absent unless expanded.
+    expect(renewal).not.toHaveProperty('payments');
+    const expanded = await stripe.invoices.retrieve(renewal.id, { expand: ['payments'] });
+    const pi = expanded.payments?.data[0]?.payment.payment_intent as string;
+    const listed = await stripe.invoicePayments.list({ invoice: renewal.id });
+    expect(listed.data.map((p) => p.payment.payment_intent)).toEqual([pi]);
     expect(pi).toMatch(/^pi_/);
     const intent = await stripe.paymentIntents.retrieve(pi);
     expect(intent.latest_charge).toMatch(/^ch_/);

@@ -152,7 +152,7 @@ describe('subscriptions', () => {
     );
     // Each renewal's transfers come from its own invoice's charge (invoice.payments → PI → charge).
     for (const p of periods.slice(1)) {
-      const invoice = await stripe.invoices.retrieve(p.id);
+      const invoice = await stripe.invoices.retrieve(p.id, { expand: ['payments'] });
       const pi = await stripe.paymentIntents.retrieve(
         invoice.payments!.data[0]!.payment.payment_intent as string,
       );

@@ -64,7 +64,7 @@ describe('renewal payouts', () => {
     const result = await runBatch(q.env, messagesFor('transfer', rows));
     expect(result.explicitAcks).toHaveLength(1);
     const [sent] = await stripeTransfers(orderId);
-    const invoice = await stripe.invoices.retrieve(period!.id);
+    const invoice = await stripe.invoices.retrieve(period!.id, { expand: ['payments'] });
     const pi = await stripe.paymentIntents.retrieve(
       invoice.payments!.data[0]!.payment.payment_intent as string,
     );

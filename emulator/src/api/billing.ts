@@ -7,7 +7,7 @@ import { invalidParam, invalidRequest, noSuch, type StripeError } from '../error
 import { bool, expandPaths, int, mergeMetadata, obj, oneOf, str, type Params } from '../form';
 import { newId } from '../ids';
 import { chargePaymentIntent, createPaymentIntent, resolvePaymentMethod } from '../payments';
-import { createdFilter, embeddedList, list, render } from '../render';
+import { createdFilter, embeddedList, list, registerVirtual, render } from '../render';
 import { stripeRoute, type AppEnv } from '../http';
 import type { StripeObject } from '../store';
 import type { CustomerObj, InvoiceObj, PaymentMethodObj, PriceObj, SubscriptionObj } from '../types';
@@ -265,7 +265,8 @@ export function createPaidInvoice(
       type: 'subscription_details',
     },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    payments: embeddedList([], `/v1/invoice_payments?invoice=${id}`),
+    // Includable, not sent by default: only `expand[]=payments` shows it (registered below).
+    _payments: embeddedList([], `/v1/invoice_payments?invoice=${id}`),
     period_end: f.period_end,
     period_start: f.period_start,
     post_payment_credit_notes_amount: 0,
@@ -312,7 +313,7 @@ export const RETRY_DAYS = [3, 5, 7] as const;
 
 /**
  * Charges an open invoice with the payment method: paid → `invoice.paid` + `invoice.payment_succeeded`
- * (an InvoicePayment in `invoice.payments` names the PaymentIntent); declined → `attempt_count` up,
+ * (an InvoicePayment in `invoice.payments`, includable with `expand[]=payments`, names the PaymentIntent); declined → `attempt_count` up,
  * `next_payment_attempt` per RETRY_DAYS and `invoice.payment_failed`. Returns the decline, or null.
  */
 export function attemptInvoicePayment(
@@ -334,8 +335,8 @@ export function attemptInvoicePayment(
       _invoice: id,
     });
     const error = chargePaymentIntent(ctx, pi, pm);
-    const payments = (invoice.payments as { data: Record<string, unknown>[] }).data;
-    invoice.payments = embeddedList(
+    const payments = (invoice._payments as { data: Record<string, unknown>[] }).data;
+    invoice._payments = embeddedList(
       [
         ...payments,
         {
@@ -376,6 +377,17 @@ export function attemptInvoicePayment(
   ctx.emit('invoice.payment_succeeded', invoice);
   return null;
 }
+
+/** An invoice's InvoicePayments (what `expand[]=payments` and `GET /v1/invoice_payments?invoice=` show). */
+function paymentsOf(ctx: Ctx, invoiceId: string): { data: StripeObject[] } & StripeObject {
+  const found = ctx.store.getAny<InvoiceObj>(invoiceId, 'invoice');
+  return (found?.obj._payments ?? embeddedList([], `/v1/invoice_payments?invoice=${invoiceId}`)) as {
+    data: StripeObject[];
+  } & StripeObject;
+}
+
+// https://docs.stripe.com/api/invoices/object: `payments` is includable (expand it to see it).
+registerVirtual('invoice', 'payments', (ctx, obj) => paymentsOf(ctx, obj.id));
 
 function lineDescription(price: PriceObj, quantity: number, ctx: Ctx): string {
   const product = ctx.store.get<StripeObject & { name: string }>(price.product, ctx.account);
@@ -768,6 +780,15 @@ export const billingRoutes = new Hono<AppEnv>()
       const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
       if (!inv) throw noSuch('invoice', id!);
       return render(ctx, payOpenInvoice(ctx, inv, str(p, 'payment_method')), expandPaths(p));
+    }),
+  )
+  .get(
+    '/v1/invoice_payments',
+    stripeRoute((ctx, p) => {
+      const invoice = str(p, 'invoice', { required: true })!;
+      if (!ctx.store.get<InvoiceObj>(invoice, ctx.account, 'invoice'))
+        throw noSuch('invoice', invoice, 'invoice');
+      return list(ctx, paymentsOf(ctx, invoice).data, '/v1/invoice_payments', p, expandPaths(p));
     }),
   )
   .get(
