@@ -119,6 +119,20 @@ export function emulatorControl(emulator: Fetcher, publicUrl?: string) {
         'POST',
         `/_emulator/subscriptions/${subscriptionId}/renew`,
       ),
+    /** Gives a subscription a new default card (e.g. `4000000000000002` to make its renewals fail). */
+    setSubscriptionCard: (subscriptionId: string, card: string) =>
+      ok<{ subscription: string; payment_method: string }>(
+        'POST',
+        `/_emulator/subscriptions/${subscriptionId}/card`,
+        { card },
+      ),
+    /** Pays an open invoice like its hosted page (a new card, or the subscription's own). */
+    payInvoice: (invoiceId: string, card?: string) =>
+      ok<{ invoice: string; status: string }>(
+        'POST',
+        `/_emulator/invoices/${invoiceId}/pay`,
+        card ? { card } : {},
+      ),
     advanceClock: (seconds: number) => ok<{ now: number }>('POST', '/_emulator/clock/advance', { seconds }),
     reset: () => ok<{ reset: true }>('POST', '/_emulator/reset'),
   };

@@ -24,6 +24,7 @@ const LAYERS = [
   ['cart'],
   ['payouts'],
   ['orders'],
+  ['subscriptions'],
   ['checkout'],
   ['webhooks'],
   ['accounts', 'vendors', 'admin', 'ops'],

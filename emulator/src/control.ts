@@ -8,8 +8,9 @@ import type { AttemptResult } from './delivery';
 import { StripeError, noSuch } from './errors';
 import type { AppEnv, EmulatorCore } from './http';
 import type { EmulatorConfig } from './store';
-import type { AccountObj, SessionObj, SubscriptionObj } from './types';
-import { renewSubscription } from './api/billing';
+import type { AccountObj, InvoiceObj, SessionObj, SubscriptionObj } from './types';
+import { billDue, payOpenInvoice, renewSubscription } from './api/billing';
+import { createPaymentMethod, normaliseCardNumber } from './payments';
 import { getSession, paySession, sweepExpiredSessions, type PayInput } from './api/checkout';
 import { completeOnboarding, getAccount, updateAccountFields } from './api/connect';
 import { runTrigger, TRIGGERS, type TriggerBody } from './trigger';
@@ -57,6 +58,8 @@ const INDEX = {
     'POST /_emulator/accounts/:id/update { charges_enabled?, payouts_enabled?, details_submitted? }',
     'POST /_emulator/subscriptions/:id/renew',
     'GET  /_emulator/clock | POST /_emulator/clock/advance { seconds }',
+    'POST /_emulator/subscriptions/:id/card { card }',
+    'POST /_emulator/invoices/:id/pay { card? }',
     'POST /_emulator/reset',
   ],
   triggers: TRIGGERS,
@@ -260,6 +263,31 @@ export const controlRoutes = new Hono<AppEnv>({ strict: false })
     return json(c, { subscription: subscription.id, invoice: invoice.id });
   })
 
+  .post('/_emulator/subscriptions/:id/card', async (c) => {
+    const id = c.req.param('id');
+    const found = c.var.core.store.getAny<SubscriptionObj>(id, 'subscription');
+    if (!found) throw noSuch('subscription', id);
+    const body = await readJson<{ card?: string }>(c);
+    const ctx = c.var.ctx.as(found.account);
+    const pm = createPaymentMethod(ctx, normaliseCardNumber(body.card ?? '4242424242424242'));
+    pm.customer = found.obj.customer;
+    ctx.store.put(pm, ctx.account);
+    found.obj.default_payment_method = pm.id;
+    ctx.store.put(found.obj, ctx.account);
+    return json(c, { subscription: id, payment_method: pm.id });
+  })
+
+  .post('/_emulator/invoices/:id/pay', async (c) => {
+    const id = c.req.param('id');
+    const found = c.var.core.store.getAny<InvoiceObj>(id, 'invoice');
+    if (!found) throw noSuch('invoice', id);
+    const body = await readJson<{ card?: string }>(c);
+    const ctx = c.var.ctx.as(found.account);
+    const pm = body.card ? createPaymentMethod(ctx, normaliseCardNumber(body.card)).id : undefined;
+    const invoice = payOpenInvoice(ctx, found.obj, pm);
+    return json(c, { invoice: invoice.id, status: invoice.status });
+  })
+
   .get('/_emulator/clock', (c) => {
     const store = c.var.core.store;
     return json(c, { now: store.now(), offset_seconds: store.clockOffsetMs() / 1000 });
@@ -279,6 +307,7 @@ export const controlRoutes = new Hono<AppEnv>({ strict: false })
     }
     const now = store.advanceClock(Math.floor(body.seconds));
     sweepExpiredSessions(c.var.ctx.as(null));
+    billDue(c.var.ctx.as(null));
     return json(c, { now, offset_seconds: store.clockOffsetMs() / 1000 });
   })
 

@@ -187,6 +187,7 @@ export interface SessionObj extends StripeObject {
   _line_items: LineItemObj[];
   _payment_intent_data: Record<string, unknown> | null;
   _subscription_data: Record<string, unknown> | null;
+  _setup_intent_data?: { metadata: Record<string, string> } | null;
 }
 
 export interface SubscriptionObj extends StripeObject {

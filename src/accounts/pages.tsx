@@ -107,6 +107,15 @@ export function AccountPage(props: {
   email: string;
   orders: AccountOrder[];
   addresses: AddressOnFile[];
+  /** The shopper's subscriptions, each linking to its page (the signed-in account may manage it). */
+  subscriptions?: {
+    id: string;
+    status: string;
+    amount: number;
+    currency: string;
+    interval: string;
+    name: string;
+  }[];
 }) {
   return (
     <Layout title="Your account" storeName={props.storeName}>
@@ -152,6 +161,19 @@ export function AccountPage(props: {
             ))}
           </DataTable>
         )}
+        {props.subscriptions?.length ? (
+          <>
+            <h2>My subscriptions</h2>
+            <ul class="plain">
+              {props.subscriptions.map((sub) => (
+                <li data-subscription-id={sub.id}>
+                  <a href={`/subscriptions/${sub.id}`}>{sub.name || sub.id}</a> —{' '}
+                  {formatMoney(sub.amount, sub.currency)} / {sub.interval} ({sub.status})
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
         <h2>Addresses on file</h2>
         {props.addresses.length === 0 ? (
           <p>None yet: the address you give at checkout is kept here.</p>

@@ -14,6 +14,7 @@ import { accountOrders, addressesOnFile } from './account';
 import { AccountLoginConfirmPage, AccountLoginPage, AccountPage } from './pages';
 import { requestSignInLink } from './sign-in';
 import { consumeLoginToken, peekLoginToken } from './tokens';
+import { subscriptionsOfEmail } from '../subscriptions/records';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -95,10 +96,20 @@ accountRoutes.get('/account', async (c) => {
     throw new UnauthorizedError('Sign in to see your orders.');
   }
   const db = getDb(c.env);
-  const [orders, addresses] = await Promise.all([accountOrders(db, email), addressesOnFile(db, email)]);
-  if (!wantsHtml(c)) return c.json({ email, orders, addresses });
+  const [orders, addresses, subscriptions] = await Promise.all([
+    accountOrders(db, email),
+    addressesOnFile(db, email),
+    subscriptionsOfEmail(db, email),
+  ]);
+  if (!wantsHtml(c)) return c.json({ email, orders, addresses, subscriptions });
   return renderPage(
     c,
-    <AccountPage storeName={storeName(c)} email={email} orders={orders} addresses={addresses} />,
+    <AccountPage
+      storeName={storeName(c)}
+      email={email}
+      orders={orders}
+      addresses={addresses}
+      subscriptions={subscriptions}
+    />,
   );
 });

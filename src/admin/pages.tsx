@@ -27,6 +27,7 @@ const NAV: [string, string][] = [
   ['/admin/stores', 'Stores'],
   ['/admin/orders', 'Orders'],
   ['/admin/customers', 'Customers'],
+  ['/admin/subscriptions', 'Subscriptions'],
   ['/admin/transfers', 'Transfers'],
   ['/admin/events', 'Webhook events'],
   ['/admin/messages', 'Messages'],

@@ -49,6 +49,7 @@ import { refundOrder, refundSchema } from './refunds';
 import { CustomerPage, CustomersPage } from './customer-pages';
 import { customerQuery, getCustomerDetail, listCustomers } from './customers';
 import { renderPage } from '../pages/document';
+import { adminSubscriptionRoutes } from './subscriptions';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -116,6 +117,7 @@ adminRoutes.post('/admin/logout', (c) => {
 
 adminRoutes.use('/admin', guard);
 adminRoutes.use('/admin/*', guard);
+adminRoutes.route('/', adminSubscriptionRoutes);
 
 // ------------------------------------------------------------------ pages
 

@@ -13,6 +13,11 @@ const CHECKOUT_MESSAGES: Record<string, string> = {
     'Something in your cart changed (a price, the stock or a shop). Check the notes below and try again.',
   empty: 'Your cart is empty: add something before checking out.',
   retry: 'Checkout was busy with another request from this cart. Please try again.',
+  subscribed:
+    'You already have a subscription to a product in your cart. Manage it from "My subscription" (the link in your subscription e-mails, or your order page) instead of subscribing again.',
+  email: 'Enter your e-mail address to subscribe: it is how we keep one subscription per product for you.',
+  intervals:
+    'Subscriptions billed at different intervals (monthly and yearly, say) must be checked out separately.',
 };
 
 export function CartPage(props: {

@@ -29,7 +29,8 @@ export type StoreFacts = Pick<Store, 'chargesEnabled' | 'payoutsEnabled' | 'deau
 
 /**
  * Whether a product can be put in a cart and bought now, and how many: active, its store can sell, in
- * the store's currency, one-off (not a subscription), in stock.
+ * the store's currency, in stock. A subscription product is bought like any other (checkout then runs in
+ * subscription mode).
  */
 export function productAvailability(
   product: ProductFacts | null | undefined,
@@ -45,13 +46,6 @@ export function productAvailability(
       available: false,
       maxQty: 0,
       reason: `${product.name} can't be bought in this store's currency.`,
-    };
-  // Checkout charges one-off payments only; a subscription in the cart could never be paid for.
-  if (product.recurringInterval)
-    return {
-      available: false,
-      maxQty: 0,
-      reason: `${product.name} is a subscription and can't be bought from the cart yet.`,
     };
   if (product.stock !== null && product.stock <= 0)
     return { available: false, maxQty: 0, reason: `${product.name} is sold out.` };

@@ -4,7 +4,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
-import { AppError, ConflictError, UpstreamError } from '../lib/errors';
+import { AppError, ConflictError, UpstreamError, ValidationError } from '../lib/errors';
 import { runBatch } from '../db/batch';
 import { publicOrigin } from '../lib/config';
 import { checkoutIdFor, getOrderWithLines, isPaidStatus, orderSlotFor } from '../orders/model';
@@ -27,6 +27,7 @@ import {
 import { idempotencyKey } from './idempotency';
 import { CheckoutRefusedError, insufficientStock, planCheckout, type CheckoutPlan } from './plan';
 import { nowSeconds as now } from '../lib/time';
+import { assertCanSubscribe } from '../subscriptions/guard';
 
 /** Where the hosted checkout may ship to (Stripe requires an explicit list). */
 const SHIPPING_COUNTRIES = [
@@ -313,36 +314,61 @@ function sessionParams(
   customer: string | null,
 ): Stripe.Checkout.SessionCreateParams {
   const { currency } = plan;
-  return {
-    mode: 'payment',
-    line_items: plan.lines.map((l) => ({
-      quantity: l.qty,
-      price_data: {
-        currency,
-        unit_amount: l.unitAmount,
-        product_data: {
-          name: l.name,
-          ...(l.note ? { description: `Note: ${l.note}`.slice(0, 500) } : {}),
-          metadata: { product_id: l.productId, store_id: l.storeId },
-        },
+  const subscription = plan.mode === 'subscription';
+  const lineItems: Stripe.Checkout.SessionCreateParams.LineItem[] = plan.lines.map((l) => ({
+    quantity: l.qty,
+    price_data: {
+      currency,
+      unit_amount: l.unitAmount,
+      // Recurring lines bill every interval; one-off lines go on the first invoice only.
+      ...(l.recurringInterval ? { recurring: { interval: l.recurringInterval } } : {}),
+      product_data: {
+        name: l.name,
+        ...(l.note ? { description: `Note: ${l.note}`.slice(0, 500) } : {}),
+        metadata: { product_id: l.productId, store_id: l.storeId },
       },
-    })),
+    },
+  }));
+  // Shipping options are for payment mode only (https://docs.stripe.com/payments/checkout/shipping);
+  // a subscription's first invoice carries shipping as a one-time line.
+  if (subscription && plan.shippingAmount > 0)
+    lineItems.push({
+      quantity: 1,
+      price_data: { currency, unit_amount: plan.shippingAmount, product_data: { name: 'Shipping' } },
+    });
+  return {
+    mode: plan.mode,
+    line_items: lineItems,
     client_reference_id: orderId,
     metadata: { order_id: orderId, cart_version: String(plan.cartVersion) },
-    payment_intent_data: {
-      transfer_group: orderId,
-      metadata: { order_id: orderId, flow: 'checkout_session' },
-    },
+    ...(subscription
+      ? {
+          subscription_data: {
+            metadata: {
+              order_id: orderId,
+              product_ids: plan.lines
+                .filter((l) => l.recurringInterval)
+                .map((l) => l.productId)
+                .join(','),
+            },
+          },
+        }
+      : {
+          payment_intent_data: {
+            transfer_group: orderId,
+            metadata: { order_id: orderId, flow: 'checkout_session' },
+          },
+          shipping_options: [
+            {
+              shipping_rate_data: {
+                type: 'fixed_amount' as const,
+                display_name: plan.shippingAmount > 0 ? 'Standard shipping' : 'Free shipping',
+                fixed_amount: { amount: plan.shippingAmount, currency },
+              },
+            },
+          ],
+        }),
     shipping_address_collection: { allowed_countries: [...SHIPPING_COUNTRIES] },
-    shipping_options: [
-      {
-        shipping_rate_data: {
-          type: 'fixed_amount',
-          display_name: plan.shippingAmount > 0 ? 'Standard shipping' : 'Free shipping',
-          fixed_amount: { amount: plan.shippingAmount, currency },
-        },
-      },
-    ],
     ...(plan.config.automaticTax ? { automatic_tax: { enabled: true } } : {}),
     // The shopper's Customer (its e-mail is then shown, not asked); Stripe refuses customer_email beside it.
     ...(customer ? { customer } : input.email ? { customer_email: input.email } : {}),
@@ -403,6 +429,15 @@ async function prepare(
 }> {
   const state = await env.CART.getByName(cartId).getState();
   const plan = await planCheckout(env, db, cartId, state, input.acceptedSubtotal);
+  if (plan.mode === 'subscription') {
+    if (kind !== 'checkout_session')
+      throw new ValidationError('Subscriptions are paid through the hosted checkout.', {
+        code: 'subscription_needs_checkout',
+      });
+    // One subscription per shopper and product (subscriptions/guard.ts).
+    const recurring = plan.lines.filter((l) => l.recurringInterval).map((l) => l.productId);
+    await assertCanSubscribe(db, input.email, recurring);
+  }
   for (let round = 0; round < 3; round++) {
     const orderId = await orderFor(env, db, plan);
     const params = build(plan, orderId);

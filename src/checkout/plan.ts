@@ -25,6 +25,8 @@ interface PlannedLine {
   amount: number;
   /** Units left when priced; null = unlimited (no reservation needed). */
   stock: number | null;
+  /** 'month', 'year', ... for a subscription product (billed every interval); null for a one-off line. */
+  recurringInterval: 'day' | 'week' | 'month' | 'year' | null;
 }
 
 export interface CheckoutPlan {
@@ -36,8 +38,14 @@ export interface CheckoutPlan {
   shippingAmount: number;
   /** subtotal + shipping; tax (if automatic) is added by Stripe. */
   total: number;
+  /** `subscription` when a line is recurring: one Checkout Session in subscription mode. */
+  mode: 'payment' | 'subscription';
   config: StoreConfig;
 }
+
+const INTERVALS = ['day', 'week', 'month', 'year'] as const;
+const asInterval = (v: string | null): PlannedLine['recurringInterval'] =>
+  (INTERVALS as readonly string[]).includes(v ?? '') ? (v as PlannedLine['recurringInterval']) : null;
 
 /** Why a line stops the checkout. */
 export interface LineProblem {
@@ -73,7 +81,7 @@ export class EmptyCartError extends ValidationError {
 
 /**
  * The lines that stop a checkout. Pricing already marks unavailable every line that can't be bought
- * now (inactive, store closed, another currency, a subscription, more than the stock left), so what
+ * now (inactive, store closed, another currency, more than the stock left), so what
  * is left to decide here is a price that went up.
  */
 function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: number): LineProblem[] {
@@ -82,7 +90,7 @@ function problemsOf(view: CartView, config: StoreConfig, acceptedSubtotal?: numb
   const pricesAccepted = acceptedSubtotal !== undefined && view.subtotal <= acceptedSubtotal;
   const money = (n: number) => formatMoney(n, config.currency);
   for (const line of view.lines) {
-    // Another currency and subscriptions are unavailable already (catalog/availability.ts decides).
+    // Another currency is unavailable already (catalog/availability.ts decides).
     if (!line.available) {
       problems.push({
         productId: line.productId,
@@ -127,7 +135,8 @@ export function insufficientStock(
 
 /**
  * Prices the cart for checkout and refuses what must not be charged: an empty cart (422), more than
- * 100 lines (422), a line that is unavailable, out of stock, in another currency or a subscription, or
+ * 100 lines (422), recurring lines of different intervals (422), a line that is unavailable, out of
+ * stock or in another currency, or
  * whose price went up since the shopper added it (409 naming each line), unless the shopper accepted a
  * subtotal at least as high (`acceptedSubtotal`, sent by the cart page that showed the new prices).
  */
@@ -166,9 +175,17 @@ export async function planCheckout(
     storeName: l.storeName,
     amount: lineAmount(l.unitAmount, l.qty),
     stock: l.stock,
+    recurringInterval: asInterval(l.recurringInterval),
   }));
   const subtotal = sum(lines.map((l) => l.amount));
   if (subtotal <= 0) throw new EmptyCartError();
+  // One subscription bills every recurring line together, so they must share one interval.
+  const intervals = new Set(lines.flatMap((l) => (l.recurringInterval ? [l.recurringInterval] : [])));
+  if (intervals.size > 1)
+    throw new ValidationError(
+      'Subscriptions billed at different intervals (for example monthly and yearly) must be checked out separately.',
+      { code: 'mixed_intervals', intervals: [...intervals] },
+    );
   return {
     cartId,
     cartVersion: state.version,
@@ -177,6 +194,7 @@ export async function planCheckout(
     subtotal,
     shippingAmount: config.shippingAmount,
     total: orderTotal({ subtotal, shippingAmount: config.shippingAmount }),
+    mode: intervals.size > 0 ? 'subscription' : 'payment',
     config,
   };
 }

@@ -100,6 +100,11 @@ async function withAccountEmail(c: Ctx, input: CheckoutInput): Promise<CheckoutI
 function redirectForForm(c: Ctx, err: unknown): Response | null {
   if (err instanceof AlreadyPaidError) return c.redirect(`/orders/${err.orderId}`, 303);
   if (err instanceof CheckoutRefusedError) return c.redirect('/cart?checkout=changed', 303);
+  // Subscription refusals (subscriptions/guard.ts, plan.ts): the cart page says which.
+  const code = err instanceof AppError ? err.extras.code : undefined;
+  if (code === 'already_subscribed') return c.redirect('/cart?checkout=subscribed', 303);
+  if (code === 'email_required') return c.redirect('/cart?checkout=email', 303);
+  if (code === 'mixed_intervals') return c.redirect('/cart?checkout=intervals', 303);
   if (err instanceof EmptyCartError) return c.redirect('/cart?checkout=empty', 303);
   if (err instanceof ConflictError) return c.redirect('/cart?checkout=retry', 303);
   return null;

@@ -358,6 +358,23 @@ export const webhookEvents = sqliteTable(
 
 // ---------------------------------------------------------------- subscriptions
 
+/**
+ * Stripe's subscription statuses. `canceled` and `incomplete_expired` are final: no event moves a row
+ * out of them (src/subscriptions/lifecycle.ts).
+ */
+export const SUBSCRIPTION_STATUSES = [
+  'incomplete',
+  'incomplete_expired',
+  'trialing',
+  'active',
+  'past_due',
+  'unpaid',
+  'paused',
+  'canceled',
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** One Stripe subscription bought through checkout (one per checkout; it may hold several products). */
 export const subscriptions = sqliteTable(
   'subscriptions',
   {
@@ -365,15 +382,33 @@ export const subscriptions = sqliteTable(
     id: text('id').primaryKey(),
     customerId: text('customer_id').notNull(),
     status: text('status').notNull(),
+    /** The first recurring product (the subscription's name); every product is in subscription_items. */
     productId: text('product_id'),
     currentPeriodEnd: integer('current_period_end'),
     cancelAtPeriodEnd: integer('cancel_at_period_end', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The checkout's order: the first period's order. */
+    orderId: text('order_id'),
+    /** The buyer's normalised e-mail: one subscription per e-mail and product. */
+    email: text('email'),
+    currency: text('currency').notNull().default('usd'),
+    interval: text('interval', { enum: ['day', 'week', 'month', 'year'] })
+      .notNull()
+      .default('month'),
+    /** What each period bills (recurring lines), minor units. */
+    amount: integer('amount').notNull().default(0),
+    currentPeriodStart: integer('current_period_start'),
+    canceledAt: integer('canceled_at'),
+    /** The `created` of the newest event applied: an older one never wins. */
+    lastEventAt: integer('last_event_at').notNull().default(0),
+    /** When the subscription first became active and the customer was provisioned (welcome mail). */
+    provisionedAt: integer('provisioned_at'),
   },
-  (t) => [index('subscriptions_customer').on(t.customerId)],
+  (t) => [index('subscriptions_customer').on(t.customerId), index('subscriptions_email').on(t.email)],
 );
 
+// ---------------------------------------------------------------- vendors
 // ---------------------------------------------------------------- vendors
 
 export const contactMessages = sqliteTable(
@@ -508,4 +543,49 @@ export const caughtMail = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('caught_mail_to').on(t.to)],
+);
+
+// ---------------------------------------------------------------- subscriptions: items and periods
+
+/** The recurring products of a subscription, as the checkout's order snapshot priced them. */
+export const subscriptionItems = sqliteTable(
+  'subscription_items',
+  {
+    subscriptionId: text('subscription_id').notNull(),
+    productId: text('product_id').notNull(),
+    storeId: text('store_id').notNull(),
+    storeName: text('store_name').notNull(),
+    name: text('name').notNull(),
+    unitAmount: integer('unit_amount').notNull(),
+    quantity: integer('quantity').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('subscription_items_pk').on(t.subscriptionId, t.productId),
+    index('subscription_items_product').on(t.productId),
+  ],
+);
+
+/** One billing period: a Stripe invoice of a subscription and the order it became once paid. */
+export const subscriptionInvoices = sqliteTable(
+  'subscription_invoices',
+  {
+    /** Stripe invoice id (in_...). */
+    id: text('id').primaryKey(),
+    subscriptionId: text('subscription_id').notNull(),
+    orderId: text('order_id'),
+    /** open (awaiting payment) | paid | failed (last attempt failed; still open at Stripe) | void */
+    status: text('status', { enum: ['open', 'paid', 'failed', 'void'] }).notNull(),
+    billingReason: text('billing_reason'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    periodStart: integer('period_start'),
+    periodEnd: integer('period_end'),
+    hostedInvoiceUrl: text('hosted_invoice_url'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextPaymentAttempt: integer('next_payment_attempt'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('subscription_invoices_subscription').on(t.subscriptionId, t.createdAt)],
 );

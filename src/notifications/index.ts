@@ -5,6 +5,8 @@ export {
   queuePaymentFailed,
   queueRefundIssued,
   queueShopperSignIn,
+  queueSubscriptionRenewalFailed,
+  queueSubscriptionWelcome,
   queueVendorNewOrders,
   queueVendorSignIn,
 } from './senders';

@@ -16,6 +16,7 @@ import {
   shipmentNotice,
   vendorNewOrder,
 } from './templates/orders';
+import { subscriptionRenewalFailed } from './templates/subscriptions';
 import type { MailAddress, MailLine, Rendered, TemplateContext } from './templates/types';
 
 /** What loading a message needs. */
@@ -268,6 +269,21 @@ export const KINDS = {
       const { managePath, ...rest } = d;
       const manageUrl = managePath ? absoluteUrl(lc.config, managePath) : null;
       return { ...(await subscriptionWelcome({ ...rest, manageUrl }, tc)), to: null };
+    },
+  }),
+  subscription_renewal_failed: spec({
+    data: z.object({
+      name: shortText.nullish(),
+      planName: shortText,
+      currency: z.string().regex(/^[a-z]{3}$/),
+      amount: z.number().int().nonnegative(),
+      payUrl: z.url().max(2000).nullish(),
+      managePath: path.nullish(),
+    }),
+    async prepare(d, lc, tc) {
+      const { managePath, ...rest } = d;
+      const manageUrl = managePath ? absoluteUrl(lc.config, managePath) : null;
+      return { ...(await subscriptionRenewalFailed({ ...rest, manageUrl }, tc)), to: null };
     },
   }),
 } as const;

@@ -169,3 +169,32 @@ export function queueSubscriptionWelcome(
     },
   });
 }
+
+/** A subscription renewal whose payment failed (once per invoice), with the hosted invoice to pay it. */
+export function queueSubscriptionRenewalFailed(
+  db: Db,
+  p: {
+    invoiceId: string;
+    to: string;
+    name?: string | null;
+    planName: string;
+    currency: string;
+    amount: number;
+    payUrl?: string | null;
+    managePath?: string | null;
+  },
+): Statement {
+  return enqueueMessage(db, {
+    kind: 'subscription_renewal_failed',
+    key: `subscription-renewal-failed:${p.invoiceId}`,
+    to: p.to,
+    data: {
+      name: p.name ?? null,
+      planName: p.planName,
+      currency: p.currency,
+      amount: p.amount,
+      payUrl: p.payUrl ?? null,
+      managePath: p.managePath ?? null,
+    },
+  });
+}

@@ -79,6 +79,8 @@ async function chargeOfIntent(
  */
 export async function fulfilSession(env: Env, session: Stripe.Checkout.Session): Promise<HandlerOutcome> {
   const db = getDb(env);
+  // A subscription's first invoice is its payment: src/subscriptions settles it.
+  if (session.mode === 'subscription') return 'ignored';
   const order = await orderOfSession(db, session);
   if (!order) return 'ignored';
   await endAttempt(db, session.id, 'complete');

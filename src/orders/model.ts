@@ -40,6 +40,14 @@ function orderIdFor(cartId: string, cartVersion: number, attempt: number): Promi
   return digestId('ord', `order:${cartId}:${cartVersion}:${attempt}`);
 }
 
+/** The `cart_id` of a subscription's renewal orders: no shopper cart placed them. */
+export const SUBSCRIPTION_CART_PREFIX = 'subscription:';
+
+/** The order id of a subscription's billing period: derived from its Stripe invoice, so a redelivery names the same order. */
+export function orderIdForInvoice(invoiceId: string): Promise<string> {
+  return digestId('ord', `invoice:${invoiceId}`);
+}
+
 /** The checkouts row id for one payment attempt (one idempotency key) of an order. */
 export function checkoutIdFor(orderId: string, idempotencyKey: string): Promise<string> {
   return digestId('chk', `checkout:${orderId}:${idempotencyKey}`);

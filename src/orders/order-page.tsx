@@ -3,8 +3,16 @@ import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { OrderView } from './view';
 
-/** The order page. `retryPath` links back to paying when the last attempt failed. */
-export function OrderPage(props: { storeName: string; order: OrderView; retryPath: string | null }) {
+/**
+ * The order page. `retryPath` links back to paying when the last attempt failed; `subscriptionPath`
+ * to "My subscription" when a subscription placed the order.
+ */
+export function OrderPage(props: {
+  storeName: string;
+  order: OrderView;
+  retryPath: string | null;
+  subscriptionPath?: string | null;
+}) {
   const { order } = props;
   const money = (n: number) => formatMoney(n, order.currency);
   return (
@@ -21,6 +29,13 @@ export function OrderPage(props: { storeName: string; order: OrderView; retryPat
           <p>
             <a class="button" href={props.retryPath}>
               Try paying again
+            </a>
+          </p>
+        ) : null}
+        {props.subscriptionPath ? (
+          <p>
+            <a class="button" href={props.subscriptionPath}>
+              My subscription
             </a>
           </p>
         ) : null}

@@ -1,7 +1,10 @@
 // The order page: GET /orders/:id, HTML or JSON, for the buyer's cart cookie or a signed link only.
 import { Hono } from 'hono';
 import { readCartId } from '../cart/session';
-import { getDb } from '../db/client';
+import { eq, inArray, or } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { getDb, schema } from '../db/client';
+import { signedSubscriptionPath } from '../lib/subscription-link';
 import { storeConfig } from '../lib/config';
 import { readShopperSession } from '../lib/shopper-session';
 import { NotFoundError } from '../lib/errors';
@@ -17,6 +20,30 @@ const ORDER_ID = /^ord_[a-z2-7]{24}$/;
 // Stripe's placeholders and ids: only these shapes are ever passed on to a retrieve.
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
 const INTENT_ID = /^pi_[A-Za-z0-9_]{1,250}$/;
+
+/**
+ * "My subscription" for an order a subscription placed (its first or a renewal): a signed link, since
+ * whoever may see the order may manage the subscription that placed it.
+ */
+async function subscriptionPathOf(env: Env, db: Db, orderId: string): Promise<string | null> {
+  const row = await db
+    .select({ id: schema.subscriptions.id })
+    .from(schema.subscriptions)
+    .where(
+      or(
+        eq(schema.subscriptions.orderId, orderId),
+        inArray(
+          schema.subscriptions.id,
+          db
+            .select({ id: schema.subscriptionInvoices.subscriptionId })
+            .from(schema.subscriptionInvoices)
+            .where(eq(schema.subscriptionInvoices.orderId, orderId)),
+        ),
+      ),
+    )
+    .get();
+  return row ? signedSubscriptionPath(env, row.id) : null;
+}
 
 /** Same answer for "no such order" and "not yours": nobody learns which orders exist. */
 const notFound = () => new NotFoundError('There is no such order.');
@@ -64,5 +91,9 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
         ? '/cart'
         : '/pay'
       : null;
-  return renderPage(c, OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath }));
+  const subscriptionPath = await subscriptionPathOf(c.env, db, id);
+  return renderPage(
+    c,
+    OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath, subscriptionPath }),
+  );
 });

@@ -20,7 +20,7 @@ import {
   queueRefundIssued,
   queueVendorNewOrders,
 } from '../notifications';
-import { getOrderWithLines, isPaidStatus, type OrderRow } from './model';
+import { getOrderWithLines, isPaidStatus, SUBSCRIPTION_CART_PREFIX, type OrderRow } from './model';
 import { commitStatement, releaseStatements } from './stock';
 import { nowSeconds as now } from '../lib/time';
 
@@ -229,6 +229,8 @@ async function afterPaid(
   if (unsent.length > 0) await enqueueOrderTransfers(env, db, order.id);
   await applyRefundPayouts(env, db, order.id);
   await dispatchMessages(env);
+  // A subscription's renewal order was placed by its schedule, not by a cart.
+  if (order.cartId.startsWith(SUBSCRIPTION_CART_PREFIX)) return;
   await env.CART.getByName(order.cartId).clearAfterPurchase(
     order.cartVersion,
     lines.map((l) => ({ productId: l.productId, qty: l.quantity })),

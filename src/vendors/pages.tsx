@@ -380,6 +380,14 @@ export function VendorDashboard(props: {
   products: ProductRow[];
   orders: VendorOrder[];
   transfers: VendorTransfer[];
+  /** Live subscriptions holding the vendor's products, and what renewals paid out (subscriptions/). */
+  subscriptions?: {
+    subscribers: number;
+    live: number;
+    renewalPayouts: number;
+    renewals: number;
+    currency: string;
+  };
   flash?: string;
 }) {
   const { store } = props;
@@ -453,6 +461,23 @@ export function VendorDashboard(props: {
           <p class="empty">No products yet.</p>
         )}
       </section>
+
+      {props.subscriptions ? (
+        <section class="panel" aria-labelledby="subscribers-h">
+          <h2 id="subscribers-h">Subscriptions</h2>
+          <dl class="facts" data-subscribers={props.subscriptions.subscribers}>
+            <dt>Subscribers</dt>
+            <dd>{props.subscriptions.subscribers}</dd>
+            <dt>Active subscriptions</dt>
+            <dd>{props.subscriptions.live}</dd>
+            <dt>Renewal payouts</dt>
+            <dd>
+              {formatMoney(props.subscriptions.renewalPayouts, props.subscriptions.currency)} from{' '}
+              {props.subscriptions.renewals} renewals
+            </dd>
+          </dl>
+        </section>
+      ) : null}
 
       <section class="panel" aria-labelledby="orders-h">
         <h2 id="orders-h">Orders</h2>

@@ -16,6 +16,7 @@ import {
 } from './connect';
 import { contactSchema, submitContactMessage } from './contact';
 import { vendorOrders, vendorTransfers } from './dashboard';
+import { vendorSubscriptionFigures } from '../subscriptions/admin-queries';
 import {
   AboutPage,
   ContactPage,
@@ -184,14 +185,21 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
   const returned = c.req.query('onboarding') === 'done';
   const store = returned ? await refreshStoreFromStripe(c.env, c.var.store) : c.var.store;
   const db = getDb(c.env);
-  const [products, orders, transfers] = await Promise.all([
+  const [products, orders, transfers, subscriptions] = await Promise.all([
     listStoreProducts(db, store.id),
     vendorOrders(db, store.id),
     vendorTransfers(db, store.id),
+    vendorSubscriptionFigures(db, store.id),
   ]);
   c.header('cache-control', PRIVATE);
   if (wantsJson(c)) {
-    return c.json({ store: { ...store, status: storeStatus(store) }, products, orders, transfers });
+    return c.json({
+      store: { ...store, status: storeStatus(store) },
+      products,
+      orders,
+      transfers,
+      subscriptions,
+    });
   }
   const notice = returned ? 'onboarding-done' : (c.req.query('notice') ?? '');
   return renderPage(
@@ -202,6 +210,7 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
       products={products}
       orders={orders}
       transfers={transfers}
+      subscriptions={{ ...subscriptions, currency: storeConfig(c.env).currency }}
       flash={NOTICES[notice]}
     />,
   );

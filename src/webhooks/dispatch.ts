@@ -4,6 +4,7 @@ import { customerEventHandlers } from '../orders/customers';
 import { orderEventHandlers } from '../orders/events';
 import { payoutEventHandlers } from '../payouts/events';
 import { vendorEventHandlers } from '../catalog/account-events';
+import { subscriptionEventHandlers } from '../subscriptions/events';
 import { countAttempt, getStoredEvent, markDone, markFailed } from './log';
 import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../stripe/handlers';
 import type { Stripe } from '../stripe/client';
@@ -14,6 +15,7 @@ const REGISTRIES: readonly HandlerMap[] = [
   customerEventHandlers,
   vendorEventHandlers,
   payoutEventHandlers,
+  subscriptionEventHandlers,
 ];
 
 /** The handlers registered for an event type (empty: the event is stored as `ignored`). */

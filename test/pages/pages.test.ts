@@ -84,11 +84,11 @@ describe('product page', () => {
     expect(html).not.toContain('name="productId" value="prod_demo_wall_calendar"');
   });
 
-  it('shows a subscription with its interval, not buyable from the cart', async () => {
+  it('shows a subscription with its interval, buyable from the cart', async () => {
     const { html } = await page(productPath('northwind-coffee', 'roasters-choice-subscription'));
     expect(html).toContain('$20.00<span class="interval"> / month</span>');
-    expect(html).toContain('is a subscription and can&#39;t be bought from the cart yet.');
-    expect(html).not.toContain('name="productId" value="prod_demo_roasters_choice"');
+    expect(html).toContain('A subscription: billed every month until you cancel.');
+    expect(html).toContain('name="productId" value="prod_demo_roasters_choice"');
   });
 
   it('404s for an unknown or inactive product, as an HTML page that is not cached', async () => {

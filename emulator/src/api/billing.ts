@@ -3,11 +3,11 @@
 import { Hono } from 'hono';
 import type { Ctx } from '../context';
 import { previous } from '../context';
-import { invalidParam, invalidRequest, noSuch } from '../errors';
+import { invalidParam, invalidRequest, noSuch, type StripeError } from '../errors';
 import { bool, expandPaths, int, mergeMetadata, obj, oneOf, str, type Params } from '../form';
 import { newId } from '../ids';
-import { chargePaymentIntent, createPaymentIntent } from '../payments';
-import { createdFilter, embeddedList, list, render } from '../render';
+import { chargePaymentIntent, createPaymentIntent, resolvePaymentMethod } from '../payments';
+import { createdFilter, embeddedList, list, registerVirtual, render } from '../render';
 import { stripeRoute, type AppEnv } from '../http';
 import type { StripeObject } from '../store';
 import type { CustomerObj, InvoiceObj, PaymentMethodObj, PriceObj, SubscriptionObj } from '../types';
@@ -265,7 +265,8 @@ export function createPaidInvoice(
       type: 'subscription_details',
     },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    payments: embeddedList([], `/v1/invoice_payments?invoice=${id}`),
+    // Includable, not sent by default: only `expand[]=payments` shows it (registered below).
+    _payments: embeddedList([], `/v1/invoice_payments?invoice=${id}`),
     period_end: f.period_end,
     period_start: f.period_start,
     post_payment_credit_notes_amount: 0,
@@ -296,49 +297,97 @@ export function createPaidInvoice(
   (invoice.status_transitions as Record<string, unknown>).finalized_at = now;
   ctx.store.put(invoice, ctx.account);
   ctx.emit('invoice.finalized', invoice);
+  if (total > 0 && !pm)
+    throw invalidRequest('This customer has no attached payment source or default payment method.');
+  const error = attemptInvoicePayment(ctx, invoice, pm);
+  if (error && f.billing_reason === 'subscription_create') throw error;
+  return invoice;
+}
+
+/**
+ * Retry schedule of a failed renewal (Stripe's Smart Retries stand-in, fixed and documented): the
+ * next attempts come 3, 5 and 7 days after the previous one; after the fourth failed attempt the
+ * subscription is canceled (Stripe's "cancel the subscription" setting for failed payments).
+ */
+export const RETRY_DAYS = [3, 5, 7] as const;
+
+/**
+ * Charges an open invoice with the payment method: paid → `invoice.paid` + `invoice.payment_succeeded`
+ * (an InvoicePayment in `invoice.payments`, includable with `expand[]=payments`, names the PaymentIntent); declined → `attempt_count` up,
+ * `next_payment_attempt` per RETRY_DAYS and `invoice.payment_failed`. Returns the decline, or null.
+ */
+export function attemptInvoicePayment(
+  ctx: Ctx,
+  invoice: InvoiceObj,
+  pm: PaymentMethodObj | null,
+): StripeError | null {
+  const now = ctx.now();
+  const total = Number(invoice.amount_due);
+  const id = invoice.id;
   if (total > 0) {
     if (!pm) throw invalidRequest('This customer has no attached payment source or default payment method.');
     const pi = createPaymentIntent(ctx, {
       amount: total,
-      currency: sub.currency,
-      customer: customer.id,
+      currency: String(invoice.currency),
+      customer: String(invoice.customer),
       description:
-        f.billing_reason === 'subscription_create' ? 'Subscription creation' : 'Subscription update',
+        invoice.billing_reason === 'subscription_create' ? 'Subscription creation' : 'Subscription update',
       _invoice: id,
     });
     const error = chargePaymentIntent(ctx, pi, pm);
-    if (error) throw error;
-    invoice.payments = embeddedList(
+    const payments = (invoice._payments as { data: Record<string, unknown>[] }).data;
+    invoice._payments = embeddedList(
       [
+        ...payments,
         {
           id: newId('inpay'),
           object: 'invoice_payment',
-          amount_paid: total,
+          amount_paid: error ? null : total,
           amount_requested: total,
           created: now,
-          currency: sub.currency,
+          currency: invoice.currency,
           invoice: id,
-          is_default: true,
+          is_default: !error,
           livemode: false,
           payment: { payment_intent: pi.id, type: 'payment_intent' },
-          status: 'paid',
-          status_transitions: { canceled_at: null, paid_at: now },
+          status: error ? 'canceled' : 'paid',
+          status_transitions: { canceled_at: error ? now : null, paid_at: error ? null : now },
         },
       ],
       `/v1/invoice_payments?invoice=${id}`,
     );
+    invoice.attempt_count = Number(invoice.attempt_count) + 1;
+    invoice.attempted = true;
+    if (error) {
+      const wait = RETRY_DAYS[Number(invoice.attempt_count) - 1];
+      invoice.next_payment_attempt = wait === undefined ? null : now + wait * 86400;
+      invoice.last_finalization_error = null;
+      ctx.store.put(invoice, ctx.account);
+      ctx.emit('invoice.payment_failed', invoice);
+      return error;
+    }
   }
   invoice.status = 'paid';
   invoice.amount_paid = total;
   invoice.amount_remaining = 0;
-  invoice.attempt_count = total > 0 ? 1 : 0;
-  invoice.attempted = total > 0;
+  invoice.next_payment_attempt = null;
   (invoice.status_transitions as Record<string, unknown>).paid_at = now;
   ctx.store.put(invoice, ctx.account);
   ctx.emit('invoice.paid', invoice);
   ctx.emit('invoice.payment_succeeded', invoice);
-  return invoice;
+  return null;
 }
+
+/** An invoice's InvoicePayments (what `expand[]=payments` and `GET /v1/invoice_payments?invoice=` show). */
+function paymentsOf(ctx: Ctx, invoiceId: string): { data: StripeObject[] } & StripeObject {
+  const found = ctx.store.getAny<InvoiceObj>(invoiceId, 'invoice');
+  return (found?.obj._payments ?? embeddedList([], `/v1/invoice_payments?invoice=${invoiceId}`)) as {
+    data: StripeObject[];
+  } & StripeObject;
+}
+
+// https://docs.stripe.com/api/invoices/object: `payments` is includable (expand it to see it).
+registerVirtual('invoice', 'payments', (ctx, obj) => paymentsOf(ctx, obj.id));
 
 function lineDescription(price: PriceObj, quantity: number, ctx: Ctx): string {
   const product = ctx.store.get<StripeObject & { name: string }>(price.product, ctx.account);
@@ -486,10 +535,82 @@ export function renewSubscription(
     item.current_period_end = end;
   }
   sub.latest_invoice = invoice.id;
-  sub.status = 'active';
+  // Stripe moves to the next period whether or not its invoice was paid; a failed one makes it past_due.
+  sub.status = invoice.status === 'paid' ? 'active' : 'past_due';
   ctx.store.put(sub, ctx.account);
   ctx.emit('customer.subscription.updated', sub, { previous_attributes: prev });
   return { subscription: sub, invoice };
+}
+
+/** The subscription an invoice belongs to (`parent.subscription_details.subscription`). */
+function subscriptionOfInvoice(ctx: Ctx, invoice: InvoiceObj): SubscriptionObj | undefined {
+  const id = (invoice.parent as { subscription_details?: { subscription?: string } } | null)
+    ?.subscription_details?.subscription;
+  return id ? ctx.store.get<SubscriptionObj>(id, ctx.account, 'subscription') : undefined;
+}
+
+/**
+ * Pays an open invoice (`POST /v1/invoices/:id/pay`, the hosted invoice page, a retry). With a new
+ * payment method, it becomes the subscription's default. A paid invoice of a past_due subscription
+ * makes it active again (`customer.subscription.updated`).
+ */
+export function payOpenInvoice(ctx: Ctx, invoice: InvoiceObj, pmParam?: string): InvoiceObj {
+  if (invoice.status !== 'open')
+    throw invalidRequest('Invoice is already paid or not open.', 'invoice_not_open');
+  const sub = subscriptionOfInvoice(ctx, invoice);
+  const pmId = pmParam ?? (sub?.default_payment_method as string | null | undefined) ?? null;
+  const pm = pmId ? resolvePaymentMethod(ctx, pmId) : null;
+  if (pm && sub && pmParam) {
+    pm.customer = sub.customer;
+    ctx.store.put(pm, ctx.account);
+  }
+  const error = attemptInvoicePayment(ctx, invoice, pm);
+  if (error) throw error;
+  if (sub && pmParam) sub.default_payment_method = pm!.id;
+  if (sub && (sub.status === 'past_due' || sub.status === 'unpaid')) {
+    const prev = previous(sub, ['status']);
+    sub.status = 'active';
+    ctx.store.put(sub, ctx.account);
+    ctx.emit('customer.subscription.updated', sub, { previous_attributes: prev });
+  } else if (sub) ctx.store.put(sub, ctx.account);
+  return invoice;
+}
+
+/**
+ * What Stripe's billing does when time passes (the test clock moved): each subscription whose period
+ * ended is renewed (one invoice per period passed) or, with `cancel_at_period_end`, canceled at the
+ * end; open renewal invoices are retried per RETRY_DAYS, and a fourth failure cancels the subscription.
+ */
+export function billDue(ctx: Ctx): void {
+  const now = ctx.now();
+  for (const sub of ctx.store.all<SubscriptionObj>('subscription', ctx.account)) {
+    for (let guard = 0; guard < 60 && sub.status !== 'canceled'; guard++) {
+      const end = Number(sub.items.data[0]?.current_period_end ?? Infinity);
+      if (end > now) break;
+      if (sub.cancel_at_period_end) {
+        cancelSubscription(ctx, sub, 'cancellation_requested', end);
+        break;
+      }
+      renewSubscription(ctx, sub);
+    }
+  }
+  for (const invoice of ctx.store.all<InvoiceObj>('invoice', ctx.account)) {
+    const due = invoice.next_payment_attempt as number | null;
+    if (invoice.status !== 'open' || due === null || due > now) continue;
+    const sub = subscriptionOfInvoice(ctx, invoice);
+    if (!sub || sub.status === 'canceled') continue;
+    const pmId = sub.default_payment_method as string | null;
+    const pm = pmId ? (ctx.store.get<PaymentMethodObj>(pmId, ctx.account, 'payment_method') ?? null) : null;
+    const error = attemptInvoicePayment(ctx, invoice, pm);
+    if (!error && sub.status === 'past_due') {
+      const prev = previous(sub, ['status']);
+      sub.status = 'active';
+      ctx.store.put(sub, ctx.account);
+      ctx.emit('customer.subscription.updated', sub, { previous_attributes: prev });
+    } else if (error && invoice.next_payment_attempt === null) {
+      cancelSubscription(ctx, sub, 'payment_failed');
+    }
+  }
 }
 
 function getSubscription(ctx: Ctx, id: string): SubscriptionObj {
@@ -503,6 +624,7 @@ export function cancelSubscription(
   ctx: Ctx,
   sub: SubscriptionObj,
   reason = 'cancellation_requested',
+  at = ctx.now(),
 ): SubscriptionObj {
   if (sub.status === 'canceled') {
     throw invalidRequest(
@@ -511,8 +633,8 @@ export function cancelSubscription(
     );
   }
   sub.status = 'canceled';
-  sub.canceled_at = ctx.now();
-  sub.ended_at = ctx.now();
+  sub.canceled_at = at;
+  sub.ended_at = at;
   sub.cancellation_details = { comment: null, feedback: null, reason };
   ctx.store.put(sub, ctx.account);
   ctx.emit('customer.subscription.deleted', sub);
@@ -579,7 +701,20 @@ export const billingRoutes = new Hono<AppEnv>()
     '/v1/subscriptions/:id',
     stripeRoute((ctx, p, { id }) => {
       const sub = getSubscription(ctx, id!);
-      const keys = ['cancel_at_period_end', 'metadata', 'description'].filter((k) => p[k] !== undefined);
+      const keys = ['cancel_at_period_end', 'metadata', 'description', 'default_payment_method'].filter(
+        (k) => p[k] !== undefined,
+      );
+      const pmId = str(p, 'default_payment_method');
+      if (pmId !== undefined) {
+        const pm = ctx.store.get<PaymentMethodObj>(pmId, ctx.account, 'payment_method');
+        if (!pm) throw noSuch('payment_method', pmId, 'default_payment_method');
+        if (pm.customer !== sub.customer)
+          throw invalidParam(
+            'default_payment_method',
+            'The payment method must be attached to the customer before it can be the default.',
+          );
+        sub.default_payment_method = pm.id;
+      }
       const prev = previous(sub, keys);
       const cape = bool(p, 'cancel_at_period_end');
       if (cape !== undefined) {
@@ -602,6 +737,14 @@ export const billingRoutes = new Hono<AppEnv>()
     ),
   )
 
+  .get(
+    '/v1/setup_intents/:id',
+    stripeRoute((ctx, p, { id }) => {
+      const o = ctx.store.get<StripeObject>(id!, ctx.account, 'setup_intent');
+      if (!o) throw noSuch('setup_intent', id!);
+      return render(ctx, o, expandPaths(p));
+    }),
+  )
   .get(
     '/v1/invoices',
     stripeRoute((ctx, p) =>
@@ -629,6 +772,23 @@ export const billingRoutes = new Hono<AppEnv>()
       const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
       if (!inv) throw noSuch('invoice', id!);
       return render(ctx, inv, expandPaths(p));
+    }),
+  )
+  .post(
+    '/v1/invoices/:id/pay',
+    stripeRoute((ctx, p, { id }) => {
+      const inv = ctx.store.get<InvoiceObj>(id!, ctx.account, 'invoice');
+      if (!inv) throw noSuch('invoice', id!);
+      return render(ctx, payOpenInvoice(ctx, inv, str(p, 'payment_method')), expandPaths(p));
+    }),
+  )
+  .get(
+    '/v1/invoice_payments',
+    stripeRoute((ctx, p) => {
+      const invoice = str(p, 'invoice', { required: true })!;
+      if (!ctx.store.get<InvoiceObj>(invoice, ctx.account, 'invoice'))
+        throw noSuch('invoice', invoice, 'invoice');
+      return list(ctx, paymentsOf(ctx, invoice).data, '/v1/invoice_payments', p, expandPaths(p));
     }),
   )
   .get(

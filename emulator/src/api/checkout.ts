@@ -157,14 +157,16 @@ function shippingRate(ctx: Ctx, raw: Param, i: number, currency: string): Shippi
 /** Creates a Checkout Session from API params (also used by the trigger control). */
 export function createSession(ctx: Ctx, p: Params): SessionObj {
   const mode = oneOf(p, 'mode', ['payment', 'subscription', 'setup'] as const, { required: true })!;
-  if (mode === 'setup')
-    throw invalidParam('mode', 'The emulator supports `payment` and `subscription` mode only.');
   const rawItems = arr(p, 'line_items');
-  if (rawItems.length === 0) throw missingParam('line_items');
+  if (mode === 'setup' && rawItems.length > 0)
+    throw invalidParam('line_items', 'You can not pass `line_items` in `setup` mode.');
+  // Setup mode saves a card for later (no line items); it needs a currency for the payment methods.
+  const setupCurrency = mode === 'setup' ? str(p, 'currency', { required: true })!.toLowerCase() : null;
+  if (rawItems.length === 0 && mode !== 'setup') throw missingParam('line_items');
   if (rawItems.length > 100)
     throw invalidParam('line_items', 'You may only specify up to 100 line items.', 'parameter_invalid_array');
   const items = rawItems.map((raw, i) => lineItem(ctx, raw, i));
-  const currency = items[0]!.currency;
+  const currency = setupCurrency ?? items[0]!.currency;
   if (items.some((i) => i.currency !== currency)) {
     throw invalidParam(
       'line_items',
@@ -191,6 +193,11 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
       'payment_intent_data',
       'You can not pass `payment_intent_data` in `subscription` mode.',
     );
+  }
+  // https://docs.stripe.com/payments/checkout/shipping: "Only Checkout Sessions in payment mode support
+  // shipping options" (a subscription's first invoice takes shipping as a one-time line item).
+  if (mode !== 'payment' && p.shipping_options !== undefined) {
+    throw invalidParam('shipping_options', 'Shipping options are only supported in `payment` mode.');
   }
   const subData = obj(p, 'subscription_data');
   if (subData && mode !== 'subscription') {
@@ -382,6 +389,8 @@ export function createSession(ctx: Ctx, p: Params): SessionObj {
           setup_future_usage: str(piData, 'setup_future_usage') ?? null,
         }
       : null,
+    _setup_intent_data:
+      mode === 'setup' ? { metadata: mergeMetadata({}, obj(p, 'setup_intent_data') ?? {}) } : null,
     _subscription_data: subData
       ? {
           metadata: mergeMetadata({}, subData),
@@ -559,6 +568,53 @@ export function paySession(
     ctx.store.put(s, ctx.account, null);
     ctx.emit('checkout.session.completed', s);
   };
+
+  if (s.mode === 'setup') {
+    // A card saved for later: a SetupIntent with the PaymentMethod attached to the customer.
+    const outcome = cardOutcome(number);
+    if (!outcome.ok) {
+      throw new StripeError(402, 'card_error', outcome.message, outcome.code, undefined, {
+        ...(outcome.decline_code ? { decline_code: outcome.decline_code } : {}),
+      });
+    }
+    let customer = s.customer ? ctx.store.get<CustomerObj>(s.customer, ctx.account, 'customer') : undefined;
+    customer ??= createCustomer(ctx, { email, name, shipping: null });
+    pm.customer = customer.id;
+    ctx.store.put(pm, ctx.account);
+    const seti = ctx.store.put(
+      {
+        id: newId('seti'),
+        object: 'setup_intent',
+        application: null,
+        automatic_payment_methods: null,
+        cancellation_reason: null,
+        client_secret: null,
+        created: ctx.now(),
+        customer: customer.id,
+        description: null,
+        last_setup_error: null,
+        latest_attempt: null,
+        livemode: false,
+        mandate: null,
+        metadata: { ...((s._setup_intent_data?.metadata as Record<string, string> | undefined) ?? {}) },
+        next_action: null,
+        on_behalf_of: null,
+        payment_method: pm.id,
+        payment_method_options: {},
+        payment_method_types: ['card'],
+        single_use_mandate: null,
+        status: 'succeeded',
+        usage: 'off_session',
+      },
+      ctx.account,
+    );
+    ctx.emit('setup_intent.created', seti);
+    ctx.emit('setup_intent.succeeded', seti);
+    s.setup_intent = seti.id;
+    s.payment_status = 'no_payment_required';
+    complete(customer.id);
+    return { redirect: successRedirect(ctx, s), session: s };
+  }
 
   if (s.mode === 'subscription') {
     // Decide the card first: a declined card leaves no subscription behind.

@@ -4,6 +4,9 @@ import type { AppEnv } from '../http';
 import type { ChargeObj, InvoiceObj } from '../types';
 import { formatAmount } from './format';
 import { Document, htmlPage, messagePage } from './layout';
+import { payOpenInvoice } from '../api/billing';
+import { StripeError } from '../errors';
+import { createPaymentMethod, normaliseCardNumber } from '../payments';
 
 /** A paid charge's receipt. */
 export function ReceiptPage({ charge: ch }: { charge: ChargeObj }) {
@@ -52,7 +55,7 @@ export function receiptPage(c: Context<AppEnv>): Response | Promise<Response> {
 }
 
 /** A hosted invoice: its lines and total. */
-export function InvoicePage({ invoice: inv }: { invoice: InvoiceObj }) {
+export function InvoicePage({ invoice: inv, error }: { invoice: InvoiceObj; error?: string | undefined }) {
   const lines = (inv.lines as { data: Array<{ description: string; amount: number; currency: string }> })
     .data;
   const name = String(inv.number ?? inv.id);
@@ -78,16 +81,39 @@ export function InvoicePage({ invoice: inv }: { invoice: InvoiceObj }) {
               </td>
             </tr>
           </table>
+          {error ? <p class="error">{error}</p> : null}
+          {inv.status === 'open' ? (
+            <form method="post" action="">
+              <label>
+                Card number <input name="card_number" inputmode="numeric" placeholder="4242 4242 4242 4242" />
+              </label>
+              <button type="submit">
+                Pay {formatAmount(Number(inv.amount_remaining), String(inv.currency))}
+              </button>
+            </form>
+          ) : null}
         </section>
       </main>
     </Document>
   );
 }
 
-/** GET /invoices/:id */
-export function invoicePage(c: Context<AppEnv>): Response | Promise<Response> {
+/** GET /invoices/:id; POST pays an open invoice with the card in the form (`card_number`). */
+export async function invoicePage(c: Context<AppEnv>): Promise<Response> {
   const found = c.var.ctx.store.getAny<InvoiceObj>(c.req.param('id')!, 'invoice');
   if (!found)
     return messagePage(c, 'Invoice not found', 'There is no invoice at this address.', undefined, 404);
-  return htmlPage(c, <InvoicePage invoice={found.obj} />);
+  let error: string | undefined;
+  if (c.req.method === 'POST') {
+    const form = await c.req.formData();
+    const number = normaliseCardNumber(String(form.get('card_number') ?? ''));
+    const ctx = c.var.ctx.as(found.account);
+    try {
+      payOpenInvoice(ctx, found.obj, number ? createPaymentMethod(ctx, number).id : undefined);
+    } catch (err) {
+      if (!(err instanceof StripeError)) throw err;
+      error = err.message;
+    }
+  }
+  return htmlPage(c, <InvoicePage invoice={found.obj} error={error} />);
 }

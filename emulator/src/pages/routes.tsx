@@ -16,7 +16,7 @@ export const pageRoutes = new Hono<AppEnv>({ strict: false })
   .on(['GET', 'POST'], '/connect/onboarding/:link', onboardingPage)
   .get('/express/:acct', expressDashboard)
   .get('/receipts/:charge', receiptPage)
-  .get('/invoices/:id', invoicePage)
+  .on(['GET', 'POST'], '/invoices/:id', invoicePage)
   .get('/', (c) =>
     messagePage(
       c,
