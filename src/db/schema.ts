@@ -1,6 +1,6 @@
 // The D1 schema (drizzle). One place for every table; `npm run db:generate` turns changes into migrations/.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(unixepoch())`;
 /** Unix seconds, like Stripe's timestamps. */
@@ -508,4 +508,77 @@ export const caughtMail = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('caught_mail_to').on(t.to)],
+);
+
+// ---------------------------------------------------------------- fulfilment
+
+/**
+ * One vendor's part of an order: unfulfilled → partially_shipped → shipped → delivered, or cancelled
+ * before it ships in full. Only forward; only src/fulfilment writes it.
+ */
+export const PART_STATUSES = [
+  'unfulfilled',
+  'partially_shipped',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const;
+export type PartStatus = (typeof PART_STATUSES)[number];
+
+/** One vendor's share of an order (their lines), written in the batch that marks the order paid. */
+export const orderParts = sqliteTable(
+  'order_parts',
+  {
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    status: text('status', { enum: PART_STATUSES }).notNull().default('unfulfilled'),
+    /** Bumped by every change: writers act only on the version they read. */
+    version: integer('version').notNull().default(0),
+    /** The writer that last bumped `version`: the batch's later statements act only if it is theirs. */
+    lockToken: text('lock_token'),
+    shippedAt: integer('shipped_at'),
+    deliveredAt: integer('delivered_at'),
+    /** vendor | shopper | operator | auto. */
+    deliveredBy: text('delivered_by'),
+    cancelledAt: integer('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.storeId] }),
+    index('order_parts_store_status').on(t.storeId, t.status, t.createdAt),
+    index('order_parts_status_shipped').on(t.status, t.shippedAt),
+  ],
+);
+
+/** A parcel a vendor sent for their part of an order. */
+export const shipments = sqliteTable(
+  'shipments',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    carrier: text('carrier').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    /** http(s) only. */
+    trackingUrl: text('tracking_url'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('shipments_order').on(t.orderId, t.storeId)],
+);
+
+/** What a shipment holds: units of one order line. */
+export const shipmentLines = sqliteTable(
+  'shipment_lines',
+  {
+    shipmentId: text('shipment_id').notNull(),
+    orderId: text('order_id').notNull(),
+    productId: text('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shipmentId, t.productId] }),
+    index('shipment_lines_order').on(t.orderId, t.productId),
+  ],
 );

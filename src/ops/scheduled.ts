@@ -4,6 +4,7 @@ import { sweepStaleCheckouts } from '../checkout/sweep';
 import { getDb } from '../db/client';
 import { resendStaleReversals, resendStaleTransfers, resendStuckTransfers } from '../payouts/outbox';
 import { resendQueuedMessages } from '../notifications/outbox';
+import { autoDeliver, autoDeliverDays } from '../fulfilment/shipments';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
 const STALE_PENDING_SECONDS = 5 * 60;
@@ -19,6 +20,7 @@ export async function handleScheduled(_controller: ScheduledController, env: Env
     ['reversals re-sent', () => resendStaleReversals(env, db, STALE_PENDING_SECONDS)],
     ['checkouts closed', () => sweepStaleCheckouts(env)],
     ['messages re-sent', () => resendQueuedMessages(env, STALE_PENDING_SECONDS)],
+    ['parts auto-delivered', () => autoDeliver(env, autoDeliverDays(env))],
   ];
   const results = await Promise.allSettled(steps.map(([, run]) => run()));
   const summary: Record<string, number | string> = {};

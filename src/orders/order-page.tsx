@@ -2,9 +2,16 @@
 import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { OrderView } from './view';
+import { OrderParts } from '../fulfilment/pages';
+import type { PartView } from '../fulfilment/parts';
 
 /** The order page. `retryPath` links back to paying when the last attempt failed. */
-export function OrderPage(props: { storeName: string; order: OrderView; retryPath: string | null }) {
+export function OrderPage(props: {
+  storeName: string;
+  order: OrderView;
+  retryPath: string | null;
+  parts?: PartView[];
+}) {
   const { order } = props;
   const money = (n: number) => formatMoney(n, order.currency);
   return (
@@ -112,6 +119,7 @@ export function OrderPage(props: { storeName: string; order: OrderView; retryPat
           ) : null}
         </dl>
       </section>
+      <OrderParts orderId={order.id} parts={props.parts ?? []} actions />
     </Layout>
   );
 }

@@ -10,6 +10,7 @@ import { canViewOrder } from './access';
 import { confirmFromStripe } from './confirm';
 import { getOrderWithLines } from './model';
 import { OrderPage } from './order-page';
+import { partsOfOrder } from '../fulfilment/parts';
 import { toOrderView } from './view';
 import { renderPage } from '../pages/document';
 
@@ -47,10 +48,11 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
   }
 
   const view = toOrderView(found);
+  const parts = await partsOfOrder(db, id);
   c.header('cache-control', 'private, no-store');
   // The order page is not for search engines, and its link may carry a token.
   c.header('x-robots-tag', 'noindex');
-  if (wantsJson(c)) return c.json({ order: view });
+  if (wantsJson(c)) return c.json({ order: { ...view, parts } });
 
   const { order } = found;
   const waiting =
@@ -64,5 +66,5 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
         ? '/cart'
         : '/pay'
       : null;
-  return renderPage(c, OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath }));
+  return renderPage(c, OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath, parts }));
 });

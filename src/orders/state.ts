@@ -10,6 +10,7 @@ import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
 import { orderTotal } from '../lib/money';
 import { discardUnsentTransfers } from '../payouts/ledger';
+import { partInserts } from '../fulfilment/parts';
 import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
@@ -194,6 +195,12 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
       .where(and(eq(schema.orders.id, order.id), eq(schema.orders.status, 'pending'))),
     commitStatement(db, order.id),
     ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps),
+    // One part per vendor to fulfil, born with the payment.
+    ...partInserts(
+      db,
+      order.id,
+      lines.map((l) => l.storeId),
+    ),
     // The shopper's receipt and each vendor's "new order", queued with the change that causes them.
     queueOrderReceipt(db, { orderId: order.id }),
     ...queueVendorNewOrders(db, { orderId: order.id, storeIds: lines.map((l) => l.storeId) }),

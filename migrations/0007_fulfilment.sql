@@ -1,0 +1,38 @@
+CREATE TABLE `order_parts` (
+	`order_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	`status` text DEFAULT 'unfulfilled' NOT NULL,
+	`version` integer DEFAULT 0 NOT NULL,
+	`lock_token` text,
+	`shipped_at` integer,
+	`delivered_at` integer,
+	`delivered_by` text,
+	`cancelled_at` integer,
+	`cancel_reason` text,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL,
+	`updated_at` integer DEFAULT (unixepoch()) NOT NULL,
+	PRIMARY KEY(`order_id`, `store_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `order_parts_store_status` ON `order_parts` (`store_id`,`status`,`created_at`);--> statement-breakpoint
+CREATE INDEX `order_parts_status_shipped` ON `order_parts` (`status`,`shipped_at`);--> statement-breakpoint
+CREATE TABLE `shipment_lines` (
+	`shipment_id` text NOT NULL,
+	`order_id` text NOT NULL,
+	`product_id` text NOT NULL,
+	`quantity` integer NOT NULL,
+	PRIMARY KEY(`shipment_id`, `product_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `shipment_lines_order` ON `shipment_lines` (`order_id`,`product_id`);--> statement-breakpoint
+CREATE TABLE `shipments` (
+	`id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	`carrier` text NOT NULL,
+	`tracking_number` text NOT NULL,
+	`tracking_url` text,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `shipments_order` ON `shipments` (`order_id`,`store_id`);

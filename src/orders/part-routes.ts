@@ -1,0 +1,38 @@
+// The shopper's actions on an order's parts: "I received it". Same access rule as the order page.
+import { Hono, type Context } from 'hono';
+import { readCartId } from '../cart/session';
+import { getDb } from '../db/client';
+import { NotFoundError } from '../lib/errors';
+import { isForm } from '../lib/http';
+import { readShopperSession } from '../lib/shopper-session';
+import { markDelivered } from '../fulfilment/shipments';
+import { canViewOrder } from './access';
+import { getOrderWithLines } from './model';
+
+const notFound = () => new NotFoundError('There is no such order.');
+
+/** The order if this request may act on it (its cart, a signed link `?t=`, or its signed-in shopper). */
+export async function orderForShopper(c: Context<{ Bindings: Env }>, orderId: string) {
+  const db = getDb(c.env);
+  const found = await getOrderWithLines(db, orderId);
+  if (!found) throw notFound();
+  const allowed = await canViewOrder(
+    c.env,
+    found.order,
+    { cartId: await readCartId(c), token: c.req.query('t'), shopperEmail: await readShopperSession(c) },
+    db,
+  );
+  if (!allowed) throw notFound();
+  return found;
+}
+
+export const orderPartRoutes = new Hono<{ Bindings: Env }>().post(
+  '/orders/:id/parts/:storeId/received',
+  async (c) => {
+    const { order } = await orderForShopper(c, c.req.param('id'));
+    const part = await markDelivered(c.env, order.id, c.req.param('storeId'), 'shopper');
+    c.header('cache-control', 'private, no-store');
+    if (isForm(c)) return c.redirect(`/orders/${order.id}`, 303);
+    return c.json({ part });
+  },
+);
