@@ -35,4 +35,11 @@ CREATE TABLE `shipments` (
 	`created_at` integer DEFAULT (unixepoch()) NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `shipments_order` ON `shipments` (`order_id`,`store_id`);
+CREATE INDEX `shipments_order` ON `shipments` (`order_id`,`store_id`);--> statement-breakpoint
+ALTER TABLE `transfers` ADD `held_for` text;--> statement-breakpoint
+ALTER TABLE `transfers` ADD `hold_days` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+-- Orders paid before fulfilment existed get their parts (one per vendor), oldest first as paid.
+INSERT OR IGNORE INTO `order_parts` (`order_id`, `store_id`, `status`, `created_at`, `updated_at`)
+SELECT DISTINCT l.`order_id`, l.`store_id`, 'unfulfilled', COALESCE(o.`paid_at`, o.`created_at`), unixepoch()
+FROM `order_lines` l JOIN `orders` o ON o.`id` = l.`order_id`
+WHERE o.`status` IN ('paid', 'partially_refunded', 'refunded');

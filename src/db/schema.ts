@@ -234,12 +234,14 @@ export const refunds = sqliteTable(
 // ---------------------------------------------------------------- payouts
 
 /**
- * pending: not yet attempted (or re-queued by an operator); sending: claimed by the consumer, a Stripe
+ * held: waiting for the vendor's part to ship or be delivered (PAYOUT_RELEASE; `held_for`), then
+ * pending; pending: not yet attempted (or re-queued by an operator); sending: claimed by the consumer, a Stripe
  * call may have happened, so refunds no longer shrink it; sent; partially_reversed / reversed: refunds
  * took part / all of a sent transfer back; failed (needs an operator); canceled: a refund before
  * sending took it to zero. Only src/payouts/ledger.ts writes it.
  */
 export const TRANSFER_STATUSES = [
+  'held',
   'pending',
   'sending',
   'sent',
@@ -274,6 +276,9 @@ export const transfers = sqliteTable(
     lastError: text('last_error'),
     /** When the row was last handed to the queue (the cron re-sends rows left pending). */
     enqueuedAt: integer('enqueued_at'),
+    /** While `held`: what releases it (the part shipping, or delivered plus `hold_days`). */
+    heldFor: text('held_for', { enum: ['shipment', 'delivery'] }),
+    holdDays: integer('hold_days').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

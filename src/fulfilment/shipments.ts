@@ -13,6 +13,7 @@ import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { dispatchMessages, queueShipmentNotice } from '../notifications';
 import { lockPart, partOf, partSourcesOf, type PartView } from './parts';
+import { releaseDueTransfers } from './release';
 
 const p = schema.orderParts;
 
@@ -171,6 +172,8 @@ export async function createShipment(
       throw err;
     }
     await dispatchMessages(env);
+    // PAYOUT_RELEASE=on_shipment: the vendor is paid as soon as everything shipped.
+    if (next === 'shipped') await releaseDueTransfers(env, db, orderId);
     return { part: await ownPart(db, orderId, storeId), shipmentId };
   }
   throw new ConflictError('This part changed while the shipment was being saved. Try again.');

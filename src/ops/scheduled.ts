@@ -5,6 +5,7 @@ import { getDb } from '../db/client';
 import { resendStaleReversals, resendStaleTransfers, resendStuckTransfers } from '../payouts/outbox';
 import { resendQueuedMessages } from '../notifications/outbox';
 import { autoDeliver, autoDeliverDays } from '../fulfilment/shipments';
+import { releaseDueTransfers } from '../fulfilment/release';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
 const STALE_PENDING_SECONDS = 5 * 60;
@@ -21,6 +22,7 @@ export async function handleScheduled(_controller: ScheduledController, env: Env
     ['checkouts closed', () => sweepStaleCheckouts(env)],
     ['messages re-sent', () => resendQueuedMessages(env, STALE_PENDING_SECONDS)],
     ['parts auto-delivered', () => autoDeliver(env, autoDeliverDays(env))],
+    ['held transfers released', () => releaseDueTransfers(env, db)],
   ];
   const results = await Promise.allSettled(steps.map(([, run]) => run()));
   const summary: Record<string, number | string> = {};

@@ -11,6 +11,7 @@ import { storeConfig } from '../lib/config';
 import { orderTotal } from '../lib/money';
 import { discardUnsentTransfers } from '../payouts/ledger';
 import { partInserts } from '../fulfilment/parts';
+import { payoutHold } from '../fulfilment/release';
 import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded } from '../payouts/refunds';
@@ -194,7 +195,7 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
       })
       .where(and(eq(schema.orders.id, order.id), eq(schema.orders.status, 'pending'))),
     commitStatement(db, order.id),
-    ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps),
+    ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps, payoutHold(env)),
     // One part per vendor to fulfil, born with the payment.
     ...partInserts(
       db,

@@ -28,6 +28,8 @@ type Items = BatchItem<'sqlite'>[];
  * or cancelled (→ sent: Stripe holds the money, so the row follows it, and any excess is reversed).
  */
 export const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferStatus[] } = {
+  // Waiting for the vendor's part to ship or be delivered: released to pending, or refunded to nothing.
+  held: ['pending', 'canceled'],
   pending: ['sending', 'sent', 'failed', 'canceled'],
   sending: ['sent', 'failed'],
   sent: ['partially_reversed', 'reversed'],
@@ -54,7 +56,7 @@ const transferFrom = (to: TransferStatus) => inArray(t.status, sourcesOf(TRANSFE
 const reversalFrom = (to: ReversalStatus) => inArray(r.status, sourcesOf(REVERSAL_FLOW, to));
 
 /** A transfer never handed to Stripe: a refund shrinks it instead of reversing it. */
-const REDUCIBLE: TransferStatus[] = ['pending', 'failed', 'canceled'];
+const REDUCIBLE: TransferStatus[] = ['held', 'pending', 'failed', 'canceled'];
 const isUnsent = and(isNull(t.stripeTransferId), inArray(t.status, REDUCIBLE))!;
 
 // ------------------------------------------------------------------ transfers
@@ -67,6 +69,7 @@ export function newTransfers(
   db: Db,
   order: { id: string; currency: string },
   shares: readonly { storeId: string; amount: number; fee: number }[],
+  hold: PayoutHold | null = null,
 ): Items {
   return shares.map((share) =>
     db
@@ -79,15 +82,39 @@ export function newTransfers(
         initialAmount: share.amount,
         fee: share.fee,
         currency: order.currency,
-        status: 'pending' satisfies TransferStatus,
+        status: hold ? 'held' : 'pending',
+        heldFor: hold?.until ?? null,
+        holdDays: hold?.days ?? 0,
       })
       .onConflictDoNothing(),
   );
 }
 
+/** What keeps a new transfer `held`: its vendor's part shipping, or delivered plus `days`. */
+export interface PayoutHold {
+  until: 'shipment' | 'delivery';
+  days: number;
+}
+
+/**
+ * held → pending for these rows (their release condition was met), ready for the queue. Only rows
+ * still held move, so a second release (cron and request racing) changes nothing. Returns the ids moved.
+ */
+export async function releaseHeldTransfers(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(t)
+    .set({ status: 'pending', enqueuedAt: null, updatedAt: now() })
+    .where(and(inArray(t.id, [...ids]), transferFrom('pending'), eq(t.status, 'held')))
+    .returning({ id: t.id });
+  return rows.map((row) => row.id);
+}
+
 /** Deletes an order's transfer rows never handed to the queue: the order turned out not to be paid. */
 export async function discardUnsentTransfers(db: Db, orderId: string): Promise<void> {
-  await db.delete(t).where(and(eq(t.orderId, orderId), eq(t.status, 'pending'), isNull(t.enqueuedAt)));
+  await db
+    .delete(t)
+    .where(and(eq(t.orderId, orderId), inArray(t.status, ['pending', 'held']), isNull(t.enqueuedAt)));
 }
 
 /** Stamps rows as handed to the queue now (the sweep re-sends rows whose stamp grew old). */
@@ -336,7 +363,7 @@ function reduceUnsent(db: Db, transferId: string): Items {
           eq(t.id, transferId),
           eq(t.amount, 0),
           isNull(t.stripeTransferId),
-          inArray(t.status, ['pending', 'failed'] satisfies TransferStatus[]),
+          inArray(t.status, ['held', 'pending', 'failed'] satisfies TransferStatus[]),
         ),
       ),
     db

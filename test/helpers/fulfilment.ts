@@ -4,9 +4,13 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { EmulatorControl } from '../../emulator/control-client';
 import { newId } from '../../src/lib/ids';
+import { getDb } from '../../src/db/client';
+import { confirmFromStripe } from '../../src/orders/confirm';
+import { getOrderWithLines } from '../../src/orders/model';
 import { seedCatalog, type SeededProduct } from './checkout-fixtures';
 import { shopper } from './checkout-flow';
 import { vendorCookie } from './vendor-fixtures';
+import { onboardedAccount } from './payout-fixtures';
 
 const ORIGIN = 'http://localhost';
 
@@ -34,15 +38,15 @@ export interface PartJson {
 export async function paidMultiVendorOrder(
   emu: EmulatorControl,
   vendors: { unitAmount: number; qty: number; note?: string; stock?: number | null }[][],
-  opts: { accounts?: (string | null)[] } = {},
+  opts: { onboarded?: boolean; confirmWith?: Env } = {},
 ) {
   const seeded: { storeId: string; storeName: string; products: SeededProduct[] }[] = [];
-  for (const [i, products] of vendors.entries()) {
+  for (const products of vendors) {
     const s = await seedCatalog(products.map((p) => ({ unitAmount: p.unitAmount, stock: p.stock ?? null })));
-    const account = opts.accounts?.[i];
-    if (account !== undefined)
+    // A real emulator account, so that transfers to the vendor can be sent.
+    if (opts.onboarded)
       await env.DB.prepare('UPDATE stores SET stripe_account_id = ? WHERE id = ?')
-        .bind(account, s.storeId)
+        .bind(await onboardedAccount(emu, s.storeName), s.storeId)
         .run();
     seeded.push(s);
   }
@@ -60,6 +64,11 @@ export async function paidMultiVendorOrder(
       address: { line1: '12 Quay St', city: 'Bristol', postal_code: 'BS1 4DJ', country: 'GB' },
     },
   });
+  if (opts.confirmWith) {
+    // The return to the order page confirms the payment under this env's settings before any webhook.
+    const found = await getOrderWithLines(getDb(env), orderId);
+    await confirmFromStripe(opts.confirmWith, found!.order, { sessionId });
+  }
   await emu.drain();
   return { orderId, sessionId, buyer, email, stores: seeded };
 }
@@ -110,4 +119,15 @@ export function admin(path: string, body?: unknown, method = body === undefined 
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/** Waits (up to `timeoutMs`) until `check` returns a truthy value; returns it. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
