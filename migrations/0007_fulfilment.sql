@@ -9,6 +9,9 @@ CREATE TABLE `order_parts` (
 	`delivered_by` text,
 	`cancelled_at` integer,
 	`cancel_reason` text,
+	`cancel_refund_amount` integer DEFAULT 0 NOT NULL,
+	`cancel_vendor_amount` integer DEFAULT 0 NOT NULL,
+	`cancel_refund_id` text,
 	`created_at` integer DEFAULT (unixepoch()) NOT NULL,
 	`updated_at` integer DEFAULT (unixepoch()) NOT NULL,
 	PRIMARY KEY(`order_id`, `store_id`)
@@ -16,6 +19,15 @@ CREATE TABLE `order_parts` (
 --> statement-breakpoint
 CREATE INDEX `order_parts_store_status` ON `order_parts` (`store_id`,`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `order_parts_status_shipped` ON `order_parts` (`status`,`shipped_at`);--> statement-breakpoint
+CREATE TABLE `refund_attributions` (
+	`refund_id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	`vendor_amount` integer NOT NULL,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `refund_attributions_order` ON `refund_attributions` (`order_id`);--> statement-breakpoint
 CREATE TABLE `shipment_lines` (
 	`shipment_id` text NOT NULL,
 	`order_id` text NOT NULL,

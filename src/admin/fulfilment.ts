@@ -1,9 +1,7 @@
 // An operator's fulfilment actions that are more than one call: cancelling a vendor's part.
-import { getDb } from '../db/client';
-import { cancelPartState } from '../fulfilment/shipments';
+import { cancelPart } from '../fulfilment/cancel';
 
-/** Cancels a vendor's part (not yet shipped in full) with the operator's reason. */
+/** Cancels a vendor's part (not yet shipped in full) with the operator's reason, refunding what did not ship. */
 export async function cancelPartAsOperator(env: Env, orderId: string, storeId: string, reason: string) {
-  const { part, changed } = await cancelPartState(getDb(env), orderId, storeId, reason);
-  return { part, changed };
+  return { part: await cancelPart(env, orderId, storeId, { reason, by: 'operator' }) };
 }

@@ -547,6 +547,12 @@ export const orderParts = sqliteTable(
     deliveredBy: text('delivered_by'),
     cancelledAt: integer('cancelled_at'),
     cancelReason: text('cancel_reason'),
+    /** What a cancel refunds (unshipped lines; the shipping too when the whole order is cancelled). */
+    cancelRefundAmount: integer('cancel_refund_amount').notNull().default(0),
+    /** What the vendor gives back for the cancel (their transfer reduced or reversed by it). */
+    cancelVendorAmount: integer('cancel_vendor_amount').notNull().default(0),
+    /** The Stripe refund of the cancel (re_...); null while it is still to be made (the cron retries). */
+    cancelRefundId: text('cancel_refund_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -586,4 +592,21 @@ export const shipmentLines = sqliteTable(
     primaryKey({ columns: [t.shipmentId, t.productId] }),
     index('shipment_lines_order').on(t.orderId, t.productId),
   ],
+);
+
+/**
+ * A refund that answers one vendor's part (a cancel or a return): the vendor gives back `vendor_amount`
+ * (from their transfer only) instead of a pro-rata share. Read from the refund's metadata.
+ */
+export const refundAttributions = sqliteTable(
+  'refund_attributions',
+  {
+    /** Stripe refund id (re_...). */
+    refundId: text('refund_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    vendorAmount: integer('vendor_amount').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refund_attributions_order').on(t.orderId)],
 );

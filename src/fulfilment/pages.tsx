@@ -70,6 +70,13 @@ export function OrderParts(props: { orderId: string; parts: PartView[]; actions?
               ))}
             </ul>
           ) : null}
+          {props.actions && part.status === 'unfulfilled' ? (
+            <form method="post" action={`/orders/${props.orderId}/parts/${part.storeId}/cancel`}>
+              <button class="button" type="submit">
+                Cancel these items
+              </button>
+            </form>
+          ) : null}
           {props.actions && part.status === 'shipped' ? (
             <form method="post" action={`/orders/${props.orderId}/parts/${part.storeId}/received`}>
               <button class="button" type="submit">

@@ -16,7 +16,7 @@ export type PayoutRelease = 'on_payment' | 'on_shipment' | 'on_delivery';
  * delivered plus PAYOUT_HOLD_DAYS. Unset → on_shipment (see README, "Payout release").
  */
 export function payoutHold(env: Partial<Env>): PayoutHold | null {
-  const rule = (env.PAYOUT_RELEASE ?? 'on_shipment');
+  const rule = env.PAYOUT_RELEASE ?? 'on_shipment';
   const days = Number(env.PAYOUT_HOLD_DAYS ?? '0');
   const holdDays = Number.isSafeInteger(days) && days >= 0 ? days : 0;
   if (rule === 'on_payment') return null;

@@ -82,6 +82,11 @@ export const reasonSchema = z.object({
   ),
 });
 
+/** A reason the shopper may give (or leave out) when cancelling. */
+export const optionalReason = z.object({
+  reason: z.preprocess(fieldText, z.string().trim().max(1000, 'A reason is at most 1000 characters.')),
+});
+
 const notFound = () => new NotFoundError('There is no such order part.');
 
 /** The part a store may act on; another store's part is "not found", never "forbidden". */

@@ -6,6 +6,7 @@ import { resendStaleReversals, resendStaleTransfers, resendStuckTransfers } from
 import { resendQueuedMessages } from '../notifications/outbox';
 import { autoDeliver, autoDeliverDays } from '../fulfilment/shipments';
 import { releaseDueTransfers } from '../fulfilment/release';
+import { retryCancelRefunds } from '../fulfilment/cancel';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
 const STALE_PENDING_SECONDS = 5 * 60;
@@ -23,6 +24,7 @@ export async function handleScheduled(_controller: ScheduledController, env: Env
     ['messages re-sent', () => resendQueuedMessages(env, STALE_PENDING_SECONDS)],
     ['parts auto-delivered', () => autoDeliver(env, autoDeliverDays(env))],
     ['held transfers released', () => releaseDueTransfers(env, db)],
+    ['cancel refunds retried', () => retryCancelRefunds(env)],
   ];
   const results = await Promise.allSettled(steps.map(([, run]) => run()));
   const summary: Record<string, number | string> = {};

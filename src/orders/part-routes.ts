@@ -5,7 +5,9 @@ import { getDb } from '../db/client';
 import { NotFoundError } from '../lib/errors';
 import { isForm } from '../lib/http';
 import { readShopperSession } from '../lib/shopper-session';
-import { markDelivered } from '../fulfilment/shipments';
+import { markDelivered, optionalReason } from '../fulfilment/shipments';
+import { cancelPart, cancelWholeOrder } from '../fulfilment/cancel';
+import { body } from '../lib/input';
 import { canViewOrder } from './access';
 import { getOrderWithLines } from './model';
 
@@ -26,13 +28,37 @@ export async function orderForShopper(c: Context<{ Bindings: Env }>, orderId: st
   return found;
 }
 
-export const orderPartRoutes = new Hono<{ Bindings: Env }>().post(
-  '/orders/:id/parts/:storeId/received',
-  async (c) => {
-    const { order } = await orderForShopper(c, c.req.param('id'));
-    const part = await markDelivered(c.env, order.id, c.req.param('storeId'), 'shopper');
-    c.header('cache-control', 'private, no-store');
-    if (isForm(c)) return c.redirect(`/orders/${order.id}`, 303);
-    return c.json({ part });
-  },
-);
+const cancelInput = body(['form', 'json', 'empty'], optionalReason);
+
+export const orderPartRoutes = new Hono<{ Bindings: Env }>();
+
+orderPartRoutes.post('/orders/:id/parts/:storeId/cancel', cancelInput, async (c) => {
+  const { order } = await orderForShopper(c, c.req.param('id'));
+  const part = await cancelPart(c.env, order.id, c.req.param('storeId'), {
+    reason: c.req.valid('json').reason || 'Cancelled by the shopper.',
+    by: 'shopper',
+  });
+  c.header('cache-control', 'private, no-store');
+  if (isForm(c)) return c.redirect(`/orders/${order.id}`, 303);
+  return c.json({ part });
+});
+
+orderPartRoutes.post('/orders/:id/cancel', cancelInput, async (c) => {
+  const { order } = await orderForShopper(c, c.req.param('id'));
+  const parts = await cancelWholeOrder(
+    c.env,
+    order.id,
+    c.req.valid('json').reason || 'Cancelled by the shopper.',
+  );
+  c.header('cache-control', 'private, no-store');
+  if (isForm(c)) return c.redirect(`/orders/${order.id}`, 303);
+  return c.json({ parts });
+});
+
+orderPartRoutes.post('/orders/:id/parts/:storeId/received', async (c) => {
+  const { order } = await orderForShopper(c, c.req.param('id'));
+  const part = await markDelivered(c.env, order.id, c.req.param('storeId'), 'shopper');
+  c.header('cache-control', 'private, no-store');
+  if (isForm(c)) return c.redirect(`/orders/${order.id}`, 303);
+  return c.json({ part });
+});

@@ -14,7 +14,7 @@ import { partInserts } from '../fulfilment/parts';
 import { payoutHold } from '../fulfilment/release';
 import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
-import { onOrderRefunded } from '../payouts/refunds';
+import { onOrderRefunded, refundAttributionInserts } from '../payouts/refunds';
 import {
   dispatchMessages,
   queueOrderReceipt,
@@ -351,6 +351,8 @@ export async function applyRefunds(
           })
           .onConflictDoUpdate({ target: schema.refunds.id, set: { status: r.status } }),
       ),
+      // Refunds of one vendor's part: that vendor gives back, not all of them (payouts reads this).
+      ...refundAttributionInserts(db, order.id, refunds),
       // The shopper hears of each refund once (keyed by the refund), whichever event brought it first.
       ...refunds
         .filter((r) => r.status === 'succeeded' || r.status === 'pending')

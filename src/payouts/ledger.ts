@@ -6,7 +6,7 @@ import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';
-import { EXCESS_PREFIX, type ReversalPlan } from './plan';
+import { EXCESS_PREFIX, PART_PREFIX, type ReversalPlan } from './plan';
 import type {
   OrderRefund,
   PayoutKind,
@@ -292,7 +292,13 @@ export function reversalInserts(db: Db, plans: readonly ReversalPlan[]): Items {
     const taken = db
       .select({ n: sql`COALESCE(SUM(${r.amount}), 0)` })
       .from(r)
-      .where(and(eq(r.transferId, p.transferId), notLike(r.refundId, `${EXCESS_PREFIX}%`)));
+      .where(
+        and(
+          eq(r.transferId, p.transferId),
+          notLike(r.refundId, `${EXCESS_PREFIX}%`),
+          notLike(r.refundId, `${PART_PREFIX}%`),
+        ),
+      );
     const due = sql`(${p.target} - (${taken}))`;
     return insertReversal(db, {
       transferId: p.transferId,
@@ -303,6 +309,34 @@ export function reversalInserts(db: Db, plans: readonly ReversalPlan[]): Items {
     });
   });
   for (const id of new Set(plans.map((p) => p.transferId))) items.push(...reduceUnsent(db, id));
+  return items;
+}
+
+/**
+ * One reversal row per refund of a vendor's part (key `part:<refund id>`, so once per refund): the vendor
+ * gives back `amount`, never more than what is left of their transfer after everything already taken
+ * (corrections aside). Reduced at once while the transfer is unsent, else queued as a reversal.
+ */
+export function partReversalInserts(
+  db: Db,
+  parts: readonly { transferId: string; refundId: string; amount: number }[],
+): Items {
+  const items: Items = parts.map((p) => {
+    const taken = db
+      .select({ n: sql`COALESCE(SUM(${r.amount}), 0)` })
+      .from(r)
+      .where(and(eq(r.transferId, p.transferId), notLike(r.refundId, `${EXCESS_PREFIX}%`)));
+    const left = sql`(CASE WHEN ${t.initialAmount} > 0 THEN ${t.initialAmount} ELSE ${t.amount} END - (${taken}))`;
+    const due = sql`MIN(${p.amount}, ${left})`;
+    return insertReversal(db, {
+      transferId: p.transferId,
+      key: `${PART_PREFIX}${p.refundId}`,
+      amount: sql`CASE WHEN ${isUnsent} THEN MIN(${due}, ${t.amount}) ELSE ${due} END`,
+      status: sql`CASE WHEN ${isUnsent} THEN ${'reducing' satisfies ReversalStatus} ELSE ${'pending' satisfies ReversalStatus} END`,
+      when: sql`CASE WHEN ${isUnsent} THEN MIN(${due}, ${t.amount}) ELSE ${due} END > 0`,
+    });
+  });
+  for (const id of new Set(parts.map((p) => p.transferId))) items.push(...reduceUnsent(db, id));
   return items;
 }
 
