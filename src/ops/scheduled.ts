@@ -7,6 +7,7 @@ import { resendQueuedMessages } from '../notifications/outbox';
 import { autoDeliver, autoDeliverDays } from '../fulfilment/shipments';
 import { releaseDueTransfers } from '../fulfilment/release';
 import { retryCancelRefunds } from '../fulfilment/cancel';
+import { cancelUnpaidOrders } from '../checkout/resume';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
 const STALE_PENDING_SECONDS = 5 * 60;
@@ -25,6 +26,7 @@ export async function handleScheduled(_controller: ScheduledController, env: Env
     ['parts auto-delivered', () => autoDeliver(env, autoDeliverDays(env))],
     ['held transfers released', () => releaseDueTransfers(env, db)],
     ['cancel refunds retried', () => retryCancelRefunds(env)],
+    ['unpaid orders canceled', () => cancelUnpaidOrders(env)],
   ];
   const results = await Promise.allSettled(steps.map(([, run]) => run()));
   const summary: Record<string, number | string> = {};

@@ -11,6 +11,8 @@ export function OrderPage(props: {
   order: OrderView;
   retryPath: string | null;
   parts?: PartView[];
+  /** Shows "Complete payment" (a fresh payment page for this order). */
+  resumable?: boolean;
 }) {
   const { order } = props;
   const money = (n: number) => formatMoney(n, order.currency);
@@ -24,6 +26,13 @@ export function OrderPage(props: {
         <p class={`status status-${order.status}`} data-payment-status={order.paymentStatus} role="status">
           <strong>{order.statusLabel}</strong> — {order.statusDetail}
         </p>
+        {props.resumable ? (
+          <form method="post" action={`/orders/${order.id}/resume`}>
+            <button class="button" type="submit">
+              Complete payment
+            </button>
+          </form>
+        ) : null}
         {props.retryPath ? (
           <p>
             <a class="button" href={props.retryPath}>

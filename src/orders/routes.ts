@@ -66,5 +66,14 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
         ? '/cart'
         : '/pay'
       : null;
-  return renderPage(c, OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath, parts }));
+  // The shopper left Stripe's page (or a card was declined): a fresh session for the same order.
+  const resumable =
+    order.status === 'pending' &&
+    !waiting &&
+    Boolean(order.checkoutSessionId) &&
+    (order.paymentStatus === 'awaiting' || order.paymentStatus === 'failed');
+  return renderPage(
+    c,
+    OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath, parts, resumable }),
+  );
 });
