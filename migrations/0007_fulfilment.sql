@@ -28,6 +28,26 @@ CREATE TABLE `refund_attributions` (
 );
 --> statement-breakpoint
 CREATE INDEX `refund_attributions_order` ON `refund_attributions` (`order_id`);--> statement-breakpoint
+CREATE TABLE `return_requests` (
+	`id` text PRIMARY KEY NOT NULL,
+	`order_id` text NOT NULL,
+	`store_id` text NOT NULL,
+	`status` text DEFAULT 'requested' NOT NULL,
+	`reason` text NOT NULL,
+	`items` text NOT NULL,
+	`amount` integer NOT NULL,
+	`vendor_amount` integer NOT NULL,
+	`restock` integer DEFAULT false NOT NULL,
+	`decided_by` text,
+	`decision_reason` text,
+	`decided_at` integer,
+	`decision_token` text,
+	`refund_id` text,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `return_requests_order` ON `return_requests` (`order_id`);--> statement-breakpoint
+CREATE INDEX `return_requests_store` ON `return_requests` (`store_id`,`status`);--> statement-breakpoint
 CREATE TABLE `shipment_lines` (
 	`shipment_id` text NOT NULL,
 	`order_id` text NOT NULL,

@@ -18,6 +18,7 @@ import { listEvents } from '../webhooks/log';
 import { adminCredential, checkAdminToken, endAdminSession, requireAdmin, startAdminSession } from './auth';
 import { markDelivered, reasonSchema } from '../fulfilment/shipments';
 import { cancelPartAsOperator } from './fulfilment';
+import { approveReturn, approveSchema, declineReturn, declineSchema } from '../fulfilment/returns';
 import { connectDemoVendors } from './demo';
 import {
   AdminHome,
@@ -327,6 +328,17 @@ adminRoutes.post(
         c.req.valid('json').reason,
       ),
     ),
+);
+
+adminRoutes.post('/admin/api/returns/:id/approve', body(['json', 'empty'], approveSchema), async (c) =>
+  c.json({
+    return: await approveReturn(c.env, c.req.param('id'), { kind: 'operator' }, c.req.valid('json').restock),
+  }),
+);
+adminRoutes.post('/admin/api/returns/:id/decline', body(['json'], declineSchema), async (c) =>
+  c.json({
+    return: await declineReturn(c.env, c.req.param('id'), { kind: 'operator' }, c.req.valid('json').reason),
+  }),
 );
 
 adminRoutes.post('/admin/api/transfers/:id/retry', async (c) =>

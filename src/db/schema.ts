@@ -610,3 +610,37 @@ export const refundAttributions = sqliteTable(
   },
   (t) => [index('refund_attributions_order').on(t.orderId)],
 );
+
+export const RETURN_STATUSES = ['requested', 'approved', 'declined'] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+
+/** A shopper's request to be refunded for shipped lines of one vendor's part; decided once, kept as history. */
+export const returnRequests = sqliteTable(
+  'return_requests',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    status: text('status', { enum: RETURN_STATUSES }).notNull().default('requested'),
+    reason: text('reason').notNull(),
+    /** [{ productId, quantity }] */
+    items: text('items', { mode: 'json' }).$type<{ productId: string; quantity: number }[]>().notNull(),
+    /** What the shopper gets back (the lines' price), minor units. */
+    amount: integer('amount').notNull(),
+    /** What the vendor gives back of it (the lines minus the platform's fee). */
+    vendorAmount: integer('vendor_amount').notNull(),
+    restock: integer('restock', { mode: 'boolean' }).notNull().default(false),
+    decidedBy: text('decided_by'),
+    decisionReason: text('decision_reason'),
+    decidedAt: integer('decided_at'),
+    /** Unique per decision: the batch that decided restocks, a concurrent second approval does not. */
+    decisionToken: text('decision_token'),
+    /** The Stripe refund of an approved request; null while still to be made (the cron retries). */
+    refundId: text('refund_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('return_requests_order').on(t.orderId),
+    index('return_requests_store').on(t.storeId, t.status),
+  ],
+);

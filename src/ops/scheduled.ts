@@ -8,6 +8,7 @@ import { autoDeliver, autoDeliverDays } from '../fulfilment/shipments';
 import { releaseDueTransfers } from '../fulfilment/release';
 import { retryCancelRefunds } from '../fulfilment/cancel';
 import { cancelUnpaidOrders } from '../checkout/resume';
+import { retryReturnRefunds } from '../fulfilment/returns';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
 const STALE_PENDING_SECONDS = 5 * 60;
@@ -27,6 +28,7 @@ export async function handleScheduled(_controller: ScheduledController, env: Env
     ['held transfers released', () => releaseDueTransfers(env, db)],
     ['cancel refunds retried', () => retryCancelRefunds(env)],
     ['unpaid orders canceled', () => cancelUnpaidOrders(env)],
+    ['return refunds retried', () => retryReturnRefunds(env)],
   ];
   const results = await Promise.allSettled(steps.map(([, run]) => run()));
   const summary: Record<string, number | string> = {};

@@ -8,6 +8,7 @@ import { readShopperSession } from '../lib/shopper-session';
 import { markDelivered, optionalReason } from '../fulfilment/shipments';
 import { cancelPart, cancelWholeOrder } from '../fulfilment/cancel';
 import { body } from '../lib/input';
+import { requestReturn, returnSchema } from '../fulfilment/returns';
 import { canViewOrder } from './access';
 import { getOrderWithLines } from './model';
 
@@ -53,6 +54,13 @@ orderPartRoutes.post('/orders/:id/cancel', cancelInput, async (c) => {
   c.header('cache-control', 'private, no-store');
   if (isForm(c)) return c.redirect(`/orders/${order.id}`, 303);
   return c.json({ parts });
+});
+
+orderPartRoutes.post('/orders/:id/returns', body(['json'], returnSchema), async (c) => {
+  const { order } = await orderForShopper(c, c.req.param('id'));
+  const request = await requestReturn(c.env, order.id, c.req.valid('json'));
+  c.header('cache-control', 'private, no-store');
+  return c.json({ return: request }, 201);
 });
 
 orderPartRoutes.post('/orders/:id/parts/:storeId/received', async (c) => {

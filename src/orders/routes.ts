@@ -11,6 +11,7 @@ import { confirmFromStripe } from './confirm';
 import { getOrderWithLines } from './model';
 import { OrderPage } from './order-page';
 import { partsOfOrder } from '../fulfilment/parts';
+import { returnsOfOrder } from '../fulfilment/returns';
 import { toOrderView } from './view';
 import { renderPage } from '../pages/document';
 
@@ -49,10 +50,11 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
 
   const view = toOrderView(found);
   const parts = await partsOfOrder(db, id);
+  const returns = await returnsOfOrder(db, id);
   c.header('cache-control', 'private, no-store');
   // The order page is not for search engines, and its link may carry a token.
   c.header('x-robots-tag', 'noindex');
-  if (wantsJson(c)) return c.json({ order: { ...view, parts } });
+  if (wantsJson(c)) return c.json({ order: { ...view, parts, returns } });
 
   const { order } = found;
   const waiting =

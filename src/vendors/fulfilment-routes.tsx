@@ -9,6 +9,13 @@ import { FulfilmentPage } from '../fulfilment/pages';
 import { partsToFulfil } from '../fulfilment/parts';
 import { createShipment, markDelivered, shipmentFormSchema, shipmentSchema } from '../fulfilment/shipments';
 import { renderPage } from '../pages/document';
+import {
+  approveReturn,
+  approveSchema,
+  declineReturn,
+  declineSchema,
+  openReturnsOfStore,
+} from '../fulfilment/returns';
 import { requireVendor, type VendorEnv } from './session';
 
 const PRIVATE = 'private, no-store';
@@ -57,3 +64,42 @@ vendorFulfilmentRoutes.post('/vendor/orders/:orderId/delivered', requireVendor, 
   if (isForm(c)) return c.redirect('/vendor/fulfilment?notice=delivered', 303);
   return c.json({ part });
 });
+
+// ------------------------------------------------------------------ returns
+
+vendorFulfilmentRoutes.get('/vendor/returns', requireVendor, async (c) => {
+  c.header('cache-control', PRIVATE);
+  return c.json({ returns: await openReturnsOfStore(getDb(c.env), c.var.store.id) });
+});
+
+vendorFulfilmentRoutes.post(
+  '/vendor/returns/:id/approve',
+  requireVendor,
+  body<typeof approveSchema, VendorEnv>(['form', 'json', 'empty'], approveSchema),
+  async (c) => {
+    const decided = await approveReturn(
+      c.env,
+      c.req.param('id'),
+      { kind: 'vendor', storeId: c.var.store.id },
+      c.req.valid('json').restock,
+    );
+    c.header('cache-control', PRIVATE);
+    return c.json({ return: decided });
+  },
+);
+
+vendorFulfilmentRoutes.post(
+  '/vendor/returns/:id/decline',
+  requireVendor,
+  body<typeof declineSchema, VendorEnv>(['form', 'json'], declineSchema),
+  async (c) => {
+    const decided = await declineReturn(
+      c.env,
+      c.req.param('id'),
+      { kind: 'vendor', storeId: c.var.store.id },
+      c.req.valid('json').reason,
+    );
+    c.header('cache-control', PRIVATE);
+    return c.json({ return: decided });
+  },
+);
