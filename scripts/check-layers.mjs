@@ -23,6 +23,7 @@ const LAYERS = [
   ['catalog'],
   ['cart'],
   ['payouts'],
+  ['fulfilment'],
   ['orders'],
   ['subscriptions'],
   ['checkout'],

@@ -2,6 +2,8 @@
 import { count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { partsOfOrder } from '../fulfilment/parts';
+import { returnsOfOrder } from '../fulfilment/returns';
 import { schema } from '../db/client';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { NotFoundError } from '../lib/errors';
@@ -184,6 +186,9 @@ export async function getOrderDetail(db: Db, id: string) {
     },
     transfers: transfers.map((t) => ({ ...t, reversals: reversals.filter((r) => r.transferId === t.id) })),
     refunds,
+    // Each vendor's part: state, lines shipped, shipments (fulfilment).
+    parts: await partsOfOrder(db, id),
+    returns: await returnsOfOrder(db, id),
     events,
   };
 }

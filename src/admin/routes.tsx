@@ -16,6 +16,9 @@ import { retryTransfer } from '../payouts/transfers';
 import { processStoredEvent } from '../webhooks/dispatch';
 import { listEvents } from '../webhooks/log';
 import { adminCredential, checkAdminToken, endAdminSession, requireAdmin, startAdminSession } from './auth';
+import { markDelivered, reasonSchema } from '../fulfilment/shipments';
+import { cancelPartAsOperator } from './fulfilment';
+import { approveReturn, approveSchema, declineReturn, declineSchema } from '../fulfilment/returns';
 import { connectDemoVendors } from './demo';
 import {
   AdminHome,
@@ -309,6 +312,35 @@ adminRoutes.post(
     });
     return c.json(result, result.replayed ? 200 : 201);
   },
+);
+
+// Fulfilment: an operator marks a vendor's part delivered, or cancels it with a reason.
+adminRoutes.post('/admin/api/orders/:id/parts/:storeId/delivered', async (c) =>
+  c.json({ part: await markDelivered(c.env, c.req.param('id'), c.req.param('storeId'), 'operator') }),
+);
+adminRoutes.post(
+  '/admin/api/orders/:id/parts/:storeId/cancel',
+  body(['form', 'json'], reasonSchema),
+  async (c) =>
+    c.json(
+      await cancelPartAsOperator(
+        c.env,
+        c.req.param('id'),
+        c.req.param('storeId'),
+        c.req.valid('json').reason,
+      ),
+    ),
+);
+
+adminRoutes.post('/admin/api/returns/:id/approve', body(['json', 'empty'], approveSchema), async (c) =>
+  c.json({
+    return: await approveReturn(c.env, c.req.param('id'), { kind: 'operator' }, c.req.valid('json').restock),
+  }),
+);
+adminRoutes.post('/admin/api/returns/:id/decline', body(['json'], declineSchema), async (c) =>
+  c.json({
+    return: await declineReturn(c.env, c.req.param('id'), { kind: 'operator' }, c.req.valid('json').reason),
+  }),
 );
 
 adminRoutes.post('/admin/api/transfers/:id/retry', async (c) =>

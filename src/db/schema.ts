@@ -1,6 +1,6 @@
 // The D1 schema (drizzle). One place for every table; `npm run db:generate` turns changes into migrations/.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(unixepoch())`;
 /** Unix seconds, like Stripe's timestamps. */
@@ -234,12 +234,14 @@ export const refunds = sqliteTable(
 // ---------------------------------------------------------------- payouts
 
 /**
- * pending: not yet attempted (or re-queued by an operator); sending: claimed by the consumer, a Stripe
+ * held: waiting for the vendor's part to ship or be delivered (PAYOUT_RELEASE; `held_for`), then
+ * pending; pending: not yet attempted (or re-queued by an operator); sending: claimed by the consumer, a Stripe
  * call may have happened, so refunds no longer shrink it; sent; partially_reversed / reversed: refunds
  * took part / all of a sent transfer back; failed (needs an operator); canceled: a refund before
  * sending took it to zero. Only src/payouts/ledger.ts writes it.
  */
 export const TRANSFER_STATUSES = [
+  'held',
   'pending',
   'sending',
   'sent',
@@ -274,6 +276,9 @@ export const transfers = sqliteTable(
     lastError: text('last_error'),
     /** When the row was last handed to the queue (the cron re-sends rows left pending). */
     enqueuedAt: integer('enqueued_at'),
+    /** While `held`: what releases it (the part shipping, or delivered plus `hold_days`). */
+    heldFor: text('held_for', { enum: ['shipment', 'delivery'] }),
+    holdDays: integer('hold_days').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -588,4 +593,134 @@ export const subscriptionInvoices = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [index('subscription_invoices_subscription').on(t.subscriptionId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------- fulfilment
+
+/**
+ * One vendor's part of an order: unfulfilled → partially_shipped → shipped → delivered, or cancelled
+ * before it ships in full. Only forward; only src/fulfilment writes it.
+ */
+export const PART_STATUSES = [
+  'unfulfilled',
+  'partially_shipped',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const;
+export type PartStatus = (typeof PART_STATUSES)[number];
+
+/** One vendor's share of an order (their lines), written in the batch that marks the order paid. */
+export const orderParts = sqliteTable(
+  'order_parts',
+  {
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    status: text('status', { enum: PART_STATUSES }).notNull().default('unfulfilled'),
+    /** Bumped by every change: writers act only on the version they read. */
+    version: integer('version').notNull().default(0),
+    /** The writer that last bumped `version`: the batch's later statements act only if it is theirs. */
+    lockToken: text('lock_token'),
+    shippedAt: integer('shipped_at'),
+    deliveredAt: integer('delivered_at'),
+    /** vendor | shopper | operator | auto. */
+    deliveredBy: text('delivered_by'),
+    cancelledAt: integer('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+    /** What a cancel refunds (unshipped lines; the shipping too when the whole order is cancelled). */
+    cancelRefundAmount: integer('cancel_refund_amount').notNull().default(0),
+    /** What the vendor gives back for the cancel (their transfer reduced or reversed by it). */
+    cancelVendorAmount: integer('cancel_vendor_amount').notNull().default(0),
+    /** The Stripe refund of the cancel (re_...); null while it is still to be made (the cron retries). */
+    cancelRefundId: text('cancel_refund_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.storeId] }),
+    index('order_parts_store_status').on(t.storeId, t.status, t.createdAt),
+    index('order_parts_status_shipped').on(t.status, t.shippedAt),
+  ],
+);
+
+/** A parcel a vendor sent for their part of an order. */
+export const shipments = sqliteTable(
+  'shipments',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    carrier: text('carrier').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    /** http(s) only. */
+    trackingUrl: text('tracking_url'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('shipments_order').on(t.orderId, t.storeId)],
+);
+
+/** What a shipment holds: units of one order line. */
+export const shipmentLines = sqliteTable(
+  'shipment_lines',
+  {
+    shipmentId: text('shipment_id').notNull(),
+    orderId: text('order_id').notNull(),
+    productId: text('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shipmentId, t.productId] }),
+    index('shipment_lines_order').on(t.orderId, t.productId),
+  ],
+);
+
+/**
+ * A refund that answers one vendor's part (a cancel or a return): the vendor gives back `vendor_amount`
+ * (from their transfer only) instead of a pro-rata share. Read from the refund's metadata.
+ */
+export const refundAttributions = sqliteTable(
+  'refund_attributions',
+  {
+    /** Stripe refund id (re_...). */
+    refundId: text('refund_id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    vendorAmount: integer('vendor_amount').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refund_attributions_order').on(t.orderId)],
+);
+
+export const RETURN_STATUSES = ['requested', 'approved', 'declined'] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+
+/** A shopper's request to be refunded for shipped lines of one vendor's part; decided once, kept as history. */
+export const returnRequests = sqliteTable(
+  'return_requests',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    storeId: text('store_id').notNull(),
+    status: text('status', { enum: RETURN_STATUSES }).notNull().default('requested'),
+    reason: text('reason').notNull(),
+    /** [{ productId, quantity }] */
+    items: text('items', { mode: 'json' }).$type<{ productId: string; quantity: number }[]>().notNull(),
+    /** What the shopper gets back (the lines' price), minor units. */
+    amount: integer('amount').notNull(),
+    /** What the vendor gives back of it (the lines minus the platform's fee). */
+    vendorAmount: integer('vendor_amount').notNull(),
+    restock: integer('restock', { mode: 'boolean' }).notNull().default(false),
+    decidedBy: text('decided_by'),
+    decisionReason: text('decision_reason'),
+    decidedAt: integer('decided_at'),
+    /** Unique per decision: the batch that decided restocks, a concurrent second approval does not. */
+    decisionToken: text('decision_token'),
+    /** The Stripe refund of an approved request; null while still to be made (the cron retries). */
+    refundId: text('refund_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('return_requests_order').on(t.orderId),
+    index('return_requests_store').on(t.storeId, t.status),
+  ],
 );

@@ -4,6 +4,7 @@ export {
   queueOrderReceipt,
   queuePaymentFailed,
   queueRefundIssued,
+  queueShipmentNotice,
   queueShopperSignIn,
   queueSubscriptionRenewalFailed,
   queueSubscriptionWelcome,

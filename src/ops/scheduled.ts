@@ -4,6 +4,11 @@ import { sweepStaleCheckouts } from '../checkout/sweep';
 import { getDb } from '../db/client';
 import { resendStaleReversals, resendStaleTransfers, resendStuckTransfers } from '../payouts/outbox';
 import { resendQueuedMessages } from '../notifications/outbox';
+import { autoDeliver, autoDeliverDays } from '../fulfilment/shipments';
+import { releaseDueTransfers } from '../fulfilment/release';
+import { retryCancelRefunds } from '../fulfilment/cancel';
+import { cancelUnpaidOrders } from '../checkout/resume';
+import { retryReturnRefunds } from '../fulfilment/returns';
 
 /** A row pending this long was enqueued (or should have been) and the queue never delivered it. */
 const STALE_PENDING_SECONDS = 5 * 60;
@@ -19,6 +24,11 @@ export async function handleScheduled(_controller: ScheduledController, env: Env
     ['reversals re-sent', () => resendStaleReversals(env, db, STALE_PENDING_SECONDS)],
     ['checkouts closed', () => sweepStaleCheckouts(env)],
     ['messages re-sent', () => resendQueuedMessages(env, STALE_PENDING_SECONDS)],
+    ['parts auto-delivered', () => autoDeliver(env, autoDeliverDays(env))],
+    ['held transfers released', () => releaseDueTransfers(env, db)],
+    ['cancel refunds retried', () => retryCancelRefunds(env)],
+    ['unpaid orders canceled', () => cancelUnpaidOrders(env)],
+    ['return refunds retried', () => retryReturnRefunds(env)],
   ];
   const results = await Promise.allSettled(steps.map(([, run]) => run()));
   const summary: Record<string, number | string> = {};

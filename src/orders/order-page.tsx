@@ -2,6 +2,8 @@
 import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { OrderView } from './view';
+import { OrderParts } from '../fulfilment/pages';
+import type { PartView } from '../fulfilment/parts';
 
 /**
  * The order page. `retryPath` links back to paying when the last attempt failed; `subscriptionPath`
@@ -12,6 +14,9 @@ export function OrderPage(props: {
   order: OrderView;
   retryPath: string | null;
   subscriptionPath?: string | null;
+  parts?: PartView[];
+  /** Shows "Complete payment" (a fresh payment page for this order). */
+  resumable?: boolean;
 }) {
   const { order } = props;
   const money = (n: number) => formatMoney(n, order.currency);
@@ -25,6 +30,13 @@ export function OrderPage(props: {
         <p class={`status status-${order.status}`} data-payment-status={order.paymentStatus} role="status">
           <strong>{order.statusLabel}</strong> — {order.statusDetail}
         </p>
+        {props.resumable ? (
+          <form method="post" action={`/orders/${order.id}/resume`}>
+            <button class="button" type="submit">
+              Complete payment
+            </button>
+          </form>
+        ) : null}
         {props.retryPath ? (
           <p>
             <a class="button" href={props.retryPath}>
@@ -127,6 +139,7 @@ export function OrderPage(props: {
           ) : null}
         </dl>
       </section>
+      <OrderParts orderId={order.id} parts={props.parts ?? []} actions />
     </Layout>
   );
 }

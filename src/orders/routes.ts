@@ -13,6 +13,8 @@ import { canViewOrder } from './access';
 import { confirmFromStripe } from './confirm';
 import { getOrderWithLines } from './model';
 import { OrderPage } from './order-page';
+import { partsOfOrder } from '../fulfilment/parts';
+import { returnsOfOrder } from '../fulfilment/returns';
 import { toOrderView } from './view';
 import { renderPage } from '../pages/document';
 
@@ -74,10 +76,12 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
   }
 
   const view = toOrderView(found);
+  const parts = await partsOfOrder(db, id);
+  const returns = await returnsOfOrder(db, id);
   c.header('cache-control', 'private, no-store');
   // The order page is not for search engines, and its link may carry a token.
   c.header('x-robots-tag', 'noindex');
-  if (wantsJson(c)) return c.json({ order: view });
+  if (wantsJson(c)) return c.json({ order: { ...view, parts, returns } });
 
   const { order } = found;
   const waiting =
@@ -92,8 +96,21 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
         : '/pay'
       : null;
   const subscriptionPath = await subscriptionPathOf(c.env, db, id);
+  // The shopper left Stripe's page (or a card was declined): a fresh session for the same order.
+  const resumable =
+    order.status === 'pending' &&
+    !waiting &&
+    Boolean(order.checkoutSessionId) &&
+    (order.paymentStatus === 'awaiting' || order.paymentStatus === 'failed');
   return renderPage(
     c,
-    OrderPage({ storeName: storeConfig(c.env).storeName, order: view, retryPath, subscriptionPath }),
+    OrderPage({
+      storeName: storeConfig(c.env).storeName,
+      order: view,
+      retryPath,
+      subscriptionPath,
+      parts,
+      resumable,
+    }),
   );
 });

@@ -10,9 +10,11 @@ import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
 import { orderTotal } from '../lib/money';
 import { discardUnsentTransfers } from '../payouts/ledger';
+import { partInserts } from '../fulfilment/parts';
+import { payoutHold } from '../fulfilment/release';
 import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
-import { onOrderRefunded } from '../payouts/refunds';
+import { onOrderRefunded, refundAttributionInserts } from '../payouts/refunds';
 import {
   dispatchMessages,
   queueOrderReceipt,
@@ -193,7 +195,13 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
       })
       .where(and(eq(schema.orders.id, order.id), eq(schema.orders.status, 'pending'))),
     commitStatement(db, order.id),
-    ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps),
+    ...transferInserts(db, order, lines, storeConfig(env).platformFeeBps, payoutHold(env)),
+    // One part per vendor to fulfil, born with the payment.
+    ...partInserts(
+      db,
+      order.id,
+      lines.map((l) => l.storeId),
+    ),
     // The shopper's receipt and each vendor's "new order", queued with the change that causes them.
     queueOrderReceipt(db, { orderId: order.id }),
     ...queueVendorNewOrders(db, { orderId: order.id, storeIds: lines.map((l) => l.storeId) }),
@@ -345,6 +353,8 @@ export async function applyRefunds(
           })
           .onConflictDoUpdate({ target: schema.refunds.id, set: { status: r.status } }),
       ),
+      // Refunds of one vendor's part: that vendor gives back, not all of them (payouts reads this).
+      ...refundAttributionInserts(db, order.id, refunds),
       // The shopper hears of each refund once (keyed by the refund), whichever event brought it first.
       ...refunds
         .filter((r) => r.status === 'succeeded' || r.status === 'pending')

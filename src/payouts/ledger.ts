@@ -6,7 +6,7 @@ import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';
-import { EXCESS_PREFIX, type ReversalPlan } from './plan';
+import { EXCESS_PREFIX, PART_PREFIX, type ReversalPlan } from './plan';
 import type {
   OrderRefund,
   PayoutKind,
@@ -27,7 +27,9 @@ type Items = BatchItem<'sqlite'>[];
  * (failed → pending, with a fresh idempotency key), and Stripe reporting a transfer we had given up on
  * or cancelled (→ sent: Stripe holds the money, so the row follows it, and any excess is reversed).
  */
-const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferStatus[] } = {
+export const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferStatus[] } = {
+  // Waiting for the vendor's part to ship or be delivered: released to pending, or refunded to nothing.
+  held: ['pending', 'canceled'],
   pending: ['sending', 'sent', 'failed', 'canceled'],
   sending: ['sent', 'failed'],
   sent: ['partially_reversed', 'reversed'],
@@ -54,7 +56,7 @@ const transferFrom = (to: TransferStatus) => inArray(t.status, sourcesOf(TRANSFE
 const reversalFrom = (to: ReversalStatus) => inArray(r.status, sourcesOf(REVERSAL_FLOW, to));
 
 /** A transfer never handed to Stripe: a refund shrinks it instead of reversing it. */
-const REDUCIBLE: TransferStatus[] = ['pending', 'failed', 'canceled'];
+const REDUCIBLE: TransferStatus[] = ['held', 'pending', 'failed', 'canceled'];
 const isUnsent = and(isNull(t.stripeTransferId), inArray(t.status, REDUCIBLE))!;
 
 // ------------------------------------------------------------------ transfers
@@ -67,6 +69,7 @@ export function newTransfers(
   db: Db,
   order: { id: string; currency: string },
   shares: readonly { storeId: string; amount: number; fee: number }[],
+  hold: PayoutHold | null = null,
 ): Items {
   return shares.map((share) =>
     db
@@ -79,15 +82,39 @@ export function newTransfers(
         initialAmount: share.amount,
         fee: share.fee,
         currency: order.currency,
-        status: 'pending' satisfies TransferStatus,
+        status: hold ? 'held' : 'pending',
+        heldFor: hold?.until ?? null,
+        holdDays: hold?.days ?? 0,
       })
       .onConflictDoNothing(),
   );
 }
 
+/** What keeps a new transfer `held`: its vendor's part shipping, or delivered plus `days`. */
+export interface PayoutHold {
+  until: 'shipment' | 'delivery';
+  days: number;
+}
+
+/**
+ * held → pending for these rows (their release condition was met), ready for the queue. Only rows
+ * still held move, so a second release (cron and request racing) changes nothing. Returns the ids moved.
+ */
+export async function releaseHeldTransfers(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(t)
+    .set({ status: 'pending', enqueuedAt: null, updatedAt: now() })
+    .where(and(inArray(t.id, [...ids]), transferFrom('pending'), eq(t.status, 'held')))
+    .returning({ id: t.id });
+  return rows.map((row) => row.id);
+}
+
 /** Deletes an order's transfer rows never handed to the queue: the order turned out not to be paid. */
 export async function discardUnsentTransfers(db: Db, orderId: string): Promise<void> {
-  await db.delete(t).where(and(eq(t.orderId, orderId), eq(t.status, 'pending'), isNull(t.enqueuedAt)));
+  await db
+    .delete(t)
+    .where(and(eq(t.orderId, orderId), inArray(t.status, ['pending', 'held']), isNull(t.enqueuedAt)));
 }
 
 /** Stamps rows as handed to the queue now (the sweep re-sends rows whose stamp grew old). */
@@ -265,7 +292,13 @@ export function reversalInserts(db: Db, plans: readonly ReversalPlan[]): Items {
     const taken = db
       .select({ n: sql`COALESCE(SUM(${r.amount}), 0)` })
       .from(r)
-      .where(and(eq(r.transferId, p.transferId), notLike(r.refundId, `${EXCESS_PREFIX}%`)));
+      .where(
+        and(
+          eq(r.transferId, p.transferId),
+          notLike(r.refundId, `${EXCESS_PREFIX}%`),
+          notLike(r.refundId, `${PART_PREFIX}%`),
+        ),
+      );
     const due = sql`(${p.target} - (${taken}))`;
     return insertReversal(db, {
       transferId: p.transferId,
@@ -276,6 +309,34 @@ export function reversalInserts(db: Db, plans: readonly ReversalPlan[]): Items {
     });
   });
   for (const id of new Set(plans.map((p) => p.transferId))) items.push(...reduceUnsent(db, id));
+  return items;
+}
+
+/**
+ * One reversal row per refund of a vendor's part (key `part:<refund id>`, so once per refund): the vendor
+ * gives back `amount`, never more than what is left of their transfer after everything already taken
+ * (corrections aside). Reduced at once while the transfer is unsent, else queued as a reversal.
+ */
+export function partReversalInserts(
+  db: Db,
+  parts: readonly { transferId: string; refundId: string; amount: number }[],
+): Items {
+  const items: Items = parts.map((p) => {
+    const taken = db
+      .select({ n: sql`COALESCE(SUM(${r.amount}), 0)` })
+      .from(r)
+      .where(and(eq(r.transferId, p.transferId), notLike(r.refundId, `${EXCESS_PREFIX}%`)));
+    const left = sql`(CASE WHEN ${t.initialAmount} > 0 THEN ${t.initialAmount} ELSE ${t.amount} END - (${taken}))`;
+    const due = sql`MIN(${p.amount}, ${left})`;
+    return insertReversal(db, {
+      transferId: p.transferId,
+      key: `${PART_PREFIX}${p.refundId}`,
+      amount: sql`CASE WHEN ${isUnsent} THEN MIN(${due}, ${t.amount}) ELSE ${due} END`,
+      status: sql`CASE WHEN ${isUnsent} THEN ${'reducing' satisfies ReversalStatus} ELSE ${'pending' satisfies ReversalStatus} END`,
+      when: sql`CASE WHEN ${isUnsent} THEN MIN(${due}, ${t.amount}) ELSE ${due} END > 0`,
+    });
+  });
+  for (const id of new Set(parts.map((p) => p.transferId))) items.push(...reduceUnsent(db, id));
   return items;
 }
 
@@ -336,7 +397,7 @@ function reduceUnsent(db: Db, transferId: string): Items {
           eq(t.id, transferId),
           eq(t.amount, 0),
           isNull(t.stripeTransferId),
-          inArray(t.status, ['pending', 'failed'] satisfies TransferStatus[]),
+          inArray(t.status, ['held', 'pending', 'failed'] satisfies TransferStatus[]),
         ),
       ),
     db

@@ -5,7 +5,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { splitByVendor } from '../lib/money';
-import { markEnqueued, newTransfers } from './ledger';
+import { markEnqueued, newTransfers, type PayoutHold } from './ledger';
 import type { PayoutKind, PayoutMessage } from './types';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -20,8 +20,9 @@ export function transferInserts(
   order: { id: string; currency: string },
   lines: readonly { storeId: string; amount: number }[],
   feeBps: number,
+  hold: PayoutHold | null = null,
 ): BatchItem<'sqlite'>[] {
-  return newTransfers(db, order, splitByVendor(lines, feeBps));
+  return newTransfers(db, order, splitByVendor(lines, feeBps), hold);
 }
 
 /**
@@ -96,7 +97,7 @@ export async function resendStaleReversals(env: Env, db: Db, olderThanSeconds: n
 }
 
 /** Sends transfer rows to the queue by id and stamps `enqueued_at`. */
-function enqueueTransfers(env: Env, db: Db, ids: string[]): Promise<number> {
+export function enqueueTransfers(env: Env, db: Db, ids: string[]): Promise<number> {
   return enqueue(env, db, 'transfer', ids);
 }
 

@@ -18,6 +18,9 @@ export interface ReversalPlan {
   target: number;
 }
 
+/** The prefix of a reversal row that answers one vendor's part (a cancel or a return): `part:<re_id>`. */
+export const PART_PREFIX = 'part:';
+
 /** The key of the reversals that bring every transfer up to the share of `refunded`. */
 function reversalKey(refunded: number): string {
   return `refunded:${refunded}`;
@@ -27,20 +30,22 @@ function reversalKey(refunded: number): string {
 export type ReversalCause =
   | { kind: 'refunds'; refunded: number }
   | { kind: 'correction'; stripeTransferId: string }
-  | { kind: 'refund'; refundId: string };
+  | { kind: 'refund'; refundId: string }
+  | { kind: 'part'; refundId: string };
 
 /** Reads a reversal row's key: a refunded total, a correction of an over-sent transfer, or (older rows) one refund. */
 export function reversalCause(key: string): ReversalCause {
   if (key.startsWith(EXCESS_PREFIX))
     return { kind: 'correction', stripeTransferId: key.slice(EXCESS_PREFIX.length) };
+  if (key.startsWith(PART_PREFIX)) return { kind: 'part', refundId: key.slice(PART_PREFIX.length) };
   const total = /^refunded:(\d+)$/.exec(key);
   if (total) return { kind: 'refunds', refunded: Number(total[1]) };
   return { kind: 'refund', refundId: key };
 }
 
-/** True for reversal rows that answer refunds (counted against the targets), not corrections. */
-function answersRefunds(row: { refundId: string }): boolean {
-  return !row.refundId.startsWith(EXCESS_PREFIX);
+/** True for reversal rows that answer pro-rata refunds (counted against the targets), not corrections or parts. */
+export function answersRefunds(row: { refundId: string }): boolean {
+  return !row.refundId.startsWith(EXCESS_PREFIX) && !row.refundId.startsWith(PART_PREFIX);
 }
 
 /**

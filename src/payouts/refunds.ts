@@ -4,10 +4,11 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { runBatch } from '../db/batch';
 import { getDb, schema } from '../db/client';
 import { assertMinorUnits, collectedOf, sum } from '../lib/money';
-import { recordPayoutRefund, reversalInserts } from './ledger';
+import { partReversalInserts, recordPayoutRefund, reversalInserts } from './ledger';
 import { enqueueReversals } from './outbox';
 import { planReversals } from './plan';
 import type { OrderRefund } from './types';
+import type { RefundInfo } from '../stripe/reshape';
 
 /**
  * Applies a refund to the order's vendor transfers. Idempotent per refund id: a second call for
@@ -54,16 +55,37 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
     );
   const applied = (id: string) =>
     sum(recorded.filter((r) => r.transferId === id && r.status === 'applied').map((r) => r.amount));
+  // Refunds of one vendor's part (cancels, returns) come from that vendor alone; the others are split
+  // pro rata over what the order collected and each vendor was paid apart from them.
+  const attributions = await db
+    .select()
+    .from(schema.refundAttributions)
+    .where(eq(schema.refundAttributions.orderId, orderId));
+  const attributed = new Map(attributions.map((a) => [a.refundId, a]));
+  const partRefunds = refunds.filter((r) => attributed.has(r.refundId));
+  const owedByStore = (storeId: string) =>
+    sum(
+      partRefunds
+        .map((r) => attributed.get(r.refundId)!)
+        .filter((a) => a.storeId === storeId)
+        .map((a) => a.vendorAmount),
+    );
   const plans = planReversals({
-    collected: collectedOf(order),
+    collected: Math.max(0, collectedOf(order) - sum(partRefunds.map((r) => r.amount))),
     // Rows written before initial_amount existed: what is left plus what refunds already took.
     transfers: transfers.map((t) => ({
       id: t.id,
-      initialAmount: t.initialAmount || t.amount + applied(t.id),
+      initialAmount: Math.max(0, (t.initialAmount || t.amount + applied(t.id)) - owedByStore(t.storeId)),
     })),
-    refunds,
+    refunds: refunds.filter((r) => !attributed.has(r.refundId)),
     recorded,
   });
+  const parts = partRefunds.flatMap((r) => {
+    const a = attributed.get(r.refundId)!;
+    const transfer = transfers.find((t) => t.storeId === a.storeId);
+    return transfer ? [{ transferId: transfer.id, refundId: r.refundId, amount: a.vendorAmount }] : [];
+  });
+  if (parts.length > 0) await runBatch(db, partReversalInserts(db, parts));
   if (plans.length > 0) await runBatch(db, reversalInserts(db, plans));
   // Queue every reversal of this order that is due and not yet handed to the queue (also those a
   // previous run wrote but could not send).
@@ -82,5 +104,31 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
     env,
     db,
     due.map((r) => r.id),
+  );
+}
+
+/**
+ * The INSERTs that record which refunds answer one vendor's part (from the refunds' metadata), for the
+ * batch that records the refunds themselves: the payouts plan sees both together or neither.
+ */
+export function refundAttributionInserts(
+  db: ReturnType<typeof getDb>,
+  orderId: string,
+  refunds: readonly RefundInfo[],
+) {
+  return refunds.flatMap((r) =>
+    r.attribution
+      ? [
+          db
+            .insert(schema.refundAttributions)
+            .values({
+              refundId: r.id,
+              orderId,
+              storeId: r.attribution.storeId,
+              vendorAmount: r.attribution.vendorAmount,
+            })
+            .onConflictDoNothing(),
+        ]
+      : [],
   );
 }

@@ -354,6 +354,7 @@ export function VendorLoginConfirmPage(props: { storeName: string; store: StoreR
 
 // Keyed by every status the payouts ledger writes: a new status can't go unlabelled.
 const TRANSFER_LABEL: Record<TransferStatus, string> = {
+  held: 'Held until your part ships or is delivered',
   pending: 'Scheduled',
   sending: 'Sending',
   sent: 'Sent',

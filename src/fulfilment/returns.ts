@@ -1,0 +1,244 @@
+// Returns: a shopper asks to be refunded for shipped units of one vendor's part (reason + quantities);
+// the vendor or an operator approves once (Stripe refund of those lines with the vendor named in its
+// metadata, so only that vendor's transfer is reduced or reversed; stock back if the goods came back) or
+// declines with a reason. Every request and decision stays on the order's history.
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { getDb, schema } from '../db/client';
+import { changes, runBatch, type Statement } from '../db/batch';
+import { storeConfig } from '../lib/config';
+import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
+import { fieldText } from '../lib/input';
+import { newId } from '../lib/ids';
+import { feeOf, refundableOf, sum } from '../lib/money';
+import { nowSeconds } from '../lib/time';
+import { getStripe } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
+import { partOf } from './parts';
+
+type ReturnRow = typeof schema.returnRequests.$inferSelect;
+const rr = schema.returnRequests;
+
+const reason = z.preprocess(
+  fieldText,
+  z.string().trim().min(1, 'Give a reason.').max(1000, 'A reason is at most 1000 characters.'),
+);
+
+/** A return request as the shopper sends it. */
+export const returnSchema = z.object({
+  storeId: z.string().min(1).max(100),
+  reason,
+  items: z
+    .array(
+      z.object({
+        productId: z.string().min(1).max(100),
+        quantity: z
+          .number({ error: 'A quantity is a whole number.' })
+          .int('A quantity is a whole number.')
+          .positive('A quantity is at least 1.')
+          .max(100_000),
+      }),
+    )
+    .min(1, 'Choose at least one item.')
+    .max(100),
+});
+
+/** An approval: `restock` when the goods came back and can be sold again. */
+export const approveSchema = z.object({
+  restock: z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean()),
+});
+
+/** A decline needs a reason. */
+export const declineSchema = z.object({ reason });
+
+/** Who decides a return. */
+export type Decider = { kind: 'vendor'; storeId: string } | { kind: 'operator' };
+
+/**
+ * Records a shopper's return request for shipped units of one vendor's part. Quantities may not exceed
+ * what shipped minus what earlier requests (not declined) already cover.
+ */
+export async function requestReturn(
+  env: Env,
+  orderId: string,
+  input: z.output<typeof returnSchema>,
+): Promise<ReturnRow> {
+  const db = getDb(env);
+  const part = await partOf(db, orderId, input.storeId);
+  if (!part) throw new NotFoundError('There is no such order part.');
+  const earlier = await db
+    .select()
+    .from(rr)
+    .where(and(eq(rr.orderId, orderId), eq(rr.storeId, input.storeId), ne(rr.status, 'declined')));
+  const covered = (productId: string) =>
+    sum(earlier.flatMap((r) => r.items.filter((i) => i.productId === productId).map((i) => i.quantity)));
+  const seen = new Set<string>();
+  let gross = 0;
+  for (const item of input.items) {
+    const line = part.lines.find((l) => l.productId === item.productId);
+    if (!line) throw new ValidationError(`items: ${item.productId} is not in this part of the order.`);
+    if (seen.has(item.productId)) throw new ValidationError(`items: ${item.productId} is listed twice.`);
+    seen.add(item.productId);
+    const left = line.shipped - covered(item.productId);
+    if (item.quantity > left)
+      throw new ValidationError(
+        left <= 0
+          ? `items: nothing of ${line.name} has shipped that is not already being returned.`
+          : `items: at most ${left} of ${line.name} can be returned.`,
+      );
+    gross += item.quantity * line.unitAmount;
+  }
+  const row = {
+    id: newId('ret'),
+    orderId,
+    storeId: input.storeId,
+    status: 'requested' as const,
+    reason: input.reason,
+    items: input.items,
+    amount: gross,
+    vendorAmount: gross - feeOf(gross, storeConfig(env).platformFeeBps),
+  };
+  await db.insert(rr).values(row);
+  return (await db.query.returnRequests.findFirst({ where: eq(rr.id, row.id) }))!;
+}
+
+/** A request the decider may act on: a vendor only their own (else 404). */
+async function decidable(db: Db, id: string, who: Decider): Promise<ReturnRow> {
+  const row = await db.query.returnRequests.findFirst({ where: eq(rr.id, id) });
+  if (!row || (who.kind === 'vendor' && row.storeId !== who.storeId))
+    throw new NotFoundError('There is no such return request.');
+  if (row.status !== 'requested')
+    throw new ConflictError(`This return request was already ${row.status}.`, { return_status: row.status });
+  return row;
+}
+
+/**
+ * Approves a request once (a second approval or a decline after it is 409): in one batch the request
+ * moves to approved and, with `restock`, the units go back to stock; then Stripe refunds the lines.
+ */
+export async function approveReturn(
+  env: Env,
+  id: string,
+  who: Decider,
+  restock: boolean,
+): Promise<ReturnRow> {
+  const db = getDb(env);
+  const row = await decidable(db, id, who);
+  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, row.orderId) });
+  if (!order) throw new NotFoundError('There is no such order.');
+  const amount = Math.min(row.amount, refundableOf(order));
+  const token = newId('dec');
+  const approved = sql`EXISTS (SELECT 1 FROM ${rr} WHERE ${rr.id} = ${id} AND ${rr.decisionToken} = ${token})`;
+  const statements: Statement[] = [
+    db
+      .update(rr)
+      .set({
+        status: 'approved',
+        restock,
+        amount,
+        vendorAmount: Math.min(row.vendorAmount, amount),
+        decidedBy: deciderName(who),
+        decidedAt: nowSeconds(),
+        decisionToken: token,
+      })
+      .where(and(eq(rr.id, id), eq(rr.status, 'requested'))),
+    ...(restock
+      ? row.items.map(
+          (i) => sql`UPDATE ${schema.products} SET stock = stock + ${i.quantity}, updated_at = unixepoch()
+            WHERE id = ${i.productId} AND stock IS NOT NULL AND ${approved}`,
+        )
+      : []),
+  ];
+  const results = await runBatch(db, statements);
+  if (changes(results[0]) === 0) throw new ConflictError('This return request was already decided.');
+  await issueReturnRefund(env, db, id);
+  return (await db.query.returnRequests.findFirst({ where: eq(rr.id, id) }))!;
+}
+
+/** Declines a request with a reason, once. */
+export async function declineReturn(env: Env, id: string, who: Decider, why: string): Promise<ReturnRow> {
+  const db = getDb(env);
+  await decidable(db, id, who);
+  const res = await db
+    .update(rr)
+    .set({ status: 'declined', decisionReason: why, decidedBy: deciderName(who), decidedAt: nowSeconds() })
+    .where(and(eq(rr.id, id), eq(rr.status, 'requested')));
+  if (changes(res) === 0) throw new ConflictError('This return request was already decided.');
+  return (await db.query.returnRequests.findFirst({ where: eq(rr.id, id) }))!;
+}
+
+const deciderName = (who: Decider) => (who.kind === 'vendor' ? `vendor:${who.storeId}` : 'operator');
+
+/** The Stripe refund of an approved request, once (idempotency key per request). */
+async function issueReturnRefund(env: Env, db: Db, id: string): Promise<void> {
+  const row = await db.query.returnRequests.findFirst({ where: eq(rr.id, id) });
+  if (!row || row.status !== 'approved' || row.refundId || row.amount <= 0) return;
+  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, row.orderId) });
+  if (!order?.chargeId && !order?.paymentIntentId) return;
+  try {
+    const refund = await getStripe(env).refunds.create(
+      {
+        ...(order.chargeId ? { charge: order.chargeId } : { payment_intent: order.paymentIntentId! }),
+        amount: row.amount,
+        reason: 'requested_by_customer',
+        metadata: {
+          order_id: row.orderId,
+          store_id: row.storeId,
+          vendor_amount: String(row.vendorAmount),
+          cause: 'return',
+          return_id: row.id,
+        },
+      },
+      { idempotencyKey: `return_${row.id}` },
+    );
+    await db
+      .update(rr)
+      .set({ refundId: refund.id })
+      .where(and(eq(rr.id, id), isNull(rr.refundId)));
+  } catch (err) {
+    const failure = classifyStripeError(err);
+    if (!failure.fromStripe) throw err;
+    throw new UpstreamError(
+      `The return is approved, but Stripe did not take the refund yet (${failure.message}). We will retry.`,
+    );
+  }
+}
+
+/** The cron: refunds of approved returns Stripe has not taken yet. */
+export async function retryReturnRefunds(env: Env): Promise<number> {
+  const db = getDb(env);
+  const due = await db
+    .select({ id: rr.id })
+    .from(rr)
+    .where(and(eq(rr.status, 'approved'), isNull(rr.refundId)))
+    .limit(50);
+  let made = 0;
+  for (const { id } of due) {
+    try {
+      await issueReturnRefund(env, db, id);
+      made++;
+    } catch (err) {
+      console.warn(JSON.stringify({ msg: 'return refund retry failed', id, error: String(err) }));
+    }
+  }
+  return made;
+}
+
+/** An order's return requests (admin, shopper), oldest first. */
+export async function returnsOfOrder(db: Db, orderId: string, storeIds?: string[]): Promise<ReturnRow[]> {
+  return db
+    .select()
+    .from(rr)
+    .where(and(eq(rr.orderId, orderId), storeIds ? inArray(rr.storeId, storeIds) : undefined))
+    .orderBy(rr.createdAt);
+}
+
+/** A store's open return requests, oldest first (the vendor's dashboard). */
+export async function openReturnsOfStore(db: Db, storeId: string): Promise<ReturnRow[]> {
+  return db
+    .select()
+    .from(rr)
+    .where(and(eq(rr.storeId, storeId), eq(rr.status, 'requested')))
+    .orderBy(rr.createdAt);
+}
