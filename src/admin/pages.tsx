@@ -30,6 +30,7 @@ const NAV: [string, string][] = [
   ['/admin/transfers', 'Transfers'],
   ['/admin/events', 'Webhook events'],
   ['/admin/messages', 'Messages'],
+  ['/admin/discounts', 'Discounts'],
 ];
 
 /** The admin's own shell: never cached, never indexed. */

@@ -49,6 +49,7 @@ import { refundOrder, refundSchema } from './refunds';
 import { CustomerPage, CustomersPage } from './customer-pages';
 import { customerQuery, getCustomerDetail, listCustomers } from './customers';
 import { renderPage } from '../pages/document';
+import { adminDiscountRoutes } from './discount-routes';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -118,6 +119,8 @@ adminRoutes.use('/admin', guard);
 adminRoutes.use('/admin/*', guard);
 
 // ------------------------------------------------------------------ pages
+
+adminRoutes.route('/', adminDiscountRoutes);
 
 adminRoutes.get('/admin', async (c) =>
   renderPage(c, <AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />),

@@ -26,6 +26,7 @@ import {
 } from '../orders/attempts';
 import { idempotencyKey } from './idempotency';
 import { CheckoutRefusedError, insufficientStock, planCheckout, type CheckoutPlan } from './plan';
+import { discountSnapshot, discountedLineItem } from './discount-lines';
 import { nowSeconds as now } from '../lib/time';
 
 /** Where the hosted checkout may ship to (Stripe requires an explicit list). */
@@ -89,14 +90,20 @@ export class AlreadyPaidError extends ConflictError {
 function sameOrder(
   plan: CheckoutPlan,
   order: { subtotal: number; shippingAmount: number; currency: string },
-  lines: readonly { productId: string; unitAmount: number; quantity: number; note: string }[],
+  lines: readonly { productId: string; unitAmount: number; quantity: number; note: string; amount: number }[],
 ): boolean {
   if (order.subtotal !== plan.subtotal || order.shippingAmount !== plan.shippingAmount) return false;
   if (order.currency !== plan.currency || lines.length !== plan.lines.length) return false;
   const byProduct = new Map(lines.map((l) => [l.productId, l]));
   return plan.lines.every((p) => {
     const l = byProduct.get(p.productId);
-    return l !== undefined && l.unitAmount === p.unitAmount && l.quantity === p.qty && l.note === p.note;
+    return (
+      l !== undefined &&
+      l.unitAmount === p.unitAmount &&
+      l.quantity === p.qty &&
+      l.note === p.note &&
+      l.amount === p.amount
+    );
   });
 }
 
@@ -239,9 +246,12 @@ async function writeOrder(
           quantity: l.qty,
           note: l.note,
           amount: l.amount,
+          discountAmount: l.discountAmount,
+          discountFundedBy: l.discountFundedBy,
         })
         .onConflictDoNothing(),
     ),
+    ...discountSnapshot(db, orderId, plan),
     db
       .insert(schema.checkouts)
       .values({
@@ -315,18 +325,7 @@ function sessionParams(
   const { currency } = plan;
   return {
     mode: 'payment',
-    line_items: plan.lines.map((l) => ({
-      quantity: l.qty,
-      price_data: {
-        currency,
-        unit_amount: l.unitAmount,
-        product_data: {
-          name: l.name,
-          ...(l.note ? { description: `Note: ${l.note}`.slice(0, 500) } : {}),
-          metadata: { product_id: l.productId, store_id: l.storeId },
-        },
-      },
-    })),
+    line_items: plan.lines.map((l) => discountedLineItem(l, currency)),
     client_reference_id: orderId,
     metadata: { order_id: orderId, cart_version: String(plan.cartVersion) },
     payment_intent_data: {
@@ -402,7 +401,7 @@ async function prepare(
   id: string;
 }> {
   const state = await env.CART.getByName(cartId).getState();
-  const plan = await planCheckout(env, db, cartId, state, input.acceptedSubtotal);
+  const plan = await planCheckout(env, db, cartId, state, input.acceptedSubtotal, input.email);
   for (let round = 0; round < 3; round++) {
     const orderId = await orderFor(env, db, plan);
     const params = build(plan, orderId);
