@@ -5,38 +5,14 @@ import { z } from 'zod';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError } from '../lib/errors';
-import { body, fieldText, validate } from '../lib/input';
-import { discountCreateSchema, discountPatchSchema } from '../discounts/input';
+import { body, validate } from '../lib/input';
+import { discountCreateForm, discountCreateSchema, discountPatchSchema } from '../discounts/input';
 import { createDiscount, getDiscount, listDiscounts, updateDiscount } from '../discounts/store';
 import { renderPage } from '../pages/document';
 import { DiscountsPage } from './discount-pages';
 
 const ADMIN = { kind: 'admin' } as const;
 const idParam = z.object({ id: z.string().min(1).max(64) });
-
-/**
- * The create form's fields as the API's JSON body: blank fields are absent, numbers through Number (so
- * "abc" fails as NaN), checkboxes "on", product ids comma- or space-separated. The API's schema then checks them.
- */
-function formToBody(v: unknown): Record<string, unknown> {
-  const f = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-  const out: Record<string, unknown> = { code: fieldText(f.code) };
-  for (const key of ['percentOff', 'amountOff', 'minSubtotal', 'maxRedemptions']) {
-    const t = fieldText(f[key]).trim();
-    if (t !== '') out[key] = Number(t);
-  }
-  for (const key of ['fundedBy', 'storeId']) {
-    const t = fieldText(f[key]).trim();
-    if (t !== '') out[key] = t;
-  }
-  const ids = fieldText(f.productIds)
-    .split(/[\s,]+/)
-    .filter(Boolean);
-  if (ids.length > 0) out.productIds = ids;
-  for (const key of ['freeShipping', 'oncePerCustomer']) if (fieldText(f[key]) === 'on') out[key] = true;
-  return out;
-}
-const createForm = z.preprocess(formToBody, discountCreateSchema);
 
 export const adminDiscountRoutes = new Hono<{ Bindings: Env }>();
 
@@ -66,7 +42,7 @@ adminDiscountRoutes
   .post(
     '/admin/discounts',
     body(['form'], discountCreateSchema, {
-      form: createForm,
+      form: discountCreateForm,
       invalidForm: (c, errors) => page(c, errors.map((e) => `${e.path}: ${e.message}`).join(' '), 422),
     }),
     async (c) => {

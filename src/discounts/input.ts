@@ -1,5 +1,6 @@
 // What a discount code's create and update bodies may say (zod), for the admin API and the vendor dashboard.
 import { z } from 'zod';
+import { fieldText } from '../lib/input';
 import { MAX_CODE_LENGTH } from './pricing';
 
 /** A code as typed: trimmed and lower-cased (case-insensitive), then letters, digits, '-' and '_'. */
@@ -72,3 +73,28 @@ export type DiscountPatch = z.output<typeof discountPatchSchema>;
 
 /** The cart's `POST /cart/discount` body. */
 export const applyCodeSchema = z.object({ code: codeSchema });
+
+/**
+ * The create form's fields as the API's JSON body: blank fields are absent, numbers through Number (so
+ * "abc" fails as NaN), checkboxes "on", product ids comma- or space-separated. The API's schema then checks them.
+ */
+function formToBody(v: unknown): Record<string, unknown> {
+  const f = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = { code: fieldText(f.code) };
+  for (const key of ['percentOff', 'amountOff', 'minSubtotal', 'maxRedemptions']) {
+    const t = fieldText(f[key]).trim();
+    if (t !== '') out[key] = Number(t);
+  }
+  for (const key of ['fundedBy', 'storeId']) {
+    const t = fieldText(f[key]).trim();
+    if (t !== '') out[key] = t;
+  }
+  const ids = fieldText(f.productIds)
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  if (ids.length > 0) out.productIds = ids;
+  for (const key of ['freeShipping', 'oncePerCustomer']) if (fieldText(f[key]) === 'on') out[key] = true;
+  return out;
+}
+/** The create form (admin page, vendor dashboard): its fields read as the JSON body, then the same checks. */
+export const discountCreateForm = z.preprocess(formToBody, discountCreateSchema);

@@ -92,8 +92,8 @@ export async function createDiscount(
     code: normalizeCode(input.code),
     percentOff: input.percentOff ?? null,
     amountOff: input.amountOff ?? null,
-    fundedBy: author.kind === 'vendor' ? ('vendor' as const) : input.fundedBy,
-    storeId: author.kind === 'vendor' ? author.storeId : (input.storeId ?? null),
+    fundedBy: input.fundedBy,
+    storeId: input.storeId ?? (author.kind === 'vendor' ? author.storeId : null),
     productIds: input.productIds && input.productIds.length > 0 ? [...new Set(input.productIds)] : null,
     minSubtotal: input.minSubtotal ?? 0,
     freeShipping: input.freeShipping ?? false,
@@ -104,8 +104,6 @@ export async function createDiscount(
     active: input.active ?? true,
     createdBy: author.kind === 'vendor' ? author.storeId : 'admin',
   };
-  if (author.kind === 'vendor' && input.storeId !== undefined && input.storeId !== author.storeId)
-    throw new ForbiddenError("A vendor's codes are limited to its own store.");
   if (author.kind === 'vendor' && input.freeShipping)
     throw new ForbiddenError('Free shipping is the platform’s to give.');
   await checkScope(db, author, row);

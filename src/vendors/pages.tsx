@@ -1,4 +1,6 @@
 // Vendor-facing pages: "Sell with us", a shop's About and Contact, vendor sign-in and the dashboard.
+import type { Child } from 'hono/jsx';
+import { LineDiscount } from '../pages/line-discount';
 import { ShopHeader } from '../catalog/components';
 import { DataTable } from '../pages/components';
 import { Layout } from '../pages/layout';
@@ -381,6 +383,8 @@ export function VendorDashboard(props: {
   orders: VendorOrder[];
   transfers: VendorTransfer[];
   flash?: string;
+  /** The store's discount codes section (vendors/discount-section.tsx). */
+  discounts?: Child;
 }) {
   const { store } = props;
   const status = storeStatus(store);
@@ -454,6 +458,8 @@ export function VendorDashboard(props: {
         )}
       </section>
 
+      {props.discounts}
+
       <section class="panel" aria-labelledby="orders-h">
         <h2 id="orders-h">Orders</h2>
         {props.orders.length ? (
@@ -470,6 +476,7 @@ export function VendorDashboard(props: {
                       <li>
                         {l.quantity} × {l.name}
                         {l.note ? <span class="note"> — “{l.note}”</span> : null}
+                        <LineDiscount line={l} currency={o.currency} />
                       </li>
                     ))}
                   </ul>

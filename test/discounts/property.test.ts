@@ -44,7 +44,7 @@ const codeArb = fc
       code: 'x',
       percentOff: c.kind === 'percent' ? c.percentOff : null,
       amountOff: c.kind === 'amount' ? c.amountOff : null,
-      fundedBy: c.fundedBy as 'platform' | 'vendor',
+      fundedBy: c.fundedBy,
       // A vendor code is always limited to its store.
       storeId: vendor || c.scope === 'store' ? c.storeId : null,
       productIds: c.scope === 'products' ? c.products.map((i) => `prod_${i}`) : null,
