@@ -9,6 +9,8 @@ import { shopper } from '../helpers/checkout-flow';
 import { applyCode, codeRow, createCode, freshCode } from '../helpers/discount-fixtures';
 import { heldEmulator } from '../helpers/emulator';
 import type { CartView } from '../../src/cart/types';
+import { vendorsShareOfRefunds } from '../../src/lib/money';
+import { adminApi } from '../helpers/admin-fixtures';
 
 const emu = heldEmulator();
 
@@ -122,5 +124,48 @@ describe('a platform-funded code', () => {
     expect(order).toMatchObject({ status: 'paid', total: 3600, shippingAmount: 0, amountReceived: 3600 });
     // The vendor gets what it would have without the code: 4000 − 400.
     expect(await transfersOf(orderId)).toEqual([{ store_id: shop.storeId, amount: 3600, fee: 400 }]);
+  });
+});
+
+describe('refunding a discounted order', () => {
+  it('refunds what was paid; vendors give back their share of it in proportion to their discounted transfers', async () => {
+    const a = await seedCatalog([{ unitAmount: 2500 }]);
+    const b = await seedCatalog([{ unitAmount: 1700 }]);
+    const code = freshCode('REF');
+    await createCode({ code, amountOff: 700, fundedBy: 'vendor', storeId: a.storeId });
+    const s = await shopper();
+    await s.add(a.products[0]!, 2);
+    await s.add(b.products[0]!, 1);
+    expect((await applyCode(s, code)).status).toBe(200);
+    const { orderId } = await buy(s);
+    const order = await s.order(orderId);
+    expect(order.total).toBe(5000 - 700 + 1700 + 500);
+    const initial = await transfersOf(orderId);
+    const sent = initial.reduce((n, t) => n + t.amount, 0);
+
+    // More than was paid can't be refunded; a part can, in two steps.
+    const tooMuch = await adminApi(`/admin/api/orders/${orderId}/refunds`, {
+      body: { amount: order.total + 1 },
+    });
+    expect(tooMuch.status).toBeGreaterThanOrEqual(400);
+    let refunded = 0;
+    for (const amount of [1234, 2000]) {
+      const res = await adminApi(`/admin/api/orders/${orderId}/refunds`, { body: { amount } });
+      expect(res.status).toBe(201);
+      refunded += amount;
+      await emu.drain();
+      const rows = await env.DB.prepare(
+        `SELECT r.amount, t.store_id FROM transfer_reversals r JOIN transfers t ON t.id = r.transfer_id
+         WHERE t.order_id = ?`,
+      )
+        .bind(orderId)
+        .all<{ amount: number; store_id: string }>();
+      const back = rows.results.reduce((n, r) => n + r.amount, 0);
+      expect(back).toBe(vendorsShareOfRefunds(order.total, sent, refunded));
+      for (const t of initial) {
+        const mine = rows.results.filter((r) => r.store_id === t.store_id).reduce((n, r) => n + r.amount, 0);
+        expect(mine).toBeLessThanOrEqual(t.amount);
+      }
+    }
   });
 });
