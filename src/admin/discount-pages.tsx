@@ -6,10 +6,7 @@ import { DataTable } from '../pages/components';
 import { AdminLayout } from './pages';
 
 /** What a code takes off, in words: "10% off", "$5.00 off", "+ free shipping". */
-export function discountTerms(
-  d: Pick<DiscountRow, 'percentOff' | 'amountOff' | 'freeShipping'>,
-  currency: string,
-) {
+function discountTerms(d: Pick<DiscountRow, 'percentOff' | 'amountOff' | 'freeShipping'>, currency: string) {
   const off =
     d.percentOff !== null
       ? `${d.percentOff}% off`

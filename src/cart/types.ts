@@ -54,7 +54,7 @@ export interface PricedLine {
 }
 
 /** The code a cart holds, as priced on this read. */
-export interface CartDiscount {
+interface CartDiscount {
   code: string;
   /** False when the code no longer applies (unknown, expired, used up, below minimum, out of scope). */
   applied: boolean;

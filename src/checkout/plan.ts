@@ -50,7 +50,7 @@ export interface CheckoutPlan {
 }
 
 /** The code an order is priced with, for its snapshot (order_discounts). */
-export interface PlannedDiscount {
+interface PlannedDiscount {
   id: string;
   code: string;
   fundedBy: DiscountFunder;
@@ -63,7 +63,7 @@ export interface PlannedDiscount {
 }
 
 /** 409: the cart's code no longer applies (or this shopper used it already); the cart says why. */
-export class DiscountRefusedError extends ConflictError {
+class DiscountRefusedError extends ConflictError {
   constructor(message: string) {
     super(message, { code: 'discount_refused' });
   }

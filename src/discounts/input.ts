@@ -4,7 +4,7 @@ import { fieldText } from '../lib/input';
 import { MAX_CODE_LENGTH } from './pricing';
 
 /** A code as typed: trimmed and lower-cased (case-insensitive), then letters, digits, '-' and '_'. */
-export const codeSchema = z
+const codeSchema = z
   .string()
   .max(MAX_CODE_LENGTH * 4, `A code has at most ${MAX_CODE_LENGTH} characters.`)
   .transform((s) => s.trim().toLowerCase())

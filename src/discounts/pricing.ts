@@ -38,7 +38,7 @@ export interface DiscountContext {
 }
 
 /** Why a code does not apply now. */
-export type DiscountRefusal =
+type DiscountRefusal =
   | 'unknown'
   | 'inactive'
   | 'not_started'
@@ -49,7 +49,7 @@ export type DiscountRefusal =
   | 'already_used';
 
 /** A code that applies: its amount, allocated over `lines` (0 for lines out of its scope). */
-export interface DiscountApplied {
+interface DiscountApplied {
   applies: true;
   /** The lines' discount in all (= sum of perLine). */
   amount: number;
@@ -65,14 +65,14 @@ export interface DiscountApplied {
 export type DiscountOutcome = DiscountApplied | { applies: false; refusal: DiscountRefusal; reason: string };
 
 /** True when a line is in the code's scope (one vendor's products, listed products, or the whole cart). */
-export function inScope(d: Pick<DiscountRow, 'storeId' | 'productIds'>, line: DiscountLine): boolean {
+function inScope(d: Pick<DiscountRow, 'storeId' | 'productIds'>, line: DiscountLine): boolean {
   if (d.storeId && line.storeId !== d.storeId) return false;
   if (d.productIds && d.productIds.length > 0 && !d.productIds.includes(line.productId)) return false;
   return true;
 }
 
 /** The refusal of a code that is not usable at all right now (before looking at the cart). */
-export function availabilityOf(
+function availabilityOf(
   d: Pick<DiscountRow, 'active' | 'startsAt' | 'endsAt' | 'maxRedemptions' | 'redemptions'>,
   now: number,
 ): { refusal: DiscountRefusal; reason: string } | null {
