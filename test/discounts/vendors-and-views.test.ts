@@ -55,7 +55,20 @@ describe('vendor codes', () => {
     });
     expect((await list.json<{ discounts: unknown[] }>()).discounts).toHaveLength(1);
 
-    // Another vendor can't touch it; its own vendor can.
+    // Its vendor can change its limits; another vendor can't touch it.
+    const patched = await SELF.fetch(`${ORIGIN}/vendor/discounts/${made.id}`, {
+      method: 'PATCH',
+      headers: { cookie, 'content-type': 'application/json', accept: 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ maxRedemptions: 10, percentOff: 90 }),
+    });
+    // What a code takes off is fixed once created.
+    expect(patched.status).toBe(422);
+    const limited = await SELF.fetch(`${ORIGIN}/vendor/discounts/${made.id}`, {
+      method: 'PATCH',
+      headers: { cookie, 'content-type': 'application/json', accept: 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ maxRedemptions: 10 }),
+    });
+    expect((await limited.json<{ discount: { maxRedemptions: number } }>()).discount.maxRedemptions).toBe(10);
     const other = await vendorCookie(theirs.storeId);
     expect((await vendorPost(`/vendor/discounts/${made.id}/deactivate`, other, {})).status).toBe(404);
     expect((await vendorPost(`/vendor/discounts/${made.id}/deactivate`, cookie, {})).status).toBe(200);
