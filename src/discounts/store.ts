@@ -160,8 +160,8 @@ export async function hasRedeemed(db: Db, discountId: string, email: string): Pr
 }
 
 /**
- * The statements that count an order's redemption, for the D1 batch that marks the order paid (no-ops
- * for an order without a code). The redemption row is inserted only while the code has redemptions
+ * The statements that count an order's redemption, for the D1 batch that marks the order paid, placed
+ * after the order's update (no-ops for an order without a code, or one the batch did not make paid). The redemption row is inserted only while the code has redemptions
  * left and, for once-per-customer codes, only once per e-mail (unique index); the code's counter is then
  * set to the number of rows. D1 runs batches one at a time, so two orders racing for the last
  * redemption can't both get it: the second batch inserts nothing (see `missedRedemption`).
@@ -174,6 +174,8 @@ export function redemptionStatements(db: Db, orderId: string, email: string | nu
       FROM order_discounts od JOIN discounts dc ON dc.id = od.discount_id
       WHERE od.order_id = ${orderId}
         AND (dc.max_redemptions IS NULL OR dc.redemptions < dc.max_redemptions)
+        -- Only once the batch's first statement made the order paid (never for one canceled meanwhile).
+        AND EXISTS (SELECT 1 FROM orders o WHERE o.id = od.order_id AND o.status NOT IN ('pending', 'canceled'))
       ON CONFLICT DO NOTHING`),
     db.run(sql`UPDATE discounts
       SET redemptions = (SELECT count(*) FROM discount_redemptions r WHERE r.discount_id = discounts.id),
