@@ -33,7 +33,8 @@ export function discountSnapshot(db: Db, orderId: string, plan: CheckoutPlan) {
  * One Checkout line item for a planned line, at the price the shopper pays. A discounted line whose
  * amount divides by its quantity keeps its quantity at the discounted unit price; one that does not
  * (the allocation is to the cent per line, not per unit) is sent as one item of the whole line,
- * named with its quantity, so Stripe's total is the order's exactly.
+ * named with its quantity, so Stripe's total is the order's exactly. A line a code makes free goes at 0
+ * (Checkout takes no-cost line items: https://docs.stripe.com/payments/checkout/no-cost-orders).
  */
 export function discountedLineItem(
   l: PlanLine,
