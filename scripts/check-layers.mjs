@@ -21,6 +21,7 @@ const LAYERS = [
   ['pages'],
   ['notifications'],
   ['catalog'],
+  ['discounts'],
   ['cart'],
   ['payouts'],
   ['fulfilment'],

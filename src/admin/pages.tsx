@@ -1,4 +1,5 @@
 // The operator's admin pages (server-rendered, no JavaScript): listings, one order, one event, actions.
+import { LineDiscount } from '../pages/line-discount';
 import type { Child } from 'hono/jsx';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { formatMoney, refundableOf } from '../lib/money';
@@ -31,6 +32,7 @@ const NAV: [string, string][] = [
   ['/admin/transfers', 'Transfers'],
   ['/admin/events', 'Webhook events'],
   ['/admin/messages', 'Messages'],
+  ['/admin/discounts', 'Discounts'],
 ];
 
 /** The admin's own shell: never cached, never indexed. */
@@ -441,11 +443,27 @@ export function OrderPage(props: {
             <td>{l.storeName}</td>
             <td>{l.quantity}</td>
             <td>{formatMoney(l.unitAmount, order.currency)}</td>
-            <td>{formatMoney(l.amount, order.currency)}</td>
+            <td>
+              {formatMoney(l.amount, order.currency)}
+              <LineDiscount line={l} currency={order.currency} />
+            </td>
             <td>{l.note}</td>
           </tr>
         ))}
       </DataTable>
+      {props.detail.discount ? (
+        <p data-order-discount>
+          Discount code <code>{props.detail.discount.code}</code>: −
+          {formatMoney(props.detail.discount.amount, order.currency)} on the lines
+          {props.detail.discount.shippingAmount > 0
+            ? ` and −${formatMoney(props.detail.discount.shippingAmount, order.currency)} shipping`
+            : ''}
+          , funded by {props.detail.discount.fundedBy}.
+          {order.flag?.includes('discount_over_limit')
+            ? ' Paid after the code’s last redemption was taken: not counted against its limit.'
+            : ''}
+        </p>
+      ) : null}
       <h2>Payment</h2>
       <dl class="facts">
         <dt>Payment status</dt>

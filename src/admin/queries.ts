@@ -1,4 +1,5 @@
 // What the admin lists and shows, loaded once for both the pages and the JSON API.
+import { orderDiscountOf } from '../discounts/store';
 import { count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -166,6 +167,7 @@ export async function getOrderDetail(db: Db, id: string) {
   return {
     order,
     lines,
+    discount: await orderDiscountOf(db, id),
     payment: {
       status: order.paymentStatus,
       paymentIntentId: order.paymentIntentId,

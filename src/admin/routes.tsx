@@ -53,6 +53,7 @@ import { CustomerPage, CustomersPage } from './customer-pages';
 import { customerQuery, getCustomerDetail, listCustomers } from './customers';
 import { renderPage } from '../pages/document';
 import { adminSubscriptionRoutes } from './subscriptions';
+import { adminDiscountRoutes } from './discount-routes';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -123,6 +124,8 @@ adminRoutes.use('/admin/*', guard);
 adminRoutes.route('/', adminSubscriptionRoutes);
 
 // ------------------------------------------------------------------ pages
+
+adminRoutes.route('/', adminDiscountRoutes);
 
 adminRoutes.get('/admin', async (c) =>
   renderPage(c, <AdminHome storeName={storeName(c)} data={await overview(getDb(c.env))} />),

@@ -228,6 +228,37 @@ export class CartObject extends DurableObject<Env> {
     return this.commit(next);
   }
 
+  /**
+   * Holds a discount code (normalised; `null` removes it). The object only keeps it: every read prices
+   * it against D1 again. A change bumps the version and is pushed to every open tab like any other.
+   */
+  async setDiscountCode(code: string | null): Promise<CartState> {
+    const state = this.load();
+    const wanted = code ?? undefined;
+    if (state.discountCode === wanted) return state;
+    const now = Date.now();
+    const next: CartState = { ...state, version: state.version + 1, updatedAt: now };
+    if (wanted === undefined) delete next.discountCode;
+    else next.discountCode = wanted;
+    this.ctx.storage.transactionSync(() => {
+      this.ensureSchema();
+      this.ensureDiscountTable();
+      this.sql.exec('DELETE FROM cart_discount');
+      if (wanted !== undefined) this.sql.exec('INSERT INTO cart_discount (id, code) VALUES (1, ?)', wanted);
+      this.sql.exec(
+        'UPDATE cart_meta SET version = ?, updated_at = ?, touched_at = ? WHERE id = 1',
+        next.version,
+        now,
+        now,
+      );
+    });
+    this.cached = next;
+    this.touchedAt = now;
+    await this.armAlarm(now);
+    this.broadcast(next);
+    return next;
+  }
+
   /** Empties the cart. */
   async clear(): Promise<CartState> {
     await this.commit([]);
@@ -264,6 +295,8 @@ export class CartObject extends DurableObject<Env> {
         .filter((l) => l.qty > 0);
     }
     await this.commit(lines, key);
+    // The code was spent on what was bought: an emptied cart lets it go.
+    if (lines.length === 0 && this.load().discountCode !== undefined) await this.setDiscountCode(null);
     return this.load();
   }
 
@@ -399,7 +432,26 @@ export class CartObject extends DurableObject<Env> {
       }));
     this.touchedAt = meta?.touched_at ?? 0;
     this.cached = { id: this.cartId(), version: meta?.version ?? 0, lines, updatedAt: meta?.updated_at ?? 0 };
+    const code = this.storedDiscountCode();
+    if (code !== undefined) this.cached.discountCode = code;
     return this.cached;
+  }
+
+  /** The held discount code (its table is made by the first code, also in carts older than it). */
+  private ensureDiscountTable(): void {
+    this.sql.exec(
+      'CREATE TABLE IF NOT EXISTS cart_discount (id INTEGER PRIMARY KEY CHECK (id = 1), code TEXT NOT NULL)',
+    );
+  }
+
+  private storedDiscountCode(): string | undefined {
+    const table = this.sql
+      .exec<{ n: number }>(
+        `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'cart_discount'`,
+      )
+      .one().n;
+    if (table === 0) return undefined;
+    return this.sql.exec<{ code: string }>('SELECT code FROM cart_discount WHERE id = 1').toArray()[0]?.code;
   }
 
   /**
@@ -411,9 +463,7 @@ export class CartObject extends DurableObject<Env> {
     const changed = !sameLines(state.lines, lines);
     if (!changed && !purchaseKey) return { ok: true, changed: false, cart: state };
     const now = Date.now();
-    const next: CartState = changed
-      ? { id: state.id, version: state.version + 1, lines, updatedAt: now }
-      : state;
+    const next: CartState = changed ? { ...state, version: state.version + 1, lines, updatedAt: now } : state;
     this.ctx.storage.transactionSync(() => {
       this.ensureSchema();
       if (changed) {

@@ -4,6 +4,7 @@ import { MAX_NOTE_CHARS, MAX_QTY } from '../catalog/line-limits';
 import type { CartView, PricedLine } from './types';
 import type { StoreConfig } from '../lib/config';
 import { formatMoney } from '../lib/money';
+import { DiscountBox, DiscountTotals } from './discount-form';
 import { Price, ProductImage, ReceiptEmailField } from '../pages/components';
 import { Layout } from '../pages/layout';
 
@@ -83,7 +84,9 @@ export function CartPage(props: {
                   <dt>Subtotal</dt>
                   <dd data-subtotal>{formatMoney(view.subtotal, view.currency)}</dd>
                 </div>
+                <DiscountTotals view={view} />
               </dl>
+              <DiscountBox view={view} />
               <p class="hint">
                 {config.shippingAmount > 0
                   ? `Shipping (${formatMoney(config.shippingAmount, view.currency)} flat)`
@@ -187,6 +190,9 @@ function CartLineItem({ line }: { line: PricedLine }) {
       <p class="cart-line-total">
         <span class="visually-hidden">Line total </span>
         {line.available ? formatMoney(line.amount, line.currency) : <span class="muted">—</span>}
+        {line.available && line.discountAmount ? (
+          <span class="line-discount"> (−{formatMoney(line.discountAmount, line.currency)})</span>
+        ) : null}
       </p>
     </li>
   );

@@ -6,6 +6,9 @@ import { formatMoney } from '../lib/money';
 import { productAvailability } from '../catalog/availability';
 import { getPricingRows, type PricingRow } from '../catalog/queries';
 import { productPath } from '../catalog/urls';
+import { priceDiscount, type DiscountRow } from '../discounts/pricing';
+import { findDiscountByCode } from '../discounts/store';
+import { nowSeconds } from '../lib/time';
 
 /**
  * Prices a cart from D1 (one query for its products and their stores). Lines that can't be bought
@@ -14,11 +17,19 @@ import { productPath } from '../catalog/urls';
  * say so. `items` keeps the shape of the original cart API: `{ [productId]: { price, qty } }`.
  */
 export async function priceCart(db: Db, state: CartState, config: StoreConfig): Promise<CartView> {
-  const found = await getPricingRows(
-    db,
-    state.lines.map((l) => l.productId),
-  );
-  return priceWithRows(state, found, config);
+  const [found, discount] = await Promise.all([
+    getPricingRows(
+      db,
+      state.lines.map((l) => l.productId),
+    ),
+    discountRowFor(db, state),
+  ]);
+  return priceWithRows(state, found, config, discount);
+}
+
+/** The row of the code the cart holds (null: none held, or no such code), read from D1 on every read. */
+export function discountRowFor(db: Db, state: CartState): Promise<DiscountRow | null> {
+  return state.discountCode ? findDiscountByCode(db, state.discountCode) : Promise.resolve(null);
 }
 
 /**
@@ -29,6 +40,7 @@ export function priceWithRows(
   state: CartState,
   found: ReadonlyMap<string, PricingRow>,
   config: StoreConfig,
+  discount: DiscountRow | null = null,
 ): CartView {
   const currency = config.currency;
   const lines: PricedLine[] = [];
@@ -84,5 +96,49 @@ export function priceWithRows(
     lines.push(priced);
   }
 
-  return { id: state.id, version: state.version, currency, items, lines, subtotal, count, notices };
+  const view: CartView = {
+    id: state.id,
+    version: state.version,
+    currency,
+    items,
+    lines,
+    subtotal,
+    count,
+    notices,
+  };
+  return state.discountCode ? withDiscount(view, state.discountCode, discount, config) : view;
+}
+
+/**
+ * Applies the cart's code to its available lines (discounts/pricing decides; the cart only records the
+ * outcome): each line gets its part, the view the total and who funds it, or why the code does not apply.
+ */
+function withDiscount(view: CartView, code: string, row: DiscountRow | null, config: StoreConfig): CartView {
+  const available = view.lines.filter((l) => l.available);
+  const outcome = row
+    ? priceDiscount(row, available, {
+        now: nowSeconds(),
+        feeBps: config.platformFeeBps,
+        shippingAmount: config.shippingAmount,
+        currency: config.currency,
+      })
+    : ({ applies: false, reason: 'There is no such code.' } as const);
+  if (!outcome.applies) {
+    view.notices.push(`The code ${code} does not apply: ${outcome.reason}`);
+    return { ...view, discount: { code, applied: false, reason: outcome.reason, amount: 0, shippingOff: 0 } };
+  }
+  available.forEach((line, i) => {
+    line.discountAmount = outcome.perLine[i] ?? 0;
+  });
+  return {
+    ...view,
+    discount: {
+      code,
+      applied: true,
+      amount: outcome.amount,
+      shippingOff: outcome.shippingOff,
+      fundedBy: outcome.fundedBy,
+    },
+    discountedSubtotal: view.subtotal - outcome.amount,
+  };
 }

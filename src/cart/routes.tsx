@@ -9,6 +9,8 @@ import { isForm, wantsHtml } from '../lib/http';
 import { body, validate } from '../lib/input';
 import { readShopperSession } from '../lib/shopper-session';
 import { CartPage } from './cart-page';
+import { applyDiscountCode, removeDiscountCode } from './discount';
+import { applyCodeSchema } from '../discounts/input';
 import { lineCountProblem } from './rules';
 import { cartStub, emptyCart, failureError, limitsFor, viewCart, type PricedAnswer } from './service';
 import { ensureCart } from './session';
@@ -59,6 +61,8 @@ const lineForm = z
     error: 'Send qty, note or both.',
   });
 const emptyForm = z.object({ return_to: returnTo });
+/** The cart page's code form. */
+const discountForm = applyCodeSchema.extend({ return_to: returnTo });
 const lineParam = z.object({ productId });
 const replaceSchema = z.object({
   // `price` (and anything else) a client sends per item is dropped: prices come from D1.
@@ -168,6 +172,31 @@ cartRoutes
     }
     const change = { qty: form.qty, note: form.note };
     return redirectBack(c, form.return_to, (await patchLine(c, pid, change)).result);
+  })
+
+  /** Enters a discount code (`{ code }`, case-insensitive, surrounding spaces ignored); 422 if it does not apply. */
+  .post('/cart/discount', body(['json', 'form'], applyCodeSchema, { form: discountForm }), async (c) => {
+    const input: z.output<typeof discountForm> = c.req.valid('json');
+    const { id } = await ensureCart(c);
+    const view = await applyDiscountCode(c.env, id, input.code);
+    if (isForm(c)) return c.redirect(safeReturnPath(input.return_to ?? null) ?? '/cart', 303);
+    c.header('etag', `"${view.version}"`);
+    return c.json(view);
+  })
+
+  /** Removes the cart's discount code. */
+  .delete('/cart/discount', async (c) => {
+    const { id } = await ensureCart(c);
+    const view = await removeDiscountCode(c.env, id);
+    c.header('etag', `"${view.version}"`);
+    return c.json(view);
+  })
+
+  /** Form twin of DELETE /cart/discount. */
+  .post('/cart/discount/remove', body(['form'], emptyForm), async (c) => {
+    const { id } = await ensureCart(c);
+    await removeDiscountCode(c.env, id);
+    return c.redirect(safeReturnPath(c.req.valid('json').return_to ?? null) ?? '/cart', 303);
   })
 
   /** Live tabs: upgrades to a WebSocket held (hibernating) by the cart's object. */

@@ -7,7 +7,7 @@ import {
   type StoreFacts,
 } from '../catalog/availability';
 import { MAX_QTY } from '../catalog/line-limits';
-import { priceCart, priceWithRows } from './pricing';
+import { discountRowFor, priceCart, priceWithRows } from './pricing';
 import { getPricingRows, type PricingRow } from '../catalog/queries';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
@@ -91,12 +91,18 @@ export async function changeAndPriceFrom(
   const db = getDb(env);
   const wanted = [...new Set([...ids, ...before.lines.map((l) => l.productId)])];
   // Over D1's 100 bound parameters only when the cart is full: then the change alone is looked up.
-  const rows = await getPricingRows(db, wanted.length <= 100 ? wanted : ids);
+  const [rows, discount] = await Promise.all([
+    getPricingRows(db, wanted.length <= 100 ? wanted : ids),
+    discountRowFor(db, before),
+  ]);
   const result = await change(limitsFrom(rows, env, ids));
   if (!result.ok) return { result };
   const missing = result.cart.lines.map((l) => l.productId).filter((id) => !rows.has(id));
   if (missing.length > 0) for (const [id, row] of await getPricingRows(db, missing)) rows.set(id, row);
-  return { result, view: priceWithRows(result.cart, rows, storeConfig(env)) };
+  // A code changed by another tab while D1 answered is read again.
+  const code =
+    result.cart.discountCode === before.discountCode ? discount : await discountRowFor(db, result.cart);
+  return { result, view: priceWithRows(result.cart, rows, storeConfig(env), code) };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface CartState {
   version: number;
   lines: CartLine[];
   updatedAt: number;
+  /** The discount code the shopper entered (normalised), re-evaluated against D1 on every read. */
+  discountCode?: string;
 }
 
 /** A line priced from D1 on read. */
@@ -47,6 +49,22 @@ export interface PricedLine {
   recurringInterval: string | null;
   /** The product page's path ('' when the product is gone). */
   href: string;
+  /** The discount code's part of this line (0 when none applies). */
+  discountAmount?: number;
+}
+
+/** The code a cart holds, as priced on this read. */
+interface CartDiscount {
+  code: string;
+  /** False when the code no longer applies (unknown, expired, used up, below minimum, out of scope). */
+  applied: boolean;
+  /** Why it does not apply, for the shopper. */
+  reason?: string;
+  /** Taken off the lines, minor units. */
+  amount: number;
+  /** Taken off shipping (free-shipping codes). */
+  shippingOff: number;
+  fundedBy?: 'platform' | 'vendor';
 }
 
 /** The cart API's answer (`GET /cart`): the seed's `items` map plus priced lines. */
@@ -61,6 +79,10 @@ export interface CartView {
   count: number;
   /** Lines that can't be bought now or changed price since added. */
   notices: string[];
+  /** The discount code the cart holds, when it holds one. */
+  discount?: CartDiscount;
+  /** subtotal minus the discount on the lines. */
+  discountedSubtotal?: number;
 }
 
 /** Messages the cart object pushes to open tabs over its WebSocket. */

@@ -26,6 +26,7 @@ import {
 } from '../orders/attempts';
 import { idempotencyKey } from './idempotency';
 import { CheckoutRefusedError, insufficientStock, planCheckout, type CheckoutPlan } from './plan';
+import { discountSnapshot, discountedLineItem } from './discount-lines';
 import { nowSeconds as now } from '../lib/time';
 import { assertCanSubscribe } from '../subscriptions/guard';
 
@@ -90,14 +91,20 @@ export class AlreadyPaidError extends ConflictError {
 function sameOrder(
   plan: CheckoutPlan,
   order: { subtotal: number; shippingAmount: number; currency: string },
-  lines: readonly { productId: string; unitAmount: number; quantity: number; note: string }[],
+  lines: readonly { productId: string; unitAmount: number; quantity: number; note: string; amount: number }[],
 ): boolean {
   if (order.subtotal !== plan.subtotal || order.shippingAmount !== plan.shippingAmount) return false;
   if (order.currency !== plan.currency || lines.length !== plan.lines.length) return false;
   const byProduct = new Map(lines.map((l) => [l.productId, l]));
   return plan.lines.every((p) => {
     const l = byProduct.get(p.productId);
-    return l !== undefined && l.unitAmount === p.unitAmount && l.quantity === p.qty && l.note === p.note;
+    return (
+      l !== undefined &&
+      l.unitAmount === p.unitAmount &&
+      l.quantity === p.qty &&
+      l.note === p.note &&
+      l.amount === p.amount
+    );
   });
 }
 
@@ -240,9 +247,12 @@ async function writeOrder(
           quantity: l.qty,
           note: l.note,
           amount: l.amount,
+          discountAmount: l.discountAmount,
+          discountFundedBy: l.discountFundedBy,
         })
         .onConflictDoNothing(),
     ),
+    ...discountSnapshot(db, orderId, plan),
     db
       .insert(schema.checkouts)
       .values({
@@ -315,20 +325,24 @@ function sessionParams(
 ): Stripe.Checkout.SessionCreateParams {
   const { currency } = plan;
   const subscription = plan.mode === 'subscription';
-  const lineItems: Stripe.Checkout.SessionCreateParams.LineItem[] = plan.lines.map((l) => ({
-    quantity: l.qty,
-    price_data: {
-      currency,
-      unit_amount: l.unitAmount,
-      // Recurring lines bill every interval; one-off lines go on the first invoice only.
-      ...(l.recurringInterval ? { recurring: { interval: l.recurringInterval } } : {}),
-      product_data: {
-        name: l.name,
-        ...(l.note ? { description: `Note: ${l.note}`.slice(0, 500) } : {}),
-        metadata: { product_id: l.productId, store_id: l.storeId },
-      },
-    },
-  }));
+  const lineItems: Stripe.Checkout.SessionCreateParams.LineItem[] = plan.lines.map((l) =>
+    // Recurring lines bill every interval (never discounted: see plan.ts); one-off lines go on the first invoice.
+    l.recurringInterval
+      ? {
+          quantity: l.qty,
+          price_data: {
+            currency,
+            unit_amount: l.unitAmount,
+            recurring: { interval: l.recurringInterval },
+            product_data: {
+              name: l.name,
+              ...(l.note ? { description: `Note: ${l.note}`.slice(0, 500) } : {}),
+              metadata: { product_id: l.productId, store_id: l.storeId },
+            },
+          },
+        }
+      : discountedLineItem(l, currency),
+  );
   // Shipping options are for payment mode only (https://docs.stripe.com/payments/checkout/shipping);
   // a subscription's first invoice carries shipping as a one-time line.
   if (subscription && plan.shippingAmount > 0)
@@ -428,7 +442,7 @@ async function prepare(
   id: string;
 }> {
   const state = await env.CART.getByName(cartId).getState();
-  const plan = await planCheckout(env, db, cartId, state, input.acceptedSubtotal);
+  const plan = await planCheckout(env, db, cartId, state, input.acceptedSubtotal, input.email);
   if (plan.mode === 'subscription') {
     if (kind !== 'checkout_session')
       throw new ValidationError('Subscriptions are paid through the hosted checkout.', {

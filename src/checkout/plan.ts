@@ -1,7 +1,9 @@
 // What a checkout would charge: the cart re-priced from D1, checked line by line. A price that went
 // down is passed on; one that went up, or a line that can't be bought, refuses the checkout and sends
 // the shopper back to the cart with the change shown. Never charged silently.
-import { priceWithRows } from '../cart/pricing';
+import { discountRowFor, priceWithRows } from '../cart/pricing';
+import type { DiscountFunder } from '../discounts/pricing';
+import { hasRedeemed } from '../discounts/store';
 import { getPricingRows, type PricingRow } from '../catalog/queries';
 import type { CartState, CartView, PricedLine } from '../cart/types';
 import type { Db } from '../db/client';
@@ -22,7 +24,11 @@ interface PlannedLine {
   note: string;
   storeId: string;
   storeName: string;
+  /** What the shopper pays for the line: unitAmount * qty minus discountAmount. */
   amount: number;
+  /** The code's part of this line. */
+  discountAmount: number;
+  discountFundedBy: DiscountFunder | null;
   /** Units left when priced; null = unlimited (no reservation needed). */
   stock: number | null;
   /** 'month', 'year', ... for a subscription product (billed every interval); null for a one-off line. */
@@ -34,8 +40,12 @@ export interface CheckoutPlan {
   cartVersion: number;
   currency: string;
   lines: PlannedLine[];
+  /** What the lines charge, after the discount. */
   subtotal: number;
+  /** Shipping charged (0 under a free-shipping code). */
   shippingAmount: number;
+  /** The code the order is priced with. */
+  discount: PlannedDiscount | null;
   /** subtotal + shipping; tax (if automatic) is added by Stripe. */
   total: number;
   /** `subscription` when a line is recurring: one Checkout Session in subscription mode. */
@@ -46,6 +56,26 @@ export interface CheckoutPlan {
 const INTERVALS = ['day', 'week', 'month', 'year'] as const;
 const asInterval = (v: string | null): PlannedLine['recurringInterval'] =>
   (INTERVALS as readonly string[]).includes(v ?? '') ? (v as PlannedLine['recurringInterval']) : null;
+
+/** The code an order is priced with, for its snapshot (order_discounts). */
+interface PlannedDiscount {
+  id: string;
+  code: string;
+  fundedBy: DiscountFunder;
+  storeId: string | null;
+  /** Off the lines in all. */
+  amount: number;
+  /** Off shipping. */
+  shippingOff: number;
+  oncePerCustomer: boolean;
+}
+
+/** 409: the cart's code no longer applies (or this shopper used it already); the cart says why. */
+class DiscountRefusedError extends ConflictError {
+  constructor(message: string) {
+    super(message, { code: 'discount_refused' });
+  }
+}
 
 /** Why a line stops the checkout. */
 export interface LineProblem {
@@ -146,6 +176,7 @@ export async function planCheckout(
   cartId: string,
   state: CartState,
   acceptedSubtotal?: number,
+  email?: string,
 ): Promise<CheckoutPlan> {
   const config = storeConfig(env);
   if (state.lines.length === 0) throw new EmptyCartError();
@@ -155,30 +186,53 @@ export async function planCheckout(
     });
   // Units this cart already holds (a second click, a retry after Stripe failed) count as the
   // shopper's own: priced against what is left for everyone else plus what they hold.
-  const [rows, own] = await Promise.all([
+  const [rows, own, code] = await Promise.all([
     getPricingRows(
       db,
       state.lines.map((l) => l.productId),
     ),
     heldForCart(db, cartId, state.version),
+    discountRowFor(db, state),
   ]);
-  const view = priceWithRows(state, withOwnUnits(rows, own), config);
+  const view = priceWithRows(state, withOwnUnits(rows, own), config, code);
   const problems = problemsOf(view, config, acceptedSubtotal);
   if (problems.length > 0) throw new CheckoutRefusedError(problems, view);
-  const lines: PlannedLine[] = view.lines.map((l) => ({
-    productId: l.productId,
-    name: l.name,
-    unitAmount: l.unitAmount,
-    qty: l.qty,
-    note: l.note,
-    storeId: l.storeId,
-    storeName: l.storeName,
-    amount: lineAmount(l.unitAmount, l.qty),
-    stock: l.stock,
-    recurringInterval: asInterval(l.recurringInterval),
-  }));
+  // A code the cart showed as applied but that no longer applies (used up, expired meanwhile) refuses:
+  // the shopper is never charged more than the cart said without being told.
+  if (view.discount && !view.discount.applied)
+    throw new DiscountRefusedError(
+      `The code ${view.discount.code} no longer applies: ${view.discount.reason ?? ''}`,
+    );
+  if (
+    code &&
+    view.discount?.applied &&
+    code.oncePerCustomer &&
+    email &&
+    (await hasRedeemed(db, code.id, email))
+  )
+    throw new DiscountRefusedError(
+      `The code ${code.code} can be used once per customer, and you have used it.`,
+    );
+  const fundedBy = view.discount?.applied ? (view.discount.fundedBy ?? null) : null;
+  const lines: PlannedLine[] = view.lines.map((l) => {
+    const discountAmount = l.discountAmount ?? 0;
+    return {
+      productId: l.productId,
+      name: l.name,
+      unitAmount: l.unitAmount,
+      qty: l.qty,
+      note: l.note,
+      storeId: l.storeId,
+      storeName: l.storeName,
+      amount: lineAmount(l.unitAmount, l.qty) - discountAmount,
+      discountAmount,
+      discountFundedBy: discountAmount > 0 ? fundedBy : null,
+      stock: l.stock,
+      recurringInterval: asInterval(l.recurringInterval),
+    };
+  });
   const subtotal = sum(lines.map((l) => l.amount));
-  if (subtotal <= 0) throw new EmptyCartError();
+  if (sum(lines.map((l) => l.amount + l.discountAmount)) <= 0) throw new EmptyCartError();
   // One subscription bills every recurring line together, so they must share one interval.
   const intervals = new Set(lines.flatMap((l) => (l.recurringInterval ? [l.recurringInterval] : [])));
   if (intervals.size > 1)
@@ -186,14 +240,37 @@ export async function planCheckout(
       'Subscriptions billed at different intervals (for example monthly and yearly) must be checked out separately.',
       { code: 'mixed_intervals', intervals: [...intervals] },
     );
+  // A code takes money off this order once; a subscription would bill the full price again every period,
+  // so codes are for one-off purchases only (documented in the README).
+  if (intervals.size > 0 && view.discount?.applied)
+    throw new DiscountRefusedError(
+      `The code ${view.discount.code} is for one-off purchases; remove it to subscribe.`,
+    );
+  const discount: PlannedDiscount | null =
+    code && view.discount?.applied
+      ? {
+          id: code.id,
+          code: code.code,
+          fundedBy: code.fundedBy,
+          storeId: code.storeId,
+          amount: view.discount.amount,
+          shippingOff: view.discount.shippingOff,
+          oncePerCustomer: code.oncePerCustomer,
+        }
+      : null;
+  const shippingAmount = config.shippingAmount - (discount?.shippingOff ?? 0);
+  const total = orderTotal({ subtotal, shippingAmount });
+  // Stripe takes no zero-amount payment: a code that leaves nothing to pay is refused.
+  if (total <= 0) throw new DiscountRefusedError('This code leaves nothing to pay; remove it to check out.');
   return {
     cartId,
     cartVersion: state.version,
     currency: config.currency,
     lines,
     subtotal,
-    shippingAmount: config.shippingAmount,
-    total: orderTotal({ subtotal, shippingAmount: config.shippingAmount }),
+    shippingAmount,
+    discount,
+    total,
     mode: intervals.size > 0 ? 'subscription' : 'payment',
     config,
   };

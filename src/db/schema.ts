@@ -154,8 +154,12 @@ export const orderLines = sqliteTable(
     unitAmount: integer('unit_amount').notNull(),
     quantity: integer('quantity').notNull(),
     note: text('note').notNull().default(''),
-    /** unit_amount * quantity. */
+    /** What the shopper paid for the line: unit_amount * quantity minus discount_amount. */
     amount: integer('amount').notNull(),
+    /** The discount code's part of this line (largest-remainder allocation), minor units. */
+    discountAmount: integer('discount_amount').notNull().default(0),
+    /** Who funds `discount_amount`: 'platform' (out of the fee) or 'vendor' (out of the store's share). */
+    discountFundedBy: text('discount_funded_by', { enum: ['platform', 'vendor'] }),
   },
   (t) => [
     index('order_lines_order').on(t.orderId),
@@ -724,3 +728,69 @@ export const returnRequests = sqliteTable(
     index('return_requests_store').on(t.storeId, t.status),
   ],
 );
+
+// ---------------------------------------------------------------- discounts
+
+/**
+ * A discount code. `code` is stored normalised (trimmed, lower-cased): codes are case-insensitive.
+ * Exactly one of percent_off (1..100) and amount_off (minor units) is set, or neither for a
+ * free-shipping-only code. Scope: store_id (one vendor's products) and/or product_ids (listed products);
+ * neither = the whole cart.
+ */
+export const discounts = sqliteTable(
+  'discounts',
+  {
+    id: text('id').primaryKey(),
+    code: text('code').notNull(),
+    percentOff: integer('percent_off'),
+    amountOff: integer('amount_off'),
+    fundedBy: text('funded_by', { enum: ['platform', 'vendor'] }).notNull(),
+    storeId: text('store_id'),
+    productIds: text('product_ids', { mode: 'json' }).$type<string[]>(),
+    minSubtotal: integer('min_subtotal').notNull().default(0),
+    freeShipping: integer('free_shipping', { mode: 'boolean' }).notNull().default(false),
+    startsAt: integer('starts_at'),
+    endsAt: integer('ends_at'),
+    maxRedemptions: integer('max_redemptions'),
+    /** Paid orders that redeemed the code: kept equal to count(discount_redemptions) by the paid batch. */
+    redemptions: integer('redemptions').notNull().default(0),
+    oncePerCustomer: integer('once_per_customer', { mode: 'boolean' }).notNull().default(false),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** 'admin' for operators' codes, else the store whose vendor created it. */
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('discounts_code').on(t.code), index('discounts_store').on(t.storeId)],
+);
+
+/** One paid order's use of a code. At most one per order, and one per customer for once-per-customer codes. */
+export const discountRedemptions = sqliteTable(
+  'discount_redemptions',
+  {
+    orderId: text('order_id').primaryKey(),
+    discountId: text('discount_id').notNull(),
+    /** The buyer's normalised e-mail, only for once-per-customer codes (unique per code). */
+    customerKey: text('customer_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('discount_redemptions_discount').on(t.discountId),
+    uniqueIndex('discount_redemptions_customer').on(t.discountId, t.customerKey),
+  ],
+);
+
+/** The code an order was priced with: its snapshot (the per-line part is on order_lines). */
+export const orderDiscounts = sqliteTable('order_discounts', {
+  orderId: text('order_id').primaryKey(),
+  discountId: text('discount_id').notNull(),
+  code: text('code').notNull(),
+  fundedBy: text('funded_by', { enum: ['platform', 'vendor'] }).notNull(),
+  storeId: text('store_id'),
+  /** The lines' discount in all (sum of order_lines.discount_amount). */
+  amount: integer('amount').notNull(),
+  /** Shipping taken off by a free-shipping code (always the platform's). */
+  shippingAmount: integer('shipping_amount').notNull().default(0),
+  oncePerCustomer: integer('once_per_customer', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+});

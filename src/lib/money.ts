@@ -192,28 +192,44 @@ export function feeOf(amount: number, feeBps: number): number {
 
 export interface VendorShare {
   storeId: string;
-  /** What the vendor's lines brought in. */
+  /** What the vendor's lines are worth to the vendor: what the shopper paid plus platform-funded discounts. */
   gross: number;
   /** The platform's fee on them. */
   fee: number;
+  /** Platform-funded discounts on the vendor's lines: taken from the fee, never from the vendor. */
+  platformDiscount: number;
   /** What is transferred to the vendor: gross - fee. */
   amount: number;
 }
 
 /**
  * Splits an order's goods between its vendors: each gets its lines minus the platform fee.
- * Whatever the order collected beyond the goods (shipping, tax) stays with the platform, so
- * sum(amount) + platform share = amount collected, to the cent.
+ * `amount` is what the shopper paid for a line (after any discount); `platformDiscount` is the part of
+ * the line's discount the platform funds, added back so the vendor is paid as if it had not been given
+ * (a vendor-funded discount is simply not added back: it comes out of the vendor's share, and the fee is
+ * taken on what is left). Whatever the order collected beyond the goods (shipping, tax) stays with the
+ * platform, so sum(amount) + platform share = amount collected, to the cent; the platform's share is its
+ * fees minus the platform-funded discounts plus shipping and tax.
  */
 export function splitByVendor(
-  lines: readonly { storeId: string; amount: number }[],
+  lines: readonly { storeId: string; amount: number; platformDiscount?: number }[],
   feeBps: number,
 ): VendorShare[] {
-  const gross = new Map<string, number>();
-  for (const line of lines)
-    gross.set(line.storeId, (gross.get(line.storeId) ?? 0) + assertMinorUnits(line.amount));
+  const gross = new Map<string, { gross: number; platformDiscount: number }>();
+  for (const line of lines) {
+    const g = gross.get(line.storeId) ?? { gross: 0, platformDiscount: 0 };
+    const off = assertMinorUnits(line.platformDiscount ?? 0, 'platform discount');
+    g.gross += assertMinorUnits(line.amount) + off;
+    g.platformDiscount += off;
+    gross.set(line.storeId, g);
+  }
   return [...gross].map(([storeId, g]) => {
-    const fee = feeOf(g, feeBps);
-    return { storeId, gross: g, fee, amount: g - fee };
+    const fee = feeOf(g.gross, feeBps);
+    return { storeId, gross: g.gross, fee, platformDiscount: g.platformDiscount, amount: g.gross - fee };
   });
+}
+
+/** The platform's fee on each vendor's goods, summed: the most a platform-funded discount can take. */
+export function platformFeeOf(lines: readonly { storeId: string; amount: number }[], feeBps: number): number {
+  return sum(splitByVendor(lines, feeBps).map((s) => s.fee));
 }

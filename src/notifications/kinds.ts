@@ -71,6 +71,7 @@ const toMailLine = (l: LineRow): MailLine => ({
   amount: l.amount,
   vendor: l.storeName,
   note: l.note || undefined,
+  ...(l.discountAmount > 0 ? { discountAmount: l.discountAmount, discountFundedBy: l.discountFundedBy } : {}),
 });
 
 /** The order's shipping address as stored from Stripe (`{ name, address: { line1, postal_code, ... } }`). */

@@ -1,4 +1,5 @@
 // The read-only order page: what was bought, from whom, the totals and the payment status.
+import { LineDiscount } from '../pages/line-discount';
 import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { OrderView } from './view';
@@ -67,6 +68,7 @@ export function OrderPage(props: {
                 <td>
                   {l.name}
                   {l.note ? <div class="note">Note: {l.note}</div> : null}
+                  <LineDiscount line={l} currency={order.currency} />
                 </td>
                 <td>{l.vendor.name}</td>
                 <td>{money(l.unitAmount)}</td>

@@ -23,6 +23,7 @@ import {
   queueVendorNewOrders,
 } from '../notifications';
 import { getOrderWithLines, isPaidStatus, SUBSCRIPTION_CART_PREFIX, type OrderRow } from './model';
+import { missedRedemption, redemptionStatements } from '../discounts/store';
 import { commitStatement, releaseStatements } from './stock';
 import { nowSeconds as now } from '../lib/time';
 
@@ -30,7 +31,13 @@ import { nowSeconds as now } from '../lib/time';
 export type PaymentStatus = 'awaiting' | 'processing' | 'paid' | 'failed' | 'review' | 'canceled';
 
 /** Why an order needs an operator (orders.flag, comma-separated when several). */
-export type OrderFlag = 'amount_mismatch' | 'paid_after_cancel' | 'duplicate_payment' | 'disputed';
+export type OrderFlag =
+  | 'amount_mismatch'
+  | 'paid_after_cancel'
+  | 'duplicate_payment'
+  | 'disputed'
+  /** Paid at a code's price after another order took its last redemption (discounts/store.ts). */
+  | 'discount_over_limit';
 
 const RANK: Record<OrderStatus, number> = {
   pending: 0,
@@ -202,6 +209,8 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
       order.id,
       lines.map((l) => l.storeId),
     ),
+    // The code's redemption is counted with the payment, never past its limit.
+    ...redemptionStatements(db, order.id, payment.email ?? order.email),
     // The shopper's receipt and each vendor's "new order", queued with the change that causes them.
     queueOrderReceipt(db, { orderId: order.id }),
     ...queueVendorNewOrders(db, { orderId: order.id, storeIds: lines.map((l) => l.storeId) }),
@@ -218,6 +227,7 @@ export async function confirmPayment(env: Env, payment: ConfirmedPayment): Promi
     if (current) await afterPaid(env, db, current.order, current.lines);
     return 'already_paid';
   }
+  if (await missedRedemption(db, order.id)) await flagOrder(db, order.id, 'discount_over_limit');
   const paidOrder: OrderRow = { ...order, status, amountReceived: payment.amountReceived, paidAt };
   await afterPaid(env, db, paidOrder, lines);
   return 'paid';

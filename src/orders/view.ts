@@ -19,6 +19,9 @@ export interface OrderView {
     amount: number;
     note: string;
     vendor: { id: string; name: string };
+    /** The discount code's part of the line (amount is after it) and who funded it. */
+    discountAmount: number;
+    discountFundedBy: 'platform' | 'vendor' | null;
   }[];
   subtotal: number;
   shippingAmount: number;
@@ -76,6 +79,8 @@ export function toOrderView({ order, lines }: OrderWithLines): OrderView {
       amount: l.amount,
       note: l.note,
       vendor: { id: l.storeId, name: l.storeName },
+      discountAmount: l.discountAmount,
+      discountFundedBy: l.discountFundedBy,
     })),
     subtotal: order.subtotal,
     shippingAmount: order.shippingAmount,

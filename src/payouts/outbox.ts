@@ -11,18 +11,30 @@ import type { PayoutKind, PayoutMessage } from './types';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
- * The INSERTs that create one pending transfer per vendor of a paid order, to run in the same
+ * The INSERTs that create one pending transfer per vendor of a paid order (each vendor's paid lines, plus
+ * the platform-funded discounts on them, minus the fee), to run in the same
  * D1 batch that marks the order paid. `ON CONFLICT DO NOTHING` on (order, store): a second
  * fulfilment of the same order writes nothing.
  */
 export function transferInserts(
   db: Db,
   order: { id: string; currency: string },
-  lines: readonly { storeId: string; amount: number }[],
+  lines: readonly {
+    storeId: string;
+    amount: number;
+    discountAmount?: number;
+    discountFundedBy?: 'platform' | 'vendor' | null;
+  }[],
   feeBps: number,
   hold: PayoutHold | null = null,
 ): BatchItem<'sqlite'>[] {
-  return newTransfers(db, order, splitByVendor(lines, feeBps), hold);
+  // A platform-funded discount comes out of the fee, never the vendor's share (lib/money splitByVendor).
+  const split = lines.map((l) => ({
+    storeId: l.storeId,
+    amount: l.amount,
+    platformDiscount: l.discountFundedBy === 'platform' ? (l.discountAmount ?? 0) : 0,
+  }));
+  return newTransfers(db, order, splitByVendor(split, feeBps), hold);
 }
 
 /**

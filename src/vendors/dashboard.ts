@@ -10,7 +10,16 @@ export interface VendorOrder {
   currency: string;
   paidAt: number | null;
   createdAt: number;
-  lines: { name: string; quantity: number; unitAmount: number; amount: number; note: string }[];
+  lines: {
+    name: string;
+    quantity: number;
+    unitAmount: number;
+    /** What the shopper paid for the line, after any discount. */
+    amount: number;
+    note: string;
+    discountAmount: number;
+    discountFundedBy: 'platform' | 'vendor' | null;
+  }[];
   /** The vendor's lines only. */
   subtotal: number;
 }
@@ -51,6 +60,8 @@ export async function vendorOrders(db: Db, storeId: string, limit = 50): Promise
         unitAmount: l.unitAmount,
         amount: l.amount,
         note: l.note,
+        discountAmount: l.discountAmount,
+        discountFundedBy: l.discountFundedBy,
       })),
       subtotal: own.reduce((s, l) => s + l.amount, 0),
     };

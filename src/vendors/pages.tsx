@@ -1,4 +1,6 @@
 // Vendor-facing pages: "Sell with us", a shop's About and Contact, vendor sign-in and the dashboard.
+import type { Child } from 'hono/jsx';
+import { LineDiscount } from '../pages/line-discount';
 import { ShopHeader } from '../catalog/components';
 import { DataTable } from '../pages/components';
 import { Layout } from '../pages/layout';
@@ -390,6 +392,8 @@ export function VendorDashboard(props: {
     currency: string;
   };
   flash?: string;
+  /** The store's discount codes section (vendors/discount-section.tsx). */
+  discounts?: Child;
 }) {
   const { store } = props;
   const status = storeStatus(store);
@@ -479,6 +483,7 @@ export function VendorDashboard(props: {
           </dl>
         </section>
       ) : null}
+      {props.discounts}
 
       <section class="panel" aria-labelledby="orders-h">
         <h2 id="orders-h">Orders</h2>
@@ -496,6 +501,7 @@ export function VendorDashboard(props: {
                       <li>
                         {l.quantity} × {l.name}
                         {l.note ? <span class="note"> — “{l.note}”</span> : null}
+                        <LineDiscount line={l} currency={o.currency} />
                       </li>
                     ))}
                   </ul>

@@ -1,4 +1,7 @@
 // Vendor onboarding, shop About/Contact pages, vendor sign-in and dashboard. Thin: parse, call, render.
+import { listDiscounts } from '../discounts/store';
+import { vendorDiscountRoutes } from './discount-routes';
+import { VendorDiscounts } from './discount-section';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { getDb } from '../db/client';
@@ -58,6 +61,8 @@ const NOTICES: Record<string, string> = {
   'product-hidden': 'Product hidden: shoppers no longer see it.',
   'product-shown': 'Product shown again.',
   'signed-in': 'You are signed in.',
+  'discount-created': 'Discount code created.',
+  'discount-deactivated': 'Discount code deactivated.',
 };
 
 export const vendorRoutes = new Hono<VendorEnv>();
@@ -185,11 +190,12 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
   const returned = c.req.query('onboarding') === 'done';
   const store = returned ? await refreshStoreFromStripe(c.env, c.var.store) : c.var.store;
   const db = getDb(c.env);
-  const [products, orders, transfers, subscriptions] = await Promise.all([
+  const [products, orders, transfers, subscriptions, discounts] = await Promise.all([
     listStoreProducts(db, store.id),
     vendorOrders(db, store.id),
     vendorTransfers(db, store.id),
     vendorSubscriptionFigures(db, store.id),
+    listDiscounts(db, store.id),
   ]);
   c.header('cache-control', PRIVATE);
   if (wantsJson(c)) {
@@ -199,6 +205,7 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
       orders,
       transfers,
       subscriptions,
+      discounts,
     });
   }
   const notice = returned ? 'onboarding-done' : (c.req.query('notice') ?? '');
@@ -212,9 +219,14 @@ vendorRoutes.get('/vendor', requireVendor, async (c) => {
       transfers={transfers}
       subscriptions={{ ...subscriptions, currency: storeConfig(c.env).currency }}
       flash={NOTICES[notice]}
+      discounts={
+        <VendorDiscounts discounts={discounts} products={products} currency={storeConfig(c.env).currency} />
+      }
     />,
   );
 });
+
+vendorRoutes.route('/', vendorDiscountRoutes);
 
 vendorRoutes.post('/vendor/stripe-dashboard', requireVendor, async (c) => {
   const url = await expressDashboardLink(c.env, c.var.store);

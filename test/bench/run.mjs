@@ -288,6 +288,27 @@ try {
   }
   const cartCookies = productIds.length ? await makeCarts(CART_POOL) : [];
 
+  // Carts holding a discount code (10% off, platform-funded): every read prices the code again from D1.
+  /** @type {string[]} */
+  const discountCookies = [];
+  if (cartCookies.length) {
+    await db
+      .prepare(
+        `insert or ignore into discounts (id, code, percent_off, funded_by, created_by) values ('disc_bench', 'bench10', 10, 'platform', 'admin')`,
+      )
+      .run()
+      .catch(() => undefined);
+    for (const cookie of await makeCarts(Math.min(CART_POOL, 64))) {
+      const res = await f('/cart/discount', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ code: 'BENCH10' }),
+      });
+      await res.body?.cancel();
+      if (res.ok) discountCookies.push(cookie);
+    }
+  }
+
   /** @type {any[]} */
   const scenarios = [
     { name: 'baseline', key: 'baseline', kind: 'plain', method: 'GET', path: '/__bench/ok' },
@@ -326,6 +347,17 @@ try {
       headers: json,
       cookies: cartCookies,
     });
+    if (discountCookies.length)
+      scenarios.push({
+        name: 'GET /cart (discount applied)',
+        key: 'cartDiscount',
+        kind: 'rotate-cookie',
+        method: 'GET',
+        path: '/cart',
+        headers: json,
+        cookies: discountCookies,
+      });
+    else unavailable.cartDiscount = 'no cart took the bench discount code';
     scenarios.push({
       name: 'POST /cart/items',
       key: 'cartAdd',
@@ -457,6 +489,7 @@ try {
     ['home', 'home page (GET /)'],
     ['product', `product page (GET ${productPath ?? '/products/…'})`],
     ['cart', 'GET /cart (with cookie)'],
+    ['cartDiscount', 'GET /cart (with a discount code applied)'],
     ['cartAdd', 'POST /cart/items'],
     ['webhook', 'signed webhook delivery'],
     ['checkout', 'POST /checkout'],

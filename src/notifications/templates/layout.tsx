@@ -1,5 +1,6 @@
 // The e-mail HTML shell and the parts templates share (line table, address). Inline styles only:
 // mail clients drop <style> and external sheets. Every value goes through JSX, so it is escaped.
+import { discountNote } from '../../pages/line-discount';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
@@ -61,6 +62,9 @@ export function LinesTable(props: { lines: MailLine[]; currency: string; showVen
                 <div style="font-size:12px;color:#5b6b6e">from {displayName(l.vendor)}</div>
               ) : null}
               {l.note ? <div style="font-size:12px;color:#5b6b6e">Note: {clip(l.note, 500)}</div> : null}
+              {l.discountAmount ? (
+                <div style="font-size:12px;color:#5b6b6e">{discountNote(l, props.currency)}</div>
+              ) : null}
             </td>
             <td style="text-align:right;white-space:nowrap">{formatMoney(l.amount, props.currency)}</td>
           </tr>
@@ -116,7 +120,8 @@ export function linesText(lines: MailLine[], currency: string, showVendor = fals
   return lines
     .map(
       (l) =>
-        `- ${l.quantity} x ${displayName(l.name, 'Item')}${showVendor ? ` (from ${displayName(l.vendor)})` : ''}: ${formatMoney(l.amount, currency)}`,
+        `- ${l.quantity} x ${displayName(l.name, 'Item')}${showVendor ? ` (from ${displayName(l.vendor)})` : ''}: ${formatMoney(l.amount, currency)}` +
+        (l.discountAmount ? ` (${discountNote(l, currency)})` : ''),
     )
     .join('\n');
 }

@@ -26,6 +26,9 @@ export interface MailLine {
   amount: number;
   vendor: string;
   note?: string;
+  /** The discount code's part of the line (amount is after it) and who funded it. */
+  discountAmount?: number;
+  discountFundedBy?: string | null;
 }
 
 /** A postal address as Stripe reports it (shipping or billing), with the recipient's name. */
