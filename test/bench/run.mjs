@@ -2,7 +2,14 @@
 // would be what we measure), seeded like dev, loaded from a separate process on 127.0.0.1. Prints a markdown
 // table and writes JSON to test/bench/results/. Figures are for the issue notes; nothing here asserts them.
 //
-//   npm run bench                     5 s per route, 10 connections
+// What is measured: the app Worker's own socket. Wrangler's Miniflare routes a Worker with `[assets]` through
+// its asset workers first (about 0.9 ms of CPU per request), even on its direct socket; the app never calls
+// env.ASSETS, so the measured Worker has no assets binding, and one extra row ("baseline through the assets
+// path") loads the same bundle with `[assets]` on, so both costs are visible. Per route it reports the CPU
+// milliseconds per request of the workerd process (/proc/<pid>/stat), steadier than req/s on a shared machine.
+//
+//   npm run bench                     5 s per route, 10 connections, one round
+//   BENCH_ROUNDS=3 npm run bench      routes interleaved three times; medians reported
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=20 npm run bench
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -41,12 +48,13 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 1)));
 const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_S ?? 600) * 1000;
 const HOST = '127.0.0.1';
 /** Carts that take `POST /cart/items` in turn, so no line nears the 99-unit cap during the run. */
 const CART_POOL = 256;
 /** Checkouts per run: each one on a cart that has never checked out (a real session each, no replay). */
-const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 400);
+const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 200);
 const TARGETS = { home: 0.5, cartAdd: 0.25, gzipKiB: 250 };
 
 const log = (msg) => console.error(`[bench] ${msg}`);
@@ -117,18 +125,20 @@ async function wrapWithBaseline(appEntry, outFile) {
 /**
  * Worker options for Miniflare from a wrangler config, with the bundle as its only module.
  * `directPort`: a socket straight to this Worker on that port (0: none chosen, the OS picks).
+ * `assets`: keep the config's `[assets]` (Miniflare then puts its asset workers in front of every socket).
  */
-function workerFrom(configPath, name, scriptPath, bindings, directPort = 0) {
+function workerFrom(configPath, name, scriptPath, bindings, directPort = 0, { assets = false } = {}) {
   // Secrets are given below; naming them in the environment keeps wrangler from warning they are missing.
   for (const [k, v] of Object.entries(bindings)) process.env[k] ??= v;
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, configPath));
-  const { modulesRules: _rules, ...rest } = workerOptions;
+  const { modulesRules: _rules, assets: assetOptions, ...rest } = workerOptions;
   return {
     ...rest,
+    ...(assets && assetOptions ? { assets: assetOptions } : {}),
     name,
     modules: [{ type: 'ESModule', path: scriptPath }],
-    // A socket straight to this Worker: the load skips Miniflare's entry and asset-router workers, as on
-    // Cloudflare, where a request for a static asset never runs the Worker.
+    // A socket straight to this Worker. Without `[assets]` it reaches the app's fetch handler and nothing
+    // else, as on Cloudflare, where a request for a static asset never runs the Worker.
     unsafeDirectSockets: [{ host: HOST, port: directPort, proxy: false }],
     modulesRoot: path.dirname(scriptPath),
     bindings: { ...workerOptions.bindings, ...bindings },
@@ -139,6 +149,39 @@ function workerFrom(configPath, name, scriptPath, bindings, directPort = 0) {
 function cookieFrom(res, name) {
   for (const c of res.headers.getSetCookie()) if (c.startsWith(`${name}=`)) return c.split(';')[0];
   return null;
+}
+
+/** The workerd process Miniflare started (a child of this process), or null off Linux. */
+function workerdPid() {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.startsWith('workerd')) return Number(entry);
+    }
+  } catch {
+    // no /proc: CPU per request is reported as n/a
+  }
+  return null;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (CLK_TCK). */
+function clockTicks() {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** The median of some numbers (null when there are none). */
+function median(values) {
+  const v = values.filter((x) => x != null && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 const results = { routes: [], notes: [] };
@@ -182,21 +225,23 @@ try {
   const appOrigin = `http://${HOST}:${directPort}`;
   const webhookSecret = `whsec_bench_${randomBytes(12).toString('hex')}`;
   const adminToken = randomBytes(18).toString('base64url');
-  const app = workerFrom(
-    APP_CONFIG,
-    'storefront',
-    benchScript,
-    {
-      COOKIE_SECRET: randomBytes(24).toString('base64url'),
-      ADMIN_TOKEN: adminToken,
-      STRIPE_SECRET_KEY: '',
-      STRIPE_PUBLISHABLE_KEY: '',
-      STRIPE_WEBHOOK_SECRET: webhookSecret,
-      STRIPE_CONNECT_WEBHOOK_SECRET: '',
-      PUBLIC_URL: appOrigin,
-    },
-    directPort,
-  );
+  const appBindings = {
+    COOKIE_SECRET: randomBytes(24).toString('base64url'),
+    ADMIN_TOKEN: adminToken,
+    STRIPE_SECRET_KEY: '',
+    STRIPE_PUBLISHABLE_KEY: '',
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_CONNECT_WEBHOOK_SECRET: '',
+    PUBLIC_URL: appOrigin,
+  };
+  const app = workerFrom(APP_CONFIG, 'storefront', benchScript, appBindings, directPort);
+  // The same bundle behind Miniflare's asset workers, for the one row through the assets path. Its queue
+  // consumers and cron belong to the measured app alone.
+  const {
+    queueConsumers: _consumers,
+    triggers: _triggers,
+    ...withAssets
+  } = workerFrom(APP_CONFIG, 'storefront-assets', benchScript, appBindings, 0, { assets: true });
   const emulator = emulatorScript
     ? workerFrom(EMULATOR_CONFIG, 'stripe-emulator', emulatorScript, {
         PUBLIC_URL: `${appOrigin}/__stripe`,
@@ -217,13 +262,19 @@ try {
       resourcePersistencePath: path.join(state, 'v3'),
       resourceTmpPath: path.join(tmp, 'mf-tmp'),
       logRequests: false,
-      workers: [app, emulator],
+      workers: [app, emulator, withAssets],
     }),
   );
   await mf.ready;
   const direct = await mf.unsafeGetDirectURL('storefront');
   const baseUrl = `http://${HOST}:${direct.port}`;
-  log(`serving on ${publicUrl} (assets + app), measuring ${baseUrl} (the app Worker directly)`);
+  const assetsDirect = await mf.unsafeGetDirectURL('storefront-assets');
+  const assetsUrl = `http://${HOST}:${assetsDirect.port}`;
+  const cpuPid = workerdPid();
+  if (cpuPid === null) results.notes.push('workerd process not found: CPU per request not measured');
+  log(
+    `measuring ${baseUrl} (the app Worker, no assets layer); ${assetsUrl} is the same bundle behind the assets path`,
+  );
 
   const step = await runDemoVendorStep({ baseUrl: publicUrl, adminToken, persistTo: state, log });
   if (step.status === 'failed') results.notes.push(`demo-vendor step failed: ${step.detail}`);
@@ -291,6 +342,14 @@ try {
   /** @type {any[]} */
   const scenarios = [
     { name: 'baseline', key: 'baseline', kind: 'plain', method: 'GET', path: '/__bench/ok' },
+    {
+      name: 'baseline through the assets path',
+      key: 'assetsBaseline',
+      kind: 'plain',
+      method: 'GET',
+      path: '/__bench/ok',
+      baseUrl: assetsUrl,
+    },
   ];
   /** @type {Record<string, string>} */
   const unavailable = {};
@@ -393,7 +452,7 @@ try {
     });
     const probeText = await probe.text();
     if (probe.status >= 200 && probe.status < 400) {
-      const cookies = await makeCarts(CHECKOUTS + CONNECTIONS * 2);
+      const cookies = await makeCarts(CHECKOUTS * ROUNDS + CONNECTIONS * 2);
       scenarios.push({
         name: 'POST /checkout (new session)',
         key: 'checkout',
@@ -425,11 +484,14 @@ try {
       connections: CONNECTIONS,
       durationSeconds: DURATION,
       warmupSeconds: WARMUP,
+      rounds: ROUNDS,
+      cpuPid,
+      clockTicks: clockTicks(),
       scenarios,
     }),
   );
   log(
-    `loading ${scenarios.length} routes from a separate process (${CONNECTIONS} connections, ${DURATION} s each)…`,
+    `loading ${scenarios.length} routes × ${ROUNDS} round(s) from a separate process (${CONNECTIONS} connections, ${DURATION} s each)…`,
   );
   const code = await new Promise((resolve) => {
     loader = spawn(process.execPath, [path.join(HERE, 'load.mjs'), planFile, outFile], {
@@ -438,22 +500,40 @@ try {
     loader.on('close', (c) => resolve(c));
   });
   if (code !== 0) throw new Error(`load process exited ${code}`);
-  const measured = JSON.parse(readFileSync(outFile, 'utf8'));
-  const runs = measured.filter((m) => m.name === 'baseline' || m.name === 'baseline (end)');
-  const baseline = {
-    ...runs[0],
-    rps: runs.reduce((sum, m) => sum + m.rps, 0) / runs.length,
-    requests: runs.reduce((sum, m) => sum + m.requests, 0),
-    errors: runs.reduce((sum, m) => sum + m.errors, 0),
-  };
-  results.baselineRuns = runs.map((m) => ({ rps: m.rps, p50Ms: m.p50, p99Ms: m.p99 }));
-  if (runs.length === 2)
-    results.notes.push(
-      `baseline = mean of a run before the routes (${runs[0].rps.toFixed(0)} req/s) and one after (${runs[1].rps.toFixed(0)} req/s)`,
-    );
+  const passes = JSON.parse(readFileSync(outFile, 'utf8'));
+  results.passes = passes;
+  /** One scenario's figures over the rounds: medians, with requests and errors summed. */
+  const combine = (ms) => ({
+    name: ms[0].name,
+    rps: median(ms.map((m) => m.rps)),
+    p50: median(ms.map((m) => m.p50)),
+    p99: median(ms.map((m) => m.p99)),
+    cpuMsPerRequest: median(ms.map((m) => m.cpuMsPerRequest)),
+    requests: ms.reduce((sum, m) => sum + m.requests, 0),
+    errors: ms.reduce((sum, m) => sum + m.errors, 0),
+    statusCodes: Object.fromEntries(
+      [...new Set(ms.flatMap((m) => Object.keys(m.statusCodes)))].map((k) => [
+        k,
+        ms.reduce((sum, m) => sum + (m.statusCodes[k] ?? 0), 0),
+      ]),
+    ),
+  });
+  const measured = [...new Set(passes.map((m) => m.name))].map((name) =>
+    combine(passes.filter((m) => m.name === name)),
+  );
+  const runs = passes.filter((m) => m.name === 'baseline' || m.name === 'baseline (end)');
+  const baseline = combine(runs);
+  results.baselineRuns = runs.map((m) => ({ round: m.round, rps: m.rps, p50Ms: m.p50, p99Ms: m.p99 }));
+  results.notes.push(
+    `baseline = median of ${runs.length} runs, one before and one after the routes in each round (` +
+      `${runs.map((m) => m.rps.toFixed(0)).join(', ')} req/s)`,
+  );
+  if (ROUNDS > 1)
+    results.notes.push(`${ROUNDS} rounds, routes interleaved; every figure is the median over the rounds`);
 
   const order = [
     ['baseline', 'baseline (GET /__bench/ok)'],
+    ['assetsBaseline', 'baseline through the assets path'],
     ['home', 'home page (GET /)'],
     ['product', `product page (GET ${productPath ?? '/products/…'})`],
     ['cart', 'GET /cart (with cookie)'],
@@ -480,6 +560,7 @@ try {
       rps: m.rps,
       p50Ms: m.p50,
       p99Ms: m.p99,
+      cpuMsPerRequest: m.cpuMsPerRequest,
       ratio: baseline?.rps ? m.rps / baseline.rps : null,
       requests: m.requests,
       errors: m.errors,
@@ -500,17 +581,17 @@ const target = { home: `≥ ${TARGETS.home * 100}%`, cartAdd: `≥ ${TARGETS.car
 const verdict = (key, ratio) =>
   key in target && ratio != null ? (ratio >= TARGETS[key] ? 'met' : 'missed') : '';
 const lines = [
-  `## Benchmark (workerd via Miniflare, ${CONNECTIONS} connections, ${DURATION} s per route, ${os.cpus().length} cores)`,
+  `## Benchmark (workerd via Miniflare, ${CONNECTIONS} connections, ${DURATION} s per route, ${ROUNDS} round(s), ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})`,
   '',
-  '| route | req/s | p50 ms | p99 ms | vs baseline | target | errors |',
-  '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
+  '| route | req/s | p50 ms | p99 ms | CPU ms/req | vs baseline | target | errors |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
 ];
 for (const r of results.routes) {
   if (!r.available)
-    lines.push(`| ${r.route} | n/a | n/a | n/a | n/a | ${target[r.key] ?? ''} | ${r.reason} |`);
+    lines.push(`| ${r.route} | n/a | n/a | n/a | n/a | n/a | ${target[r.key] ?? ''} | ${r.reason} |`);
   else
     lines.push(
-      `| ${r.route} | ${fmt(r.rps)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${r.ratio == null ? 'n/a' : `${fmt(r.ratio * 100, 1)}%`} | ${
+      `| ${r.route} | ${fmt(r.rps)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${fmt(r.cpuMsPerRequest, 2)} | ${r.ratio == null ? 'n/a' : `${fmt(r.ratio * 100, 1)}%`} | ${
         target[r.key] ? `${target[r.key]} (${verdict(r.key, r.ratio)})` : ''
       } | ${r.errors} |`,
     );
@@ -544,6 +625,8 @@ const json = JSON.stringify(
     commit: commit(),
     connections: CONNECTIONS,
     durationSeconds: DURATION,
+    rounds: ROUNDS,
+    loadAverage: os.loadavg(),
     cores: os.cpus().length,
     targets: TARGETS,
     ...results,
