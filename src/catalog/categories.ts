@@ -1,0 +1,91 @@
+// Categories: the platform-wide list, a store's categories (those its products are in), and the one writer
+// of a product's category (vendors pick it in the dashboard). Search rows follow by trigger (migration 0009).
+import type { Db } from '../db/client';
+import { invalidateCatalogPages } from './page-cache';
+
+/** A category as shoppers see it. */
+export interface Category {
+  slug: string;
+  name: string;
+}
+
+/** A category with how many listed, active products are in it (overall, or in one store). */
+export interface CategoryCount extends Category {
+  productCount: number;
+}
+
+/** Every category of the platform, by name. */
+export async function listCategories(db: Db): Promise<Category[]> {
+  const { results } = await db.$client
+    .prepare('SELECT slug, name FROM categories ORDER BY name ASC')
+    .all<Category>();
+  return results;
+}
+
+/**
+ * Categories with their counts of active products of listed stores; only those with products, unless
+ * `all`. With `storeSlug`, counts only that store's products (a store's own category list).
+ */
+export async function listCategoryCounts(
+  db: Db,
+  options: { storeSlug?: string; all?: boolean } = {},
+): Promise<CategoryCount[]> {
+  const storeFilter = options.storeSlug ? 'AND s.slug = ?' : '';
+  const { results } = await db.$client
+    .prepare(
+      `SELECT c.slug AS slug, c.name AS name, count(p.id) AS productCount
+       FROM categories c
+       LEFT JOIN product_categories pc ON pc.category_slug = c.slug
+       LEFT JOIN products p ON p.id = pc.product_id AND p.active = 1
+       LEFT JOIN stores s ON s.id = p.store_id AND s.deauthorized_at IS NULL
+       WHERE (s.id IS NOT NULL OR p.id IS NULL) ${storeFilter}
+       GROUP BY c.slug ORDER BY c.name ASC`,
+    )
+    .bind(...(options.storeSlug ? [options.storeSlug] : []))
+    .all<CategoryCount>();
+  return results
+    .map((r) => ({ ...r, productCount: Number(r.productCount) }))
+    .filter((r) => options.all || r.productCount > 0);
+}
+
+/** The category of each product given (products without one are absent). At most 100 ids. */
+export async function categoriesOf(db: Db, productIds: readonly string[]): Promise<Map<string, Category>> {
+  const ids = [...new Set(productIds)];
+  if (ids.length === 0) return new Map();
+  if (ids.length > 100) throw new RangeError('categoriesOf takes at most 100 ids');
+  const { results } = await db.$client
+    .prepare(
+      `SELECT pc.product_id AS productId, c.slug AS slug, c.name AS name FROM product_categories pc
+       JOIN categories c ON c.slug = pc.category_slug WHERE pc.product_id IN (${ids.map(() => '?').join(', ')})`,
+    )
+    .bind(...ids)
+    .all<Category & { productId: string }>();
+  return new Map(results.map((r) => [r.productId, { slug: r.slug, name: r.name }]));
+}
+
+/** The statement that sets (or, with null, clears) a product's category, for the caller's batch. */
+export function setCategoryStatement(
+  db: Db,
+  productId: string,
+  categorySlug: string | null,
+): D1PreparedStatement {
+  return categorySlug
+    ? db.$client
+        .prepare(
+          `INSERT INTO product_categories (product_id, category_slug) VALUES (?, ?)
+           ON CONFLICT (product_id) DO UPDATE SET category_slug = excluded.category_slug
+           WHERE category_slug <> excluded.category_slug`,
+        )
+        .bind(productId, categorySlug)
+    : db.$client.prepare('DELETE FROM product_categories WHERE product_id = ?').bind(productId);
+}
+
+/** Sets a product's category (null clears it) and drops cached catalog pages and API answers. */
+export async function setProductCategory(
+  db: Db,
+  productId: string,
+  categorySlug: string | null,
+): Promise<void> {
+  await setCategoryStatement(db, productId, categorySlug).run();
+  invalidateCatalogPages();
+}
