@@ -1,6 +1,8 @@
 // Categories: the platform-wide list, a store's categories (those its products are in), and the one writer
 // of a product's category (vendors pick it in the dashboard). Search rows follow by trigger (migration 0009).
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { schema } from '../db/client';
 import { invalidateCatalogPages } from './page-cache';
 
 /** A category as shoppers see it. */
@@ -43,9 +45,7 @@ export async function listCategoryCounts(
     )
     .bind(...(options.storeSlug ? [options.storeSlug] : []))
     .all<CategoryCount>();
-  return results
-    .map((r) => ({ ...r, productCount: Number(r.productCount) }))
-    .filter((r) => options.all || r.productCount > 0);
+  return results.filter((r) => options.all || r.productCount > 0);
 }
 
 /** The category of each product given (products without one are absent). At most 100 ids. */
@@ -63,21 +63,23 @@ export async function categoriesOf(db: Db, productIds: readonly string[]): Promi
   return new Map(results.map((r) => [r.productId, { slug: r.slug, name: r.name }]));
 }
 
-/** The statement that sets (or, with null, clears) a product's category, for the caller's batch. */
-export function setCategoryStatement(
-  db: Db,
-  productId: string,
-  categorySlug: string | null,
-): D1PreparedStatement {
+/** True when `slug` is a category of the platform's list. */
+export async function categoryExists(db: Db, slug: string): Promise<boolean> {
+  return (await db.$client.prepare('SELECT 1 FROM categories WHERE slug = ?').bind(slug).first()) !== null;
+}
+
+/**
+ * The write that sets (or, with null, clears) a product's category, for the caller's `db.batch` next to
+ * the product's own write. Search rows follow by trigger in the same statement.
+ */
+export function categoryWrite(db: Db, productId: string, categorySlug: string | null) {
+  const { productCategories } = schema;
   return categorySlug
-    ? db.$client
-        .prepare(
-          `INSERT INTO product_categories (product_id, category_slug) VALUES (?, ?)
-           ON CONFLICT (product_id) DO UPDATE SET category_slug = excluded.category_slug
-           WHERE category_slug <> excluded.category_slug`,
-        )
-        .bind(productId, categorySlug)
-    : db.$client.prepare('DELETE FROM product_categories WHERE product_id = ?').bind(productId);
+    ? db
+        .insert(productCategories)
+        .values({ productId, categorySlug })
+        .onConflictDoUpdate({ target: productCategories.productId, set: { categorySlug } })
+    : db.delete(productCategories).where(eq(productCategories.productId, productId));
 }
 
 /** Sets a product's category (null clears it) and drops cached catalog pages and API answers. */
@@ -86,6 +88,23 @@ export async function setProductCategory(
   productId: string,
   categorySlug: string | null,
 ): Promise<void> {
-  await setCategoryStatement(db, productId, categorySlug).run();
+  await categoryWrite(db, productId, categorySlug);
   invalidateCatalogPages();
+}
+
+/** Ids of the active products of a store (by slug) in a category. */
+export async function productIdsInCategory(
+  db: Db,
+  storeSlug: string,
+  categorySlug: string,
+): Promise<Set<string>> {
+  const { results } = await db.$client
+    .prepare(
+      `SELECT p.id AS id FROM products p JOIN stores s ON s.id = p.store_id
+       JOIN product_categories pc ON pc.product_id = p.id
+       WHERE s.slug = ? AND pc.category_slug = ? AND p.active = 1`,
+    )
+    .bind(storeSlug, categorySlug)
+    .all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
 }

@@ -108,7 +108,7 @@ export async function listProducts(
        WHERE ${where.join(' AND ')} ORDER BY ${spec.order} LIMIT ?`,
     )
     .bind(...binds, options.limit + 1)
-    .all<Record<string, unknown>>();
+    .all();
   const rows = results.slice(0, options.limit);
   const last = rows.at(-1);
   const nextCursor =
@@ -129,7 +129,7 @@ export async function getListedProduct(db: Db, id: string): Promise<ProductWithS
        WHERE p.id = ? AND p.active = 1 AND s.deauthorized_at IS NULL LIMIT 1`,
     )
     .bind(id)
-    .first<Record<string, unknown>>();
+    .first();
   return row ? { product: productOf(row), store: storeOf(row) } : null;
 }
 
@@ -139,6 +139,6 @@ export async function listListedStores(db: Db): Promise<Store[]> {
     .prepare(
       `SELECT ${STORE_SELECT} FROM stores s WHERE s.deauthorized_at IS NULL ORDER BY s.name ASC, s.id ASC`,
     )
-    .all<Record<string, unknown>>();
+    .all();
   return results.map(storeOf);
 }

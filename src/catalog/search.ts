@@ -72,6 +72,6 @@ export async function searchProducts(
        ORDER BY bm25(product_search, 0.0, 10.0, 1.0, 4.0, 6.0), p.id LIMIT ?`,
     )
     .bind(...binds, limit)
-    .all<Record<string, unknown>>();
+    .all();
   return results.map((row) => ({ product: productOf(row), store: storeOf(row) }));
 }

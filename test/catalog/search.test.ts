@@ -12,7 +12,11 @@ import { createProduct, createStore, updateProduct, updateStore } from '../helpe
 const db = () => getDb(env);
 
 /** A word no other test uses, so results are only this test's products. */
-const word = () => `zq${crypto.randomUUID().replace(/[^a-z]/g, '').slice(0, 8)}`;
+const word = () =>
+  `zq${crypto
+    .randomUUID()
+    .replace(/[^a-z]/g, '')
+    .slice(0, 8)}`;
 
 async function ids(query: string, filters = {}) {
   return (await searchProducts(db(), query, filters)).map((r) => r.product.id);
@@ -22,7 +26,10 @@ describe('searchProducts', () => {
   it('matches prefixes, ignores accents and case, ranks a name match above a description match', async () => {
     const w = word();
     const store = await createStore();
-    const inDescription = await createProduct(store.id, { name: 'Plain thing', description: `A ${w} inside.` });
+    const inDescription = await createProduct(store.id, {
+      name: 'Plain thing',
+      description: `A ${w} inside.`,
+    });
     const inName = await createProduct(store.id, { name: `Café ${w} Crème` });
     expect(await ids(w)).toEqual([inName.id, inDescription.id]);
     expect(await ids(w.slice(0, 5))).toEqual([inName.id, inDescription.id]);
@@ -67,7 +74,9 @@ describe('searchProducts', () => {
     await setProductCategory(db(), p.id, null);
     expect(await ids(`${w2} kitchen`)).toEqual([]);
     await env.DB.prepare('DELETE FROM products WHERE id = ?').bind(p.id).run();
-    const { results } = await env.DB.prepare('SELECT count(*) AS n FROM product_search WHERE product_search MATCH ?')
+    const { results } = await env.DB.prepare(
+      'SELECT count(*) AS n FROM product_search WHERE product_search MATCH ?',
+    )
       .bind(`"${w2}"*`)
       .all<{ n: number }>();
     expect(results[0]!.n).toBe(0);
@@ -86,10 +95,14 @@ describe('GET /api/v1/search and /search', () => {
     const w = word();
     const store = await createStore();
     const p = await createProduct(store.id, { name: `Lamp ${w}`, id: newId('prod_test') });
-    const res = await SELF.fetch(`http://localhost/api/v1/search?q=${w}`, { headers: { accept: 'application/json' } });
+    const res = await SELF.fetch(`http://localhost/api/v1/search?q=${w}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ query: w, data: [{ id: p.id, name: `Lamp ${w}` }] });
-    const empty = await SELF.fetch('http://localhost/api/v1/search?q=%20', { headers: { accept: 'application/json' } });
+    const empty = await SELF.fetch('http://localhost/api/v1/search?q=%20', {
+      headers: { accept: 'application/json' },
+    });
     expect(empty.status).toBe(422);
   });
 });

@@ -37,13 +37,10 @@ const limit = z
 /** `GET /api/v1/products` query. */
 export const productListQuery = z.object({
   ...filters,
-  sort: z
-    .enum(PRODUCT_SORTS)
-    .optional()
-    .meta({
-      description:
-        '`featured` (default: featured first, then newest), `newest`, `price_asc`, `price_desc`, `name`.',
-    }),
+  sort: z.enum(PRODUCT_SORTS).optional().meta({
+    description:
+      '`featured` (default: featured first, then newest), `newest`, `price_asc`, `price_desc`, `name`.',
+  }),
   limit,
   cursor: z
     .string()

@@ -104,7 +104,7 @@ function parameters(location: 'path' | 'query', shape: z.ZodObject | undefined):
   if (!shape) return [];
   return Object.entries(shape.shape).map(([name, field]) => {
     const schema = bare(
-      z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+      z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }),
     );
     const { description, ...rest } = schema;
     return {
