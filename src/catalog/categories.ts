@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
+import type { Product, Store } from './availability';
 import { invalidateCatalogPages } from './page-cache';
 
 /** A category as shoppers see it. */
@@ -14,6 +15,25 @@ export interface Category {
 /** A category with how many listed, active products are in it (overall, or in one store). */
 export interface CategoryCount extends Category {
   productCount: number;
+}
+
+/** A product with its store and its category (null when it has none). */
+export interface CatalogItem {
+  product: Product;
+  store: Store;
+  category: Category | null;
+}
+
+/** The joins and columns that bring a product's category (`p` is products) into a catalog query. */
+export const CATEGORY_JOIN =
+  'LEFT JOIN product_categories pc ON pc.product_id = p.id LEFT JOIN categories c ON c.slug = pc.category_slug';
+export const CATEGORY_SELECT = 'c.slug AS "cat_slug", c.name AS "cat_name"';
+
+/** The category columns of a row selected with CATEGORY_SELECT. */
+export function categoryOf(row: Record<string, unknown>): Category | null {
+  return typeof row.cat_slug === 'string' && typeof row.cat_name === 'string'
+    ? { slug: row.cat_slug, name: row.cat_name }
+    : null;
 }
 
 /** Every category of the platform, by name. */

@@ -2,7 +2,8 @@
 // sort orders and keyset pagination (an opaque cursor holding the last row's sort key), one D1 query.
 import type { Db } from '../db/client';
 import { productOf, PRODUCT_SELECT, storeOf, STORE_SELECT } from './rows';
-import type { ProductWithStore, Store } from './queries';
+import type { Store } from './queries';
+import { CATEGORY_JOIN, CATEGORY_SELECT, categoryOf, type CatalogItem } from './categories';
 import type { SearchFilters } from './search';
 
 /** The orders a listing can be sorted in. `featured`: featured first, newest next. */
@@ -65,7 +66,7 @@ export function decodeCursor(sort: ProductSort, cursor: string): CursorValue[] |
 
 /** A page of products and the cursor of the next one (null on the last page). */
 export interface ProductPage {
-  items: ProductWithStore[];
+  items: CatalogItem[];
   nextCursor: string | null;
 }
 
@@ -85,7 +86,7 @@ export async function listProducts(
     binds.push(options.store);
   }
   if (options.category) {
-    where.push('p.id IN (SELECT product_id FROM product_categories WHERE category_slug = ?)');
+    where.push('pc.category_slug = ?');
     binds.push(options.category);
   }
   if (options.minPrice !== undefined) {
@@ -104,7 +105,8 @@ export async function listProducts(
   const keyList = spec.keys.map((k, i) => `${k} AS "k${i}"`).join(', ');
   const { results } = await db.$client
     .prepare(
-      `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT}, ${keyList} FROM products p JOIN stores s ON s.id = p.store_id
+      `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT}, ${CATEGORY_SELECT}, ${keyList}
+       FROM products p JOIN stores s ON s.id = p.store_id ${CATEGORY_JOIN}
        WHERE ${where.join(' AND ')} ORDER BY ${spec.order} LIMIT ?`,
     )
     .bind(...binds, options.limit + 1)
@@ -118,19 +120,23 @@ export async function listProducts(
           spec.keys.map((_, i) => last[`k${i}`] as CursorValue),
         )
       : null;
-  return { items: rows.map((row) => ({ product: productOf(row), store: storeOf(row) })), nextCursor };
+  return {
+    items: rows.map((row) => ({ product: productOf(row), store: storeOf(row), category: categoryOf(row) })),
+    nextCursor,
+  };
 }
 
 /** An active product of a listed store by id, or null. */
-export async function getListedProduct(db: Db, id: string): Promise<ProductWithStore | null> {
+export async function getListedProduct(db: Db, id: string): Promise<CatalogItem | null> {
   const row = await db.$client
     .prepare(
-      `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+      `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT}, ${CATEGORY_SELECT}
+       FROM products p JOIN stores s ON s.id = p.store_id ${CATEGORY_JOIN}
        WHERE p.id = ? AND p.active = 1 AND s.deauthorized_at IS NULL LIMIT 1`,
     )
     .bind(id)
     .first();
-  return row ? { product: productOf(row), store: storeOf(row) } : null;
+  return row ? { product: productOf(row), store: storeOf(row), category: categoryOf(row) } : null;
 }
 
 /** Every listed store (not disconnected from the platform), by name. */

@@ -3,7 +3,7 @@
 // as a prefix; diacritics folded by the tokenizer (unicode61 remove_diacritics 2).
 import type { Db } from '../db/client';
 import { productOf, PRODUCT_SELECT, storeOf, STORE_SELECT } from './rows';
-import type { ProductWithStore } from './queries';
+import { CATEGORY_JOIN, CATEGORY_SELECT, categoryOf, type CatalogItem } from './categories';
 
 /** Longest query taken, in characters; words beyond the eighth are ignored. */
 export const MAX_QUERY_LENGTH = 200;
@@ -40,7 +40,7 @@ export async function searchProducts(
   query: string,
   filters: SearchFilters = {},
   limit = 24,
-): Promise<ProductWithStore[]> {
+): Promise<CatalogItem[]> {
   const match = matchExpression(query);
   if (!match) return [];
   const where: string[] = ['product_search MATCH ?', 'p.active = 1', 's.deauthorized_at IS NULL'];
@@ -50,9 +50,7 @@ export async function searchProducts(
     binds.push(filters.store);
   }
   if (filters.category) {
-    where.push(
-      'EXISTS (SELECT 1 FROM product_categories pc WHERE pc.product_id = p.id AND pc.category_slug = ?)',
-    );
+    where.push('pc.category_slug = ?');
     binds.push(filters.category);
   }
   if (filters.minPrice !== undefined) {
@@ -66,12 +64,12 @@ export async function searchProducts(
   if (filters.inStock) where.push('(p.stock IS NULL OR p.stock > 0)');
   const { results } = await db.$client
     .prepare(
-      `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT} FROM product_search
-       JOIN products p ON p.rowid = product_search.rowid JOIN stores s ON s.id = p.store_id
+      `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT}, ${CATEGORY_SELECT} FROM product_search
+       JOIN products p ON p.rowid = product_search.rowid JOIN stores s ON s.id = p.store_id ${CATEGORY_JOIN}
        WHERE ${where.join(' AND ')}
        ORDER BY bm25(product_search, 0.0, 10.0, 1.0, 4.0, 6.0), p.id LIMIT ?`,
     )
     .bind(...binds, limit)
     .all();
-  return results.map((row) => ({ product: productOf(row), store: storeOf(row) }));
+  return results.map((row) => ({ product: productOf(row), store: storeOf(row), category: categoryOf(row) }));
 }

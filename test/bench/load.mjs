@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 
 /**
  * @typedef {{
- *   name: string, kind: 'plain' | 'rotate-cookie' | 'cart-add' | 'webhook', method: string, path: string,
+ *   name: string, kind: 'plain' | 'rotate-cookie' | 'rotate-path' | 'cart-add' | 'webhook', paths?: string[], method: string, path: string,
  *   headers?: Record<string, string>, body?: string, cookies?: string[], productIds?: string[],
  *   webhook?: { secret: string, type: string }, amount?: number, baseUrl?: string, warmup?: boolean, okStatuses?: number[]
  * }} Scenario
@@ -92,6 +92,9 @@ function requestFor(s) {
       const h = { ...headers };
       if (s.cookies?.length) h.cookie = s.cookies[i % s.cookies.length];
       let body = s.body;
+      // A path per request (e.g. search terms), with a counter so no answer comes from a cache.
+      if (s.kind === 'rotate-path' && s.paths?.length)
+        r = { ...r, path: `${s.paths[i % s.paths.length]}&n=${i}` };
       if (s.kind === 'cart-add' && s.productIds?.length && s.cookies?.length) {
         // Walk products within a cart before reusing it, so quantities stay far below the 99 cap.
         const productId = s.productIds[Math.floor(i / s.cookies.length) % s.productIds.length];

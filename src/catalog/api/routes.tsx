@@ -7,9 +7,8 @@ import { storeConfig } from '../../lib/config';
 import { AppError, NotFoundError, problemResponse, ValidationError } from '../../lib/errors';
 import { validate } from '../../lib/input';
 import { renderPage } from '../../pages/document';
-import { categoriesOf, listCategoryCounts } from '../categories';
+import { listCategoryCounts, type CatalogItem } from '../categories';
 import { decodeCursor, getListedProduct, listListedStores, listProducts } from '../listing';
-import type { ProductWithStore } from '../queries';
 import { getStoreBySlug } from '../queries';
 import { searchProducts } from '../search';
 import { cachedJson } from './http-cache';
@@ -20,14 +19,10 @@ import { API_OPERATIONS, openApiDocument } from './spec';
 
 const DEFAULT_LIMIT = 24;
 
-/** Products with their categories, as the API's `Product`s. */
-async function productsJson(env: Env, rows: ProductWithStore[]) {
+/** Catalog items as the API's `Product`s. */
+function productsJson(env: Env, rows: CatalogItem[]) {
   const { currency } = storeConfig(env);
-  const categories = await categoriesOf(
-    getDb(env),
-    rows.map((r) => r.product.id),
-  );
-  return rows.map((r) => productJson(env, currency, r, categories.get(r.product.id) ?? null));
+  return rows.map((r) => productJson(env, currency, r, r.category));
 }
 
 /** The request's path and query string: what an answer depends on besides D1 and the config. */
@@ -80,7 +75,7 @@ catalogApiRoutes
         limit: q.limit ?? DEFAULT_LIMIT,
         after,
       });
-      return { data: await productsJson(c.env, page.items), nextCursor: page.nextCursor };
+      return { data: productsJson(c.env, page.items), nextCursor: page.nextCursor };
     });
   })
   .get(API_OPERATIONS[1].path, validate('param', productParams), (c) => {
@@ -88,7 +83,7 @@ catalogApiRoutes
     return cachedJson(c, keyOf(c.req.url), async () => {
       const found = await getListedProduct(getDb(c.env), id);
       if (!found) throw new NotFoundError('There is no such product (or it is no longer sold).');
-      return (await productsJson(c.env, [found]))[0];
+      return productsJson(c.env, [found])[0];
     });
   })
   .get(API_OPERATIONS[2].path, (c) =>
@@ -123,6 +118,6 @@ catalogApiRoutes
         },
         q.limit ?? DEFAULT_LIMIT,
       );
-      return { query: q.q, data: await productsJson(c.env, rows) };
+      return { query: q.q, data: productsJson(c.env, rows) };
     });
   });

@@ -103,9 +103,7 @@ function bare(schema: JsonSchema): JsonSchema {
 function parameters(location: 'path' | 'query', shape: z.ZodObject | undefined): JsonSchema[] {
   if (!shape) return [];
   return Object.entries(shape.shape).map(([name, field]) => {
-    const schema = bare(
-      z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }),
-    );
+    const schema = bare(z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any' }));
     const { description, ...rest } = schema;
     return {
       name,
