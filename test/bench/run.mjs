@@ -49,6 +49,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 1)));
+/** BENCH_PROFILE=1: after the measured run, a CPU profile of each slow route through workerd's inspector. */
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_S ?? 600) * 1000;
 const HOST = '127.0.0.1';
 /** Carts that take `POST /cart/items` in turn, so no line nears the 99-unit cap during the run. */
@@ -186,6 +188,71 @@ function clockTicks() {
   }
 }
 
+/**
+ * A V8 CPU profile of the app's isolate while `run` loads it, through workerd's inspector (DevTools
+ * protocol over WebSocket): the top frames by self time, as shares of all samples.
+ */
+async function profileWhile(inspectorPort, workerName, run, top = 10) {
+  let target = `ws://${HOST}:${inspectorPort}/core:user:${workerName}`;
+  try {
+    const list = await (await fetch(`http://${HOST}:${inspectorPort}/json/list`)).json();
+    const found = list.find((t) => String(t.id ?? t.url ?? '').includes(workerName));
+    if (found?.webSocketDebuggerUrl) target = found.webSocketDebuggerUrl;
+  } catch {
+    // workerd names its targets core:user:<worker>; the default above is that
+  }
+  const ws = new WebSocket(target);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve, { once: true });
+    ws.addEventListener('error', () => reject(new Error(`inspector at ${target} refused the connection`)), {
+      once: true,
+    });
+  });
+  let nextId = 1;
+  const pending = new Map();
+  ws.addEventListener('message', (e) => {
+    const msg = JSON.parse(String(e.data));
+    if (msg.id && pending.has(msg.id)) {
+      pending.get(msg.id)(msg);
+      pending.delete(msg.id);
+    }
+  });
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 200 });
+  await send('Profiler.start');
+  await run();
+  const { result } = await send('Profiler.stop');
+  ws.close();
+  const profile = result?.profile;
+  if (!profile) return null;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + 1);
+  const frames = new Map();
+  for (const [id, count] of self) {
+    const f = byId.get(id)?.callFrame ?? {};
+    const file = String(f.url ?? '')
+      .split('/')
+      .pop();
+    const name = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${(f.lineNumber ?? 0) + 1}` : ''}`;
+    frames.set(name, (frames.get(name) ?? 0) + count);
+  }
+  const total = profile.samples.length;
+  return {
+    samples: total,
+    top: [...frames.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([frame, count]) => ({ frame, selfPercent: Math.round((count / total) * 1000) / 10 })),
+  };
+}
+
 /** The median of some numbers (null when there are none). */
 function median(values) {
   const v = values.filter((x) => x != null && !Number.isNaN(x)).sort((a, b) => a - b);
@@ -228,6 +295,7 @@ try {
 
   // 3. workerd through Miniflare: the app (first worker, gets the port) and the emulator behind its binding.
   const port = await freePort();
+  const inspectorPort = PROFILE ? await freePort() : undefined;
   const publicUrl = `http://${HOST}:${port}`;
   // The app's PUBLIC_URL is the origin the load is sent to (its direct socket): page requests on any
   // other origin would be answered with a redirect to it.
@@ -272,6 +340,7 @@ try {
       resourcePersistencePath: path.join(state, 'v3'),
       resourceTmpPath: path.join(tmp, 'mf-tmp'),
       logRequests: false,
+      ...(inspectorPort ? { inspectorPort } : {}),
       workers: [app, emulator, withAssets],
     }),
   );
@@ -540,6 +609,30 @@ try {
   };
   const passes = await load(planFile, outFile);
 
+  /** Profiles one scenario at a time (its own load pass, not counted in the table). */
+  const profileScenarios = async (list) => {
+    for (const s of list) {
+      const plan = path.join(tmp, `plan-profile-${s.key}.json`);
+      writeFileSync(
+        plan,
+        JSON.stringify({ ...JSON.parse(readFileSync(planFile, 'utf8')), rounds: 1, scenarios: [s] }),
+      );
+      try {
+        const profile = await profileWhile(inspectorPort, 'storefront', () =>
+          load(plan, path.join(tmp, `load-profile-${s.key}.json`)),
+        );
+        if (profile) (results.profiles ??= {})[s.key] = profile;
+      } catch (err) {
+        results.notes.push(
+          `profile of ${s.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    }
+  };
+  // Checkout is left out: its carts are used up by the measured run (each profile pass would replay sessions).
+  const PROFILED = ['homeUncached', 'productUncached', 'cart', 'cartAdd', 'webhook'];
+  if (PROFILE) await profileScenarios(scenarios.filter((x) => PROFILED.includes(x.key)));
+
   // Search at catalog scale, after the other routes (10,000 more products would change what they measure):
   // a generated catalog, then search terms in rotation, each request a distinct URL (no cached answer).
   const catalogSize = Number(process.env.BENCH_SEARCH_PRODUCTS ?? 10_000);
@@ -673,6 +766,7 @@ try {
   const probeHits = (await probeSearch.json().catch(() => ({ data: [] }))).data?.length ?? 0;
   results.notes.push(`search probe ${searchPaths[0]} → ${probeSearch.status}, ${probeHits} results`);
   passes.push(...(await load(searchPlan, path.join(tmp, 'load-search.json'))));
+  if (PROFILE) await profileScenarios(searchScenarios.filter((x) => x.key === 'search'));
   results.passes = passes;
   /** One scenario's figures over the rounds: medians, with requests and errors summed. */
   const combine = (ms) => ({
@@ -787,6 +881,10 @@ if (results.bundle) {
     `Bundle (wrangler deploy --dry-run --env production): ${fmt(results.bundle.rawKiB, 1)} KiB raw, ` +
       `${fmt(results.bundle.gzipKiB, 1)} KiB gzip (target ≤ ${TARGETS.gzipKiB} KiB gzip: ${met}).`,
   );
+}
+for (const [key, profile] of Object.entries(results.profiles ?? {})) {
+  lines.push('', `Profile of ${key} (${profile.samples} samples, self time):`);
+  for (const f of profile.top) lines.push(`- ${f.selfPercent}% ${f.frame}`);
 }
 for (const note of results.notes) lines.push(`Note: ${note}.`);
 if (results.error) lines.push('', `Error: ${results.error}`);
