@@ -109,6 +109,64 @@ function bundleSize(dir) {
 }
 
 /**
+ * What the packages weigh in the minified bundle (esbuild's metafile over src/index.ts, as wrangler bundles
+ * it), and what the stripe SDK costs in gzip: the bundle built again with `stripe` replaced by an empty
+ * module (the upper bound of what any narrower Stripe import could save; the SDK registers every resource
+ * on its one class, so bundlers cannot tree-shake it).
+ */
+async function bundleBreakdown() {
+  const { builtinModules } = await import('node:module');
+  const options = {
+    entryPoints: [path.join(ROOT, 'src/index.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    minify: true,
+    metafile: true,
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    loader: { '.sql': 'text', '.html': 'text', '.txt': 'text' },
+    external: ['cloudflare:*', 'node:*', ...builtinModules],
+    logLevel: 'silent',
+  };
+  const full = await esbuild.build(options);
+  const byPackage = new Map();
+  for (const out of Object.values(full.metafile.outputs))
+    for (const [file, info] of Object.entries(out.inputs)) {
+      const m = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+      const key = m ? m[1] : file.startsWith('src/') ? 'src (the app)' : 'other';
+      byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
+    }
+  const fullGzip = gzipSync(Buffer.concat(full.outputFiles.map((f) => Buffer.from(f.contents)))).length;
+  const stubStripe = {
+    name: 'stub-stripe',
+    setup(build) {
+      build.onResolve({ filter: /^stripe(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'stub' }));
+      build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+        contents:
+          'export default class Stripe { static createSubtleCryptoProvider() {} static createFetchHttpClient() {} }; export const errors = {};',
+        loader: 'js',
+      }));
+    },
+  };
+  const without = await esbuild.build({ ...options, metafile: false, plugins: [stubStripe] });
+  const withoutGzip = gzipSync(Buffer.concat(without.outputFiles.map((f) => Buffer.from(f.contents)))).length;
+  const total = [...byPackage.values()].reduce((a, b) => a + b, 0);
+  return {
+    minifiedKiB: total / 1024,
+    gzipKiB: fullGzip / 1024,
+    withoutStripeGzipKiB: withoutGzip / 1024,
+    stripeGzipKiB: (fullGzip - withoutGzip) / 1024,
+    packages: [...byPackage.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([name, bytes]) => ({ name, minifiedKiB: bytes / 1024, percent: (bytes / total) * 100 })),
+  };
+}
+
+/**
  * Wraps the app bundle with the baseline route: `GET /__bench/ok` answers "ok" from the same Worker and
  * isolate; every other request goes to the app untouched. Exists only in this build, never in the app.
  */
@@ -270,6 +328,11 @@ try {
   const appMain = readdirSync(appOut).find((f) => /\.(m?js)$/.test(f));
   if (!appMain) throw new Error('wrangler produced no JavaScript bundle');
   results.bundle = bundleSize(appOut);
+  try {
+    results.bundleBreakdown = await bundleBreakdown();
+  } catch (err) {
+    results.notes.push(`bundle breakdown failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const benchScript = path.join(tmp, 'bench', 'index.mjs');
   await wrapWithBaseline(path.join(appOut, appMain), benchScript);
 
@@ -880,6 +943,14 @@ if (results.bundle) {
     '',
     `Bundle (wrangler deploy --dry-run --env production): ${fmt(results.bundle.rawKiB, 1)} KiB raw, ` +
       `${fmt(results.bundle.gzipKiB, 1)} KiB gzip (target ≤ ${TARGETS.gzipKiB} KiB gzip: ${met}).`,
+  );
+}
+if (results.bundleBreakdown) {
+  const b = results.bundleBreakdown;
+  lines.push(
+    `Bundle by package (esbuild, minified): ${b.packages.map((p) => `${p.name} ${fmt(p.minifiedKiB, 1)} KiB (${fmt(p.percent, 0)}%)`).join(', ')}.`,
+    `The stripe SDK costs ${fmt(b.stripeGzipKiB, 1)} KiB of ${fmt(b.gzipKiB, 1)} KiB gzip (without it: ${fmt(b.withoutStripeGzipKiB, 1)} KiB): ` +
+      'the most any narrower Stripe import could save.',
   );
 }
 for (const [key, profile] of Object.entries(results.profiles ?? {})) {
