@@ -696,6 +696,111 @@ try {
   const PROFILED = ['homeUncached', 'productUncached', 'cart', 'cartAdd', 'webhook'];
   if (PROFILE) await profileScenarios(scenarios.filter((x) => PROFILED.includes(x.key)));
 
+  // Scale checks (docs/SCALING.md): a flash sale and a burst of new carts, measured from this process.
+  /** Sends `n` requests at once; statuses, wall time and client-side latency percentiles. */
+  const burst = async (n, makeRequest) => {
+    const started = performance.now();
+    const latencies = [];
+    const statuses = {};
+    const answers = await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const t0 = performance.now();
+        try {
+          const res = await makeRequest(i);
+          await res.body?.cancel();
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          return res;
+        } catch {
+          statuses.network_error = (statuses.network_error ?? 0) + 1;
+          return null;
+        } finally {
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    return {
+      answers,
+      statuses,
+      seconds: (performance.now() - started) / 1000,
+      p50Ms: latencies[Math.floor(n * 0.5)],
+      p99Ms: latencies[Math.min(n - 1, Math.floor(n * 0.99))],
+    };
+  };
+  if (productIds.length) {
+    const FLASH_SHOPPERS = 200;
+    const FLASH_UNITS = 20;
+    await db
+      .prepare(
+        'INSERT INTO products (id, store_id, slug, name, description, unit_amount, currency, stock, active) ' +
+          "VALUES ('prod_bench_flash', 'st_demo_tidewater', 'bench-flash', 'Flash Sale Mug', 'The last few.', 2500, 'usd', ?, 1) " +
+          'ON CONFLICT (id) DO UPDATE SET stock = excluded.stock',
+      )
+      .bind(FLASH_UNITS)
+      .run();
+    const filled = await burst(FLASH_SHOPPERS, () =>
+      f('/cart/items', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ productId: 'prod_bench_flash', qty: 1 }),
+      }),
+    );
+    const shopperCookies = filled.answers.map((r) => (r?.ok ? cookieFrom(r, 'cart') : null)).filter(Boolean);
+    const sale = await burst(shopperCookies.length, (i) =>
+      f('/checkout', {
+        method: 'POST',
+        headers: {
+          cookie: shopperCookies[i],
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: '{}',
+      }),
+    );
+    const after = await db
+      .prepare(
+        "SELECT (SELECT stock FROM products WHERE id = 'prod_bench_flash') AS stock, " +
+          "(SELECT coalesce(sum(quantity), 0) FROM stock_reservations WHERE product_id = 'prod_bench_flash' AND status <> 'released') AS held",
+      )
+      .first();
+    const sessions = Object.entries(sale.statuses)
+      .filter(([code]) => Number(code) >= 200 && Number(code) < 400)
+      .reduce((sum, [, count]) => sum + count, 0);
+    results.flashSale = {
+      shoppers: shopperCookies.length,
+      units: FLASH_UNITS,
+      checkoutStatuses: sale.statuses,
+      sessionsCreated: sessions,
+      unitsHeld: after?.held ?? null,
+      stockLeft: after?.stock ?? null,
+      oversold: (after?.held ?? 0) > FLASH_UNITS || (after?.stock ?? 0) < 0 || sessions > FLASH_UNITS,
+      everyShopperAnswered: !('network_error' in sale.statuses) && sale.answers.every(Boolean),
+      seconds: sale.seconds,
+      p50Ms: sale.p50Ms,
+      p99Ms: sale.p99Ms,
+    };
+    log(`flash sale: ${JSON.stringify(results.flashSale)}`);
+
+    const CARTS = 1000;
+    const carts = await burst(CARTS, (i) =>
+      f('/cart/items', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ productId: productIds[i % productIds.length], qty: 1 }),
+      }),
+    );
+    results.thousandCarts = {
+      carts: CARTS,
+      statuses: carts.statuses,
+      created: carts.answers.filter((r) => r?.ok && cookieFrom(r, 'cart')).length,
+      seconds: carts.seconds,
+      cartsPerSecond: CARTS / carts.seconds,
+      p50Ms: carts.p50Ms,
+      p99Ms: carts.p99Ms,
+    };
+    log(`1,000 carts: ${JSON.stringify(results.thousandCarts)}`);
+  }
+
   // Search at catalog scale, after the other routes (10,000 more products would change what they measure):
   // a generated catalog, then search terms in rotation, each request a distinct URL (no cached answer).
   const catalogSize = Number(process.env.BENCH_SEARCH_PRODUCTS ?? 10_000);
@@ -943,6 +1048,23 @@ if (results.bundle) {
     '',
     `Bundle (wrangler deploy --dry-run --env production): ${fmt(results.bundle.rawKiB, 1)} KiB raw, ` +
       `${fmt(results.bundle.gzipKiB, 1)} KiB gzip (target ≤ ${TARGETS.gzipKiB} KiB gzip: ${met}).`,
+  );
+}
+if (results.flashSale) {
+  const fs = results.flashSale;
+  lines.push(
+    '',
+    `Flash sale: ${fs.shoppers} shoppers check out the last ${fs.units} units at once → ${fs.sessionsCreated} sessions, ` +
+      `statuses ${JSON.stringify(fs.checkoutStatuses)}, ${fs.unitsHeld} units held, stock left ${fs.stockLeft}, ` +
+      `oversold: ${fs.oversold ? 'YES' : 'no'}, every shopper answered: ${fs.everyShopperAnswered ? 'yes' : 'NO'}; ` +
+      `${fmt(fs.seconds, 2)} s, p50 ${fmt(fs.p50Ms)} ms, p99 ${fmt(fs.p99Ms)} ms.`,
+  );
+}
+if (results.thousandCarts) {
+  const tc = results.thousandCarts;
+  lines.push(
+    `1,000 carts created and filled at once: ${tc.created} created, statuses ${JSON.stringify(tc.statuses)}, ` +
+      `${fmt(tc.seconds, 2)} s (${fmt(tc.cartsPerSecond)} carts/s), p50 ${fmt(tc.p50Ms)} ms, p99 ${fmt(tc.p99Ms)} ms.`,
   );
 }
 if (results.bundleBreakdown) {
