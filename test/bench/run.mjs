@@ -188,8 +188,63 @@ async function wrapWithBaseline(appEntry, outFile) {
     platform: 'neutral',
     target: 'es2022',
     external: ['cloudflare:*', 'node:*'],
+    // Chains wrangler's source map (when it wrote one), so profiles name our functions and files.
+    sourcemap: true,
     logLevel: 'warning',
   });
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * A lookup from a generated (line, column), both 0-based, to the original `file:line (name)` through a
+ * source map (version 3); null when there is no map.
+ */
+function sourceMapLookup(mapFile) {
+  if (!existsSync(mapFile)) return null;
+  const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+  const lines = [];
+  const state = [0, 0, 0, 0]; // source, original line, original column, name: relative across lines
+  for (const line of map.mappings.split(';')) {
+    const segments = [];
+    let column = 0;
+    for (const segment of line.split(',')) {
+      if (!segment) continue;
+      const values = [];
+      let value = 0;
+      let shift = 0;
+      for (const ch of segment) {
+        const digit = B64.indexOf(ch);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += values[0];
+      if (values.length >= 4) {
+        for (let i = 0; i < 3; i++) state[i] += values[i + 1];
+        if (values.length >= 5) state[3] += values[4];
+        segments.push([column, state[0], state[1], values.length >= 5 ? state[3] : -1]);
+      }
+    }
+    lines.push(segments);
+  }
+  return (line, column) => {
+    const segments = lines[line];
+    if (!segments?.length) return null;
+    let found = null;
+    for (const seg of segments) {
+      if (seg[0] > column) break;
+      found = seg;
+    }
+    if (!found) return null;
+    const source = String(map.sources[found[1]] ?? '').replace(/^(\.\.\/)+/, '');
+    const name = found[3] >= 0 ? map.names[found[3]] : null;
+    return `${source}:${found[2] + 1}${name ? ` (${name})` : ''}`;
+  };
 }
 
 /**
@@ -250,7 +305,7 @@ function clockTicks() {
  * A V8 CPU profile of the app's isolate while `run` loads it, through workerd's inspector (DevTools
  * protocol over WebSocket): the top frames by self time, as shares of all samples.
  */
-async function profileWhile(inspectorPort, workerName, run, top = 10) {
+async function profileWhile(inspectorPort, workerName, run, lookup, top = 10) {
   let target = `ws://${HOST}:${inspectorPort}/core:user:${workerName}`;
   try {
     const list = await (await fetch(`http://${HOST}:${inspectorPort}/json/list`)).json();
@@ -298,7 +353,9 @@ async function profileWhile(inspectorPort, workerName, run, top = 10) {
     const file = String(f.url ?? '')
       .split('/')
       .pop();
-    const name = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${(f.lineNumber ?? 0) + 1}` : ''}`;
+    const original = file === 'index.mjs' && lookup ? lookup(f.lineNumber ?? 0, f.columnNumber ?? 0) : null;
+    const where = original ?? (file ? `${file}:${(f.lineNumber ?? 0) + 1}` : '');
+    const name = `${f.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
     frames.set(name, (frames.get(name) ?? 0) + count);
   }
   const total = profile.samples.length;
@@ -681,8 +738,11 @@ try {
         JSON.stringify({ ...JSON.parse(readFileSync(planFile, 'utf8')), rounds: 1, scenarios: [s] }),
       );
       try {
-        const profile = await profileWhile(inspectorPort, 'storefront', () =>
-          load(plan, path.join(tmp, `load-profile-${s.key}.json`)),
+        const profile = await profileWhile(
+          inspectorPort,
+          'storefront',
+          () => load(plan, path.join(tmp, `load-profile-${s.key}.json`)),
+          sourceMapLookup(`${benchScript}.map`),
         );
         if (profile) (results.profiles ??= {})[s.key] = profile;
       } catch (err) {
