@@ -6,7 +6,7 @@ import { toBase64Url } from '../../lib/crypto';
 import { cachedPage, needsFreshCatalog } from '../page-cache';
 
 /** Browsers revalidate every time (a cheap 304); the edge may keep an answer a minute. */
-export const API_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, must-revalidate';
+const API_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, must-revalidate';
 
 async function strongEtag(body: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
@@ -14,7 +14,7 @@ async function strongEtag(body: string): Promise<string> {
 }
 
 /** True when an If-None-Match header names `etag` (or is `*`); W/ prefixes compare weakly, as RFC 9110 says. */
-export function etagMatches(header: string | undefined, etag: string): boolean {
+function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const t = tag.trim();

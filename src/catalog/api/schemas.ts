@@ -72,25 +72,25 @@ export const productParams = z.object({
 /** `:slug` of a store. */
 export const storeParams = z.object({ slug: slug.meta({ description: "The store's slug." }) });
 
-export const categorySchema = z
+const categorySchema = z
   .object({ slug: z.string(), name: z.string() })
   .register(apiSchemas, { id: 'Category', description: 'A category of the platform-wide list.' });
 
-export const categoryCountSchema = z
+const categoryCountSchema = z
   .object({ slug: z.string(), name: z.string(), productCount: z.int().min(0) })
   .register(apiSchemas, {
     id: 'CategoryCount',
     description: 'A category and how many products are listed in it.',
   });
 
-export const moneySchema = z
+const moneySchema = z
   .object({
     amount: z.int().min(0).meta({ description: 'In minor units of `currency` (cents).' }),
     currency: z.string().meta({ description: 'Lower-case ISO 4217 code.' }),
   })
   .register(apiSchemas, { id: 'Money' });
 
-export const storeRefSchema = z
+const storeRefSchema = z
   .object({ id: z.string(), slug: z.string(), name: z.string(), url: z.url() })
   .register(apiSchemas, { id: 'StoreRef', description: 'The store that sells a product.' });
 

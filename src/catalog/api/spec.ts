@@ -8,6 +8,7 @@ import {
   productListSchema,
   productParams,
   productSchema,
+  problemSchema,
   searchQuery,
   searchResultSchema,
   storeDetailSchema,
@@ -87,7 +88,7 @@ export const API_OPERATIONS = [
 ] as const satisfies readonly ApiOperation[];
 
 /** `/api/v1/products/:id` → `/api/v1/products/{id}`. */
-export function openApiPath(path: string): string {
+function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z_]+)/g, '{$1}');
 }
 
@@ -127,6 +128,7 @@ export function openApiDocument(): JsonSchema {
     uri: (id) => `#/components/schemas/${id}`,
   }) as { schemas: Record<string, JsonSchema> };
   const components = Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, bare(s)]));
+  const problemId = apiSchemas.get(problemSchema)?.id ?? 'Problem';
   const paths: Record<string, JsonSchema> = {};
   for (const op of API_OPERATIONS as readonly ApiOperation[]) {
     const id = apiSchemas.get(op.response)?.id;
@@ -136,7 +138,7 @@ export function openApiDocument(): JsonSchema {
         String(status),
         {
           description: ERROR_TEXT[status],
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+          content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${problemId}` } } },
         },
       ]),
     );
