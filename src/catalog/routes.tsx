@@ -21,7 +21,7 @@ import { shopPath } from './urls';
 import { minorDigits } from '../lib/money';
 
 /** A category (or store) slug from the query string, or null when absent or not slug-shaped. */
-function categoryParam(value: string | undefined): string | null {
+function slugParam(value: string | undefined): string | null {
   return value && /^[a-z0-9][a-z0-9-]{0,79}$/.test(value) ? value : null;
 }
 
@@ -45,7 +45,7 @@ async function html(page: JSX.Element): Promise<string> {
 export const catalogRoutes = new Hono<{ Bindings: Env }>()
   .get('/', (c) => {
     const { storeName } = storeConfig(c.env);
-    const category = categoryParam(c.req.query('category'));
+    const category = slugParam(c.req.query('category'));
     return catalogPage(c, `home\n${storeName}\n${category}`, async () => {
       const db = getDb(c.env);
       const [home, categories, inCategory] = await Promise.all([
@@ -70,8 +70,8 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const q = (c.req.query('q') ?? '').slice(0, MAX_QUERY_LENGTH);
     const form = {
       q,
-      category: categoryParam(c.req.query('category')) ?? '',
-      store: categoryParam(c.req.query('store')) ?? '',
+      category: slugParam(c.req.query('category')) ?? '',
+      store: slugParam(c.req.query('store')) ?? '',
       min: (c.req.query('min') ?? '').replace(/[^\d]/g, '').slice(0, 7),
       max: (c.req.query('max') ?? '').replace(/[^\d]/g, '').slice(0, 7),
       inStock: c.req.query('in_stock') === 'true',
@@ -134,7 +134,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
 function shopPage(c: Context<{ Bindings: Env }>, view: 'home' | 'products') {
   const slug = c.req.param('slug') ?? '';
   const { storeName, currency } = storeConfig(c.env);
-  const category = view === 'products' ? categoryParam(c.req.query('category')) : null;
+  const category = view === 'products' ? slugParam(c.req.query('category')) : null;
   return catalogPage(c, `shop\n${view}\n${storeName}\n${currency}\n${slug}\n${category}`, async () => {
     const db = getDb(c.env);
     const [shop, categories, inCategory] = await Promise.all([
