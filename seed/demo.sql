@@ -90,3 +90,13 @@ ON CONFLICT DO NOTHING;
 INSERT INTO products (id, store_id, slug, name, description, image, unit_amount, currency, recurring_interval, stock, featured, active)
 VALUES ('prod_demo_brass_pen', 'st_demo_lantern', 'brass-pen', 'Brass Pocket Pen', 'A solid brass pen that takes standard refills and gets better with every scratch.', '/static/img/prod_demo_brass_pen.svg', 4500, 'usd', NULL, 10, 1, 1)
 ON CONFLICT DO NOTHING;
+
+-- Categories of the demo products (the platform's list comes with migration 0009).
+INSERT INTO product_categories (product_id, category_slug) VALUES
+  ('prod_demo_stoneware_mug', 'ceramics'), ('prod_demo_ripple_bowl', 'ceramics'), ('prod_demo_bud_vases', 'ceramics'),
+  ('prod_demo_dinner_plate', 'ceramics'), ('prod_demo_harbor_blend', 'coffee-tea'), ('prod_demo_guji', 'coffee-tea'),
+  ('prod_demo_roasters_choice', 'coffee-tea'), ('prod_demo_dripper', 'kitchen'), ('prod_demo_linen_tote', 'textiles'),
+  ('prod_demo_indigo_scarf', 'textiles'), ('prod_demo_waffle_throw', 'home'), ('prod_demo_napkins', 'kitchen'),
+  ('prod_demo_dot_notebook', 'paper-stationery'), ('prod_demo_greeting_cards', 'paper-stationery'),
+  ('prod_demo_wall_calendar', 'paper-stationery'), ('prod_demo_brass_pen', 'paper-stationery')
+ON CONFLICT DO NOTHING;

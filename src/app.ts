@@ -10,6 +10,7 @@ import { accountRoutes } from './accounts/routes';
 import { adminRoutes } from './admin/routes';
 import { cartRoutes } from './cart/routes';
 import { catalogRoutes } from './catalog/routes';
+import { catalogApiRoutes } from './catalog/api/routes';
 import { checkoutRoutes } from './checkout/routes';
 import { healthRoutes } from './ops/health';
 import { orderRoutes } from './orders/routes';
@@ -68,6 +69,7 @@ app.use(csrfUnlessBearer);
 
 app.route('/', healthRoutes);
 app.route('/', catalogRoutes);
+app.route('/', catalogApiRoutes);
 app.route('/', cartRoutes);
 app.route('/', checkoutRoutes);
 app.route('/', orderRoutes);

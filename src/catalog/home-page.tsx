@@ -3,8 +3,17 @@ import type { ProductWithStore, Store } from './queries';
 import { shopPath } from './urls';
 import { ProductGrid } from './components';
 import { Layout } from '../pages/layout';
+import type { JSX } from 'hono/jsx/jsx-runtime';
 
-export function HomePage(props: { storeName: string; featured: ProductWithStore[]; stores: Store[] }) {
+export function HomePage(props: {
+  storeName: string;
+  featured: ProductWithStore[];
+  stores: Store[];
+  /** The category chips. */
+  filter?: JSX.Element | null;
+  /** The chosen category's name: the grid then shows its products instead of the featured ones. */
+  categoryName?: string | null;
+}) {
   return (
     <Layout
       title={props.storeName}
@@ -32,8 +41,9 @@ export function HomePage(props: { storeName: string; featured: ProductWithStore[
 
       <section id="featured" class="section" aria-labelledby="featured-title">
         <div class="section-head">
-          <h2 id="featured-title">Featured</h2>
+          <h2 id="featured-title">{props.categoryName ?? 'Featured'}</h2>
         </div>
+        {props.filter ?? null}
         {props.featured.length ? (
           <ProductGrid
             label="Featured products"

@@ -12,6 +12,18 @@ import { ProductPage } from './product-page';
 import { ShopPage } from './shop-page';
 import { cachedPage, needsFreshCatalog } from './page-cache';
 import { loadHome, loadProductPage, loadShop } from './queries';
+import { storeCanSell } from './availability';
+import { CategoryFilter, SearchPage } from './browse-components';
+import { listCategoryCounts, productIdsInCategory } from './categories';
+import { listListedStores, listProducts } from './listing';
+import { matchExpression, MAX_QUERY_LENGTH, searchProducts } from './search';
+import { shopPath } from './urls';
+import { minorDigits } from '../lib/money';
+
+/** A category (or store) slug from the query string, or null when absent or not slug-shaped. */
+function slugParam(value: string | undefined): string | null {
+  return value && /^[a-z0-9][a-z0-9-]{0,79}$/.test(value) ? value : null;
+}
 
 /** Browsers keep a catalog page a minute, shared caches five: prices and stock may be that stale on a page, never in a cart. */
 const CATALOG_CACHE_CONTROL = 'public, max-age=60, s-maxage=300';
@@ -33,9 +45,65 @@ async function html(page: JSX.Element): Promise<string> {
 export const catalogRoutes = new Hono<{ Bindings: Env }>()
   .get('/', (c) => {
     const { storeName } = storeConfig(c.env);
-    return catalogPage(c, `home\n${storeName}`, async () => {
-      const home = await loadHome(getDb(c.env));
-      return html(<HomePage storeName={storeName} featured={home.featured} stores={home.stores} />);
+    const category = slugParam(c.req.query('category'));
+    return catalogPage(c, `home\n${storeName}\n${category}`, async () => {
+      const db = getDb(c.env);
+      const [home, categories, inCategory] = await Promise.all([
+        loadHome(db),
+        listCategoryCounts(db),
+        category ? listProducts(db, { category, sort: 'featured', limit: 24 }) : null,
+      ]);
+      const featured = inCategory ? inCategory.items.filter((r) => storeCanSell(r.store)) : home.featured;
+      return html(
+        <HomePage
+          storeName={storeName}
+          featured={featured}
+          stores={home.stores}
+          filter={<CategoryFilter base="/" categories={categories} current={category} />}
+          categoryName={categories.find((x) => x.slug === category)?.name ?? null}
+        />,
+      );
+    });
+  })
+  .get('/search', async (c) => {
+    const { storeName, currency } = storeConfig(c.env);
+    const q = (c.req.query('q') ?? '').slice(0, MAX_QUERY_LENGTH);
+    const form = {
+      q,
+      category: slugParam(c.req.query('category')) ?? '',
+      store: slugParam(c.req.query('store')) ?? '',
+      min: (c.req.query('min') ?? '').replace(/[^\d]/g, '').slice(0, 7),
+      max: (c.req.query('max') ?? '').replace(/[^\d]/g, '').slice(0, 7),
+      inStock: c.req.query('in_stock') === 'true',
+    };
+    const unit = 10 ** minorDigits(currency);
+    const key = `search\n${storeName}\n${JSON.stringify(form)}`;
+    return catalogPage(c, key, async () => {
+      const db = getDb(c.env);
+      const [categories, stores, results] = await Promise.all([
+        listCategoryCounts(db),
+        listListedStores(db),
+        q.trim()
+          ? searchProducts(db, q, {
+              category: form.category || undefined,
+              store: form.store || undefined,
+              minPrice: form.min ? Number(form.min) * unit : undefined,
+              maxPrice: form.max ? Number(form.max) * unit : undefined,
+              inStock: form.inStock,
+            })
+          : [],
+      ]);
+      return html(
+        <SearchPage
+          storeName={storeName}
+          currency={currency}
+          form={form}
+          categories={categories}
+          stores={stores}
+          results={results}
+          error={q && !matchExpression(q) ? 'Type a word or two to search for.' : undefined}
+        />,
+      );
     });
   })
   .get('/products/:storeSlug/:productSlug', (c) => {
@@ -66,16 +134,27 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
 function shopPage(c: Context<{ Bindings: Env }>, view: 'home' | 'products') {
   const slug = c.req.param('slug') ?? '';
   const { storeName, currency } = storeConfig(c.env);
-  return catalogPage(c, `shop\n${view}\n${storeName}\n${currency}\n${slug}`, async () => {
-    const shop = await loadShop(getDb(c.env), slug);
+  const category = view === 'products' ? slugParam(c.req.query('category')) : null;
+  return catalogPage(c, `shop\n${view}\n${storeName}\n${currency}\n${slug}\n${category}`, async () => {
+    const db = getDb(c.env);
+    const [shop, categories, inCategory] = await Promise.all([
+      loadShop(db, slug),
+      view === 'products' ? listCategoryCounts(db, { storeSlug: slug }) : [],
+      category ? productIdsInCategory(db, slug, category) : null,
+    ]);
     if (!shop) throw new NotFoundError('There is no shop at this address.');
     return html(
       <ShopPage
         storeName={storeName}
         currency={currency}
         store={shop.store}
-        products={shop.products}
+        products={inCategory ? shop.products.filter((p) => inCategory.has(p.id)) : shop.products}
         view={view}
+        filter={
+          view === 'products' ? (
+            <CategoryFilter base={`${shopPath(slug)}/products`} categories={categories} current={category} />
+          ) : null
+        }
       />,
     );
   });

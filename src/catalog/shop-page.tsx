@@ -3,6 +3,7 @@ import { productAvailability, storeCanSell, type Product, type Store } from './a
 import { shopPath } from './urls';
 import { ProductGrid, ShopHeader } from './components';
 import { Layout } from '../pages/layout';
+import type { JSX } from 'hono/jsx/jsx-runtime';
 
 /** How many products the shop's Home shows (featured first). */
 const SHOP_HOME_PRODUCTS = 8;
@@ -14,6 +15,8 @@ export function ShopPage(props: {
   /** Active products, featured first. */
   products: Product[];
   view: 'home' | 'products';
+  /** The category chips of the Products view. */
+  filter?: JSX.Element | null;
 }) {
   const { store, view } = props;
   const open = storeCanSell(store);
@@ -33,6 +36,7 @@ export function ShopPage(props: {
             : `${store.name} is opening soon: it isn't taking orders yet. You can still look around.`}
         </p>
       )}
+      {props.filter ?? null}
       {view === 'home' ? (
         <div class="section-head">
           <h2>{anyFeatured ? 'Featured' : `From ${store.name}`}</h2>

@@ -794,3 +794,29 @@ export const orderDiscounts = sqliteTable('order_discounts', {
   oncePerCustomer: integer('once_per_customer', { mode: 'boolean' }).notNull().default(false),
   createdAt: createdAt(),
 });
+
+// ---------------------------------------------------------------- catalog: categories and search
+
+/**
+ * The platform-wide list of categories shoppers browse by; a store's categories are those its products
+ * are in. The slug is the key and the URL (`/categories/<slug>`, `?category=<slug>`).
+ */
+export const categories = sqliteTable('categories', {
+  slug: text('slug').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+/** A product's category (at most one), set by its vendor in the dashboard. */
+export const productCategories = sqliteTable(
+  'product_categories',
+  {
+    productId: text('product_id')
+      .primaryKey()
+      .references(() => products.id),
+    categorySlug: text('category_slug')
+      .notNull()
+      .references(() => categories.slug),
+  },
+  (t) => [index('product_categories_category').on(t.categorySlug)],
+);

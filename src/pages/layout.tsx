@@ -38,6 +38,15 @@ export function Layout({ title, storeName, cartCount, description, children }: L
               <img src="/static/img/logo.svg" alt="" width="32" height="32" />
               <span>{storeName}</span>
             </a>
+            <form class="site-search" role="search" method="get" action="/search">
+              <label class="visually-hidden" for="site-search">
+                Search products
+              </label>
+              <input id="site-search" type="search" name="q" placeholder="Search products" maxlength={200} />
+              <button class="button" type="submit">
+                Search
+              </button>
+            </form>
             <nav aria-label="Main" class="main-nav">
               <a href="/">Shop</a>
               <a href="/#shops">Makers</a>

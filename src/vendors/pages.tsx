@@ -10,6 +10,7 @@ import { formatMoney } from '../lib/money';
 import type { VendorOrder, VendorTransfer } from './dashboard';
 import { toDecimal, type ProductRow } from './products';
 import { STORE_STATUS_LABEL, storeStatus, type StoreRow } from '../catalog/stores';
+import type { Category } from '../catalog/categories';
 
 export interface FieldError {
   path: string;
@@ -546,11 +547,16 @@ export function ProductFormPage(props: {
   store: StoreRow;
   currency: string;
   product?: ProductRow;
+  /** The platform's categories, for the category select. */
+  categories: Category[];
+  /** The product's category slug ('' for none). */
+  category?: string;
   values?: Record<string, string>;
   errors?: FieldError[];
 }) {
   const p = props.product;
   const v = props.values ?? {
+    category: props.category ?? '',
     name: p?.name ?? '',
     description: p?.description ?? '',
     price: p ? toDecimal(p.unitAmount, p.currency) : '',
@@ -606,6 +612,24 @@ export function ProductFormPage(props: {
             hint="Leave empty for unlimited"
             errors={props.errors}
           />
+          <div class="field">
+            <label for="f-category">Category</label>
+            <select id="f-category" name="category">
+              <option value="" selected={!v.category}>
+                None
+              </option>
+              {props.categories.map((cat) => (
+                <option value={cat.slug} selected={v.category === cat.slug}>
+                  {cat.name}
+                </option>
+              ))}
+            </select>
+            {props.errors
+              ?.filter((e) => e.path === 'category')
+              .map((e) => (
+                <p class="error">{e.message}</p>
+              ))}
+          </div>
           <div class="field field-check">
             <input id="f-featured" type="checkbox" name="featured" checked={v.featured === 'on'} />
             <label for="f-featured">Feature it on your shop's home</label>

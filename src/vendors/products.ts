@@ -8,6 +8,7 @@ import { NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { minorDigits } from '../lib/money';
 import { slugify } from '../catalog/stores';
+import { categoryWrite } from '../catalog/categories';
 import { nowSeconds } from '../lib/time';
 import { fieldText } from '../lib/input';
 
@@ -45,6 +46,15 @@ export const productFormSchema = z.object({
       .regex(/^(\d{1,6})?$/, 'Stock is a whole number (leave it empty for unlimited).'),
   ),
   featured: z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean()),
+  /** A category slug, '' for none; left out (JSON), the product's category stays as it is. */
+  category: z.preprocess(
+    (v) => (v === undefined || v === null ? undefined : fieldText(v)),
+    z
+      .string()
+      .trim()
+      .regex(/^([a-z0-9][a-z0-9-]{0,79})?$/, 'Choose a category from the list.')
+      .optional(),
+  ),
 });
 
 export interface ProductInput {
@@ -54,6 +64,8 @@ export interface ProductInput {
   image: string | null;
   stock: number | null;
   featured: boolean;
+  /** The category slug, null for none, undefined to leave it as it is. */
+  category?: string | null | undefined;
 }
 
 /** "12.50" in `currency` → 1250 minor units, with no float arithmetic. */
@@ -99,6 +111,7 @@ export function productInput(
       image: form.image || null,
       stock: form.stock === '' ? null : Number(form.stock),
       featured: form.featured,
+      category: form.category === undefined ? undefined : form.category || null,
     },
   };
 }
@@ -147,19 +160,22 @@ export async function createProduct(
   currency: string,
   input: ProductInput,
 ): Promise<ProductRow> {
-  const [row] = await db
+  const { category, ...columns } = input;
+  const id = newId('prod');
+  const insert = db
     .insert(schema.products)
     .values({
-      id: newId('prod'),
+      id,
       storeId,
       slug: await uniqueProductSlug(db, storeId, input.name),
       currency,
       active: true,
-      ...input,
+      ...columns,
     })
     .returning();
+  const [rows] = category ? await db.batch([insert, categoryWrite(db, id, category)]) : [await insert];
   invalidateCatalogPages();
-  return row!;
+  return rows[0]!;
 }
 
 /** Edits one of the store's products (its slug, and so its address, stays). */
@@ -169,11 +185,19 @@ export async function updateProduct(
   productId: string,
   input: ProductInput,
 ): Promise<ProductRow> {
-  const [row] = await db
+  const { category, ...columns } = input;
+  const update = db
     .update(schema.products)
-    .set({ ...input, updatedAt: nowSeconds() })
+    .set({ ...columns, updatedAt: nowSeconds() })
     .where(and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)))
     .returning();
+  // The category is written only for a product of this store.
+  if (category !== undefined) await getStoreProduct(db, storeId, productId);
+  const [rows] =
+    category !== undefined
+      ? await db.batch([update, categoryWrite(db, productId, category)])
+      : [await update];
+  const row = rows[0];
   if (!row) throw new NotFoundError('No such product in your shop.');
   invalidateCatalogPages();
   return row;

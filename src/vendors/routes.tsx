@@ -49,6 +49,7 @@ import {
 } from './session';
 import { storeBySlug, storeStatus } from '../catalog/stores';
 import { renderPage } from '../pages/document';
+import { categoriesOf, categoryExists, listCategories } from '../catalog/categories';
 
 type Ctx = Context<VendorEnv>;
 
@@ -234,7 +235,7 @@ vendorRoutes.post('/vendor/stripe-dashboard', requireVendor, async (c) => {
   return c.redirect(url, 303);
 });
 
-vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
+vendorRoutes.get('/vendor/products/new', requireVendor, async (c) => {
   c.header('cache-control', PRIVATE);
   return renderPage(
     c,
@@ -242,6 +243,7 @@ vendorRoutes.get('/vendor/products/new', requireVendor, (c) => {
       storeName={storeConfig(c.env).storeName}
       store={c.var.store}
       currency={storeConfig(c.env).currency}
+      categories={await listCategories(getDb(c.env))}
     />,
   );
 });
@@ -258,6 +260,7 @@ async function productFormAgain(c: Ctx, errors: FieldError[], values: Record<str
       store={c.var.store}
       currency={currency}
       product={product}
+      categories={await listCategories(getDb(c.env))}
       values={values}
       errors={errors}
     />,
@@ -269,7 +272,9 @@ const productForm = vendorBody(['form', 'json'], productFormSchema, { invalidFor
 
 /** The product to write (the price in minor units), or a response (422 page or problem+json) to return. */
 async function productFromRequest(c: Ctx, form: z.output<typeof productFormSchema>) {
-  const result = productInput(form, storeConfig(c.env).currency);
+  let result = productInput(form, storeConfig(c.env).currency);
+  if (result.ok && result.input.category && !(await categoryExists(getDb(c.env), result.input.category)))
+    result = { ok: false, errors: [{ path: 'category', message: 'Choose a category from the list.' }] };
   if (result.ok) return { input: result.input };
   if (!isForm(c)) throw invalidInput(result.errors);
   return { response: await productFormAgain(c, result.errors, echo(form)) };
@@ -289,7 +294,8 @@ vendorRoutes.post('/vendor/products', requireVendor, productForm, async (c) => {
 });
 
 vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
-  const product = await getStoreProduct(getDb(c.env), c.var.store.id, c.req.param('id'));
+  const db = getDb(c.env);
+  const product = await getStoreProduct(db, c.var.store.id, c.req.param('id'));
   c.header('cache-control', PRIVATE);
   return renderPage(
     c,
@@ -298,6 +304,8 @@ vendorRoutes.get('/vendor/products/:id/edit', requireVendor, async (c) => {
       store={c.var.store}
       currency={product.currency}
       product={product}
+      categories={await listCategories(db)}
+      category={(await categoriesOf(db, [product.id])).get(product.id)?.slug ?? ''}
     />,
   );
 });

@@ -1,25 +1,44 @@
 // The load generator for `npm run bench`, run as its own process so it never shares an event loop with the
 // server. Reads a plan (JSON file, argv[2]), runs each scenario with autocannon against 127.0.0.1 only,
-// bounded in time (and count where set), and writes the figures as JSON (argv[3]).
+// bounded in time (and count where set), and writes the figures as JSON (argv[3]). With `plan.rounds` > 1 the
+// routes are interleaved (every route once per round) and each round's figures are kept; run.mjs takes medians.
+// CPU: when `plan.cpuPid` names the workerd process, utime + stime from /proc/<pid>/stat is read before and
+// after each measured pass, which gives the server's CPU milliseconds per request (steadier than req/s on a
+// shared machine; it includes everything that process ran meanwhile, e.g. the emulator's share of a checkout).
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /**
  * @typedef {{
- *   name: string, kind: 'plain' | 'rotate-cookie' | 'cart-add' | 'webhook', method: string, path: string,
+ *   name: string, kind: 'plain' | 'rotate-cookie' | 'rotate-path' | 'cart-add' | 'webhook', paths?: string[], method: string, path: string,
  *   headers?: Record<string, string>, body?: string, cookies?: string[], productIds?: string[],
- *   webhook?: { secret: string, type: string }, amount?: number, warmup?: boolean, okStatuses?: number[]
+ *   webhook?: { secret: string, type: string }, amount?: number, baseUrl?: string, warmup?: boolean, okStatuses?: number[]
  * }} Scenario
  */
 
 const [planPath, outPath] = process.argv.slice(2);
 const plan = JSON.parse(readFileSync(planPath, 'utf8'));
-const base = new URL(plan.baseUrl);
-if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname)) {
-  // Load tests here only ever target this machine.
-  console.error(`refusing to load ${base.hostname}: only loopback addresses are allowed`);
-  process.exit(2);
+for (const url of [plan.baseUrl, ...plan.scenarios.map((s) => s.baseUrl ?? plan.baseUrl)]) {
+  const { hostname } = new URL(url);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+    // Load tests here only ever target this machine.
+    console.error(`refusing to load ${hostname}: only loopback addresses are allowed`);
+    process.exit(2);
+  }
+}
+
+/** CPU ticks (user + system) used so far by process `pid`, or null when /proc can't tell. */
+function cpuTicks(pid) {
+  if (!pid) return null;
+  try {
+    // Fields after the command name (which may hold spaces) start at the last ')'; utime and stime are 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
 }
 
 /** A Stripe-style signature header: v1 = HMAC-SHA256(secret, `${t}.${body}`), as stripe listen sends it. */
@@ -73,6 +92,9 @@ function requestFor(s) {
       const h = { ...headers };
       if (s.cookies?.length) h.cookie = s.cookies[i % s.cookies.length];
       let body = s.body;
+      // A path per request (e.g. search terms), with a counter so no answer comes from a cache.
+      if (s.kind === 'rotate-path' && s.paths?.length)
+        r = { ...r, path: `${s.paths[i % s.paths.length]}&n=${i}` };
       if (s.kind === 'cart-add' && s.productIds?.length && s.cookies?.length) {
         // Walk products within a cart before reusing it, so quantities stay far below the 99 cap.
         const productId = s.productIds[Math.floor(i / s.cookies.length) % s.productIds.length];
@@ -90,17 +112,19 @@ function requestFor(s) {
 /**
  * Runs one autocannon pass and summarises it.
  * @param {Scenario} s
- * @param {{ duration: number, record: boolean }} o
+ * @param {{ duration: number, record: boolean, request: object }} o
  */
 async function run(s, o) {
+  const before = o.record ? cpuTicks(plan.cpuPid) : null;
   const result = await autocannon({
-    url: plan.baseUrl,
+    url: s.baseUrl ?? plan.baseUrl,
     connections: Math.min(plan.connections, s.amount ?? Infinity),
     duration: o.duration,
     ...(s.amount && o.record ? { amount: s.amount } : {}),
     timeout: 10,
-    requests: [requestFor(s)],
+    requests: [o.request],
   });
+  const after = before === null ? null : cpuTicks(plan.cpuPid);
   const ok = (s.okStatuses ?? [200]).reduce(
     (sum, code) => sum + (result.statusCodeStats?.[code]?.count ?? 0),
     0,
@@ -116,19 +140,33 @@ async function run(s, o) {
     rps: result.duration > 0 ? ok / result.duration : 0,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuMsPerRequest:
+      before !== null && after !== null && sent > 0
+        ? ((after - before) * 1000) / plan.clockTicks / sent
+        : null,
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]),
     ),
   };
 }
 
+// One request generator per scenario for the whole run: rotations (fresh carts, event ids) never repeat
+// across rounds.
+const requests = new Map(plan.scenarios.map((s) => [s.name, requestFor(s)]));
+const rounds = Math.max(1, plan.rounds ?? 1);
 const results = [];
-for (const s of plan.scenarios) {
-  if (s.warmup !== false) await run(s, { duration: plan.warmupSeconds, record: false });
-  const r = await run(s, { duration: plan.durationSeconds, record: true });
-  results.push(r);
-  console.error(
-    `[load] ${r.name}: ${r.rps.toFixed(0)} req/s ok, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`,
-  );
+for (let round = 1; round <= rounds; round++) {
+  for (const s of plan.scenarios) {
+    const request = requests.get(s.name);
+    if (s.warmup !== false && round === 1)
+      await run(s, { duration: plan.warmupSeconds, record: false, request });
+    const r = { round, ...(await run(s, { duration: plan.durationSeconds, record: true, request })) };
+    results.push(r);
+    const cpu = r.cpuMsPerRequest == null ? 'n/a' : r.cpuMsPerRequest.toFixed(2);
+    console.error(
+      `[load] round ${round}/${rounds} ${r.name}: ${r.rps.toFixed(0)} req/s ok, p50 ${r.p50} ms, p99 ${r.p99} ms, ` +
+        `CPU ${cpu} ms/req, errors ${r.errors}`,
+    );
+  }
 }
 writeFileSync(outPath, JSON.stringify(results, null, 2));
