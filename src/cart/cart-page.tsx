@@ -29,6 +29,8 @@ export function CartPage(props: {
 }) {
   const { view, config } = props;
   const checkoutMessage = props.checkout ? CHECKOUT_MESSAGES[props.checkout] : undefined;
+  // A subscription needs the shopper's e-mail (one subscription per shopper and product).
+  const subscribing = view.lines.some((l) => l.recurringInterval && l.available);
   const buyable = view.lines.filter((l) => l.available);
   return (
     <Layout title="Your cart" storeName={config.storeName} cartCount={view.count}>
@@ -96,7 +98,12 @@ export function CartPage(props: {
                 {/* Optional: given here, checkout reuses this shopper's Stripe Customer (else Stripe asks). */}
                 <div class="field field-email">
                   <label for="checkout-email">
-                    E-mail for your receipt <span class="optional">(optional)</span>
+                    E-mail for your receipt{' '}
+                    {subscribing ? (
+                      <span class="optional">(needed for a subscription)</span>
+                    ) : (
+                      <span class="optional">(optional)</span>
+                    )}
                   </label>
                   <input
                     id="checkout-email"
@@ -105,6 +112,7 @@ export function CartPage(props: {
                     autocomplete="email"
                     maxlength={254}
                     value={props.email ?? ''}
+                    required={subscribing}
                   />
                 </div>
                 <button
