@@ -22,8 +22,14 @@ export const tests = [
       const added = await addToCart(page);
       check(added, 'the subscription product could not be added to the cart');
       await page.goto('/cart');
-      await page.getByText(/\/ month/).first().waitFor();
-      await page.getByLabel(/e-mail/i).first().fill(`subscriber-${tag()}@example.test`);
+      await page
+        .getByText(/\/ month/)
+        .first()
+        .waitFor();
+      await page
+        .getByLabel(/e-mail/i)
+        .first()
+        .fill(`subscriber-${tag()}@example.test`);
       await ctx.shot(page, 'cart with a subscription');
       const orderId = await checkoutAndPay(page, (n) => ctx.shot(page, `subscription ${n}`));
       ctx.state.subs.orderId = orderId;
@@ -43,7 +49,10 @@ export const tests = [
       await ctx.shot(page, 'my subscription');
       await clickNamed(page, [/cancel at period end/i]);
       await page.waitForURL(/\/subscriptions\/sub_/);
-      await page.getByText(/ends on/i).first().waitFor();
+      await page
+        .getByText(/ends on/i)
+        .first()
+        .waitFor();
       check(await page.getByRole('button', { name: /resume/i }).count(), 'no Resume button after cancelling');
       await ctx.shot(page, 'cancelled at period end');
     },
