@@ -30,6 +30,8 @@ export function CartPage(props: {
 }) {
   const { view, config } = props;
   const checkoutMessage = props.checkout ? CHECKOUT_MESSAGES[props.checkout] : undefined;
+  // A subscription needs the shopper's e-mail (one subscription per shopper and product).
+  const subscribing = view.lines.some((l) => l.recurringInterval && l.available);
   const buyable = view.lines.filter((l) => l.available);
   return (
     <Layout title="Your cart" storeName={config.storeName} cartCount={view.count}>
@@ -96,7 +98,8 @@ export function CartPage(props: {
               <form method="post" action="/checkout" class="pay-form">
                 {/* The subtotal this page showed: checkout accepts prices that rose up to it. */}
                 <input type="hidden" name="accepted_subtotal" value={String(view.subtotal)} />
-                <ReceiptEmailField id="checkout-email" email={props.email} />
+                {/* Given, checkout reuses this shopper's Stripe Customer (else Stripe asks); a subscription needs it. */}
+                <ReceiptEmailField id="checkout-email" email={props.email} required={subscribing} />
                 <button
                   type="submit"
                   class="button button-primary button-large button-wide"

@@ -69,11 +69,12 @@ export function DataTable(props: { columns: readonly string[]; actions?: boolean
  * The optional "e-mail for your receipt" field of the cart's checkout form and the pay page: given, checkout
  * reuses the shopper's Stripe Customer; left empty, Stripe asks for it.
  */
-export function ReceiptEmailField(props: { id: string; email?: string | null }) {
+export function ReceiptEmailField(props: { id: string; email?: string | null; required?: boolean }) {
   return (
     <div class="field field-email">
       <label for={props.id}>
-        E-mail for your receipt <span class="optional">(optional)</span>
+        E-mail for your receipt{' '}
+        <span class="optional">{props.required ? '(needed for a subscription)' : '(optional)'}</span>
       </label>
       <input
         id={props.id}
@@ -82,6 +83,7 @@ export function ReceiptEmailField(props: { id: string; email?: string | null }) 
         autocomplete="email"
         maxlength={254}
         value={props.email ?? ''}
+        required={props.required ?? false}
       />
     </div>
   );

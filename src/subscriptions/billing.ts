@@ -323,7 +323,8 @@ export async function settleInvoice(env: Env, invoice: Stripe.Invoice): Promise<
     taxAmount: (invoice.total_taxes ?? []).reduce((s, t) => s + t.amount, 0),
     paymentIntentId: payment.paymentIntentId,
     chargeId: payment.chargeId,
-    email: invoice.customer_email ? normalizeEmail(invoice.customer_email) : null,
+    // The renewal's receipt goes to the invoice's address, else the one the shopper subscribed with.
+    email: invoice.customer_email ? normalizeEmail(invoice.customer_email) : sub.email,
     customerId: idOf(invoice.customer),
   });
   await provisionIfActive(env, db, sub.id);

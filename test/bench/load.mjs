@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
  * @typedef {{
  *   name: string, kind: 'plain' | 'rotate-cookie' | 'rotate-path' | 'cart-add' | 'webhook', paths?: string[], method: string, path: string,
  *   headers?: Record<string, string>, body?: string, cookies?: string[], productIds?: string[],
- *   webhook?: { secret: string, type: string }, amount?: number, baseUrl?: string, warmup?: boolean, okStatuses?: number[]
+ *   webhook?: { secret: string, type: string, invoice?: { subscription: string, paymentIntents: string[], amount: number, currency: string } }, amount?: number, baseUrl?: string, warmup?: boolean, okStatuses?: number[]
  * }} Scenario
  */
 
@@ -48,10 +48,82 @@ function stripeSignature(secret, body) {
   return `t=${t},v1=${v1}`;
 }
 
-/** A `customer.created` event with fresh ids: each delivery is new to the store, never a duplicate. */
-function webhookEvent(type, n) {
+/**
+ * A paid renewal invoice of a known subscription (fresh invoice id: each delivery is a new period), in the
+ * shape of current API versions: the payment in `payments`, the subscription in `parent.subscription_details`.
+ */
+function invoiceObject(suffix, created, n, inv) {
+  return {
+    id: `in_bench_${suffix}`,
+    object: 'invoice',
+    status: 'paid',
+    billing_reason: 'subscription_cycle',
+    currency: inv.currency,
+    amount_due: inv.amount,
+    amount_paid: inv.amount,
+    amount_remaining: 0,
+    attempt_count: 1,
+    next_payment_attempt: null,
+    customer: null,
+    customer_email: null,
+    customer_name: null,
+    hosted_invoice_url: null,
+    total_taxes: [],
+    period_start: created,
+    period_end: created,
+    parent: {
+      type: 'subscription_details',
+      quote_details: null,
+      subscription_details: { subscription: inv.subscription, metadata: {} },
+    },
+    payments: {
+      object: 'list',
+      has_more: false,
+      data: [
+        {
+          id: `inpay_bench_${suffix}`,
+          object: 'invoice_payment',
+          status: 'paid',
+          amount_paid: inv.amount,
+          payment: {
+            type: 'payment_intent',
+            payment_intent: inv.paymentIntents[n % inv.paymentIntents.length],
+          },
+        },
+      ],
+    },
+    lines: {
+      object: 'list',
+      has_more: false,
+      data: [
+        {
+          id: `il_bench_${suffix}`,
+          object: 'line_item',
+          amount: inv.amount,
+          parent: { type: 'subscription_item_details' },
+          period: { start: created + n * 60, end: created + n * 60 + 2_592_000 },
+        },
+      ],
+    },
+  };
+}
+
+/** A `customer.created` (or renewal `invoice.*`) event with fresh ids: each delivery is new, never a duplicate. */
+function webhookEvent(type, n, invoice) {
   const created = Math.floor(Date.now() / 1000);
   const suffix = `${process.pid.toString(36)}${n.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  if (invoice)
+    return JSON.stringify({
+      id: `evt_bench_${suffix}`,
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created,
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+      data: { object: invoiceObject(suffix, created, n, invoice) },
+    });
   return JSON.stringify({
     id: `evt_bench_${suffix}`,
     object: 'event',
@@ -101,7 +173,7 @@ function requestFor(s) {
         body = JSON.stringify({ productId, qty: 1 });
       }
       if (s.kind === 'webhook' && s.webhook) {
-        body = webhookEvent(s.webhook.type, i);
+        body = webhookEvent(s.webhook.type, i, s.webhook.invoice);
         h['stripe-signature'] = stripeSignature(s.webhook.secret, body);
       }
       return { ...r, headers: h, body };

@@ -57,6 +57,8 @@ const HOST = '127.0.0.1';
 const CART_POOL = 256;
 /** Checkouts per run: each one on a cart that has never checked out (a real session each, no replay). */
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 200);
+/** Renewal invoices the `invoice.paid` ingest row may deliver (one paid PaymentIntent each, made beforehand). */
+const INVOICE_EVENTS = 400;
 /** Issue 13's targets: CPU ms per request at most (`cpu`), or a share of the bare route at least (`ratio`). */
 const TARGETS = {
   homeUncached: { cpu: 1.0 },
@@ -518,7 +520,7 @@ try {
   }
 
   /** Makes `n` carts with one line each; returns their cookies. */
-  async function makeCarts(n) {
+  async function makeCarts(n, ids = productIds) {
     const cookies = [];
     for (let i = 0; i < n; i += 16) {
       const batch = await Promise.all(
@@ -526,7 +528,7 @@ try {
           const res = await f('/cart/items', {
             method: 'POST',
             headers: { 'content-type': 'application/json', accept: 'application/json' },
-            body: JSON.stringify({ productId: productIds[(i + j) % productIds.length], qty: 1 }),
+            body: JSON.stringify({ productId: ids[(i + j) % ids.length], qty: 1 }),
           });
           await res.body?.cancel();
           return res.ok ? cookieFrom(res, 'cart') : null;
@@ -724,6 +726,130 @@ try {
     } else
       unavailable.checkout = `POST /checkout → ${probe.status} ${probeText.slice(0, 120).replace(/\s+/g, ' ')}`;
   } else unavailable.checkout = 'no cart could be filled';
+
+  // Subscriptions: checkout of a cart holding a recurring product (one session in subscription mode), and
+  // the ingest of `invoice.paid` for a known subscription (each event a new period: a renewal order, its
+  // vendor transfers and mail rows written, the charge looked up at the emulator).
+  const recurringIds = (
+    await db
+      .prepare(
+        'select p.id from products p join stores s on s.id = p.store_id where p.active = 1 and p.stock is null ' +
+          'and p.recurring_interval is not null and s.charges_enabled = 1 and s.payouts_enabled = 1 limit 1',
+      )
+      .all()
+      .catch(() => ({ results: [] }))
+  ).results.map((r) => String(r.id));
+  /** POST /checkout as JSON for a cart cookie and an e-mail; the started session or null. */
+  const subscribe = async (cookie, email) => {
+    const res = await f('/checkout', {
+      method: 'POST',
+      headers: { cookie: cookie ?? '', 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ email }),
+    });
+    return res.ok
+      ? /** @type {{ sessionId?: string }} */ (await res.json())
+      : (await res.body?.cancel(), null);
+  };
+  if (!recurringIds.length) {
+    unavailable.subCheckout = 'no recurring product in the catalog';
+    unavailable.invoicePaid = unavailable.subCheckout;
+  } else {
+    const checkoutEmail = 'bench-checkout@example.test';
+    if ((await subscribe((await makeCarts(1, recurringIds))[0], checkoutEmail))?.sessionId) {
+      scenarios.push({
+        name: 'POST /checkout (subscription mode)',
+        key: 'subCheckout',
+        kind: 'rotate-cookie',
+        method: 'POST',
+        path: '/checkout',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ email: checkoutEmail }),
+        cookies: await makeCarts(CHECKOUTS + CONNECTIONS * 2, recurringIds),
+        amount: CHECKOUTS,
+        warmup: false,
+        okStatuses: [200, 201, 302, 303],
+      });
+    } else unavailable.subCheckout = 'a subscription checkout could not start';
+
+    // One real subscription, paid on the emulator (its control endpoint, as the hosted page does).
+    const subscriberEmail = 'bench-subscriber@example.test';
+    const started = await subscribe((await makeCarts(1, recurringIds))[0], subscriberEmail);
+    const emulatorWorker = await mf.getWorker('stripe-emulator').catch(() => null);
+    const paid =
+      started?.sessionId && emulatorWorker
+        ? await emulatorWorker.fetch(
+            `http://stripe-emulator.local/_emulator/checkout/sessions/${started.sessionId}/pay`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ card: '4242424242424242', email: subscriberEmail }),
+            },
+          )
+        : null;
+    if (paid) await paid.text();
+    /** @type {{ id: string, amount: number, currency: string, pi: string | null } | null} */
+    let known = null;
+    for (let i = 0; i < 40 && paid?.ok && !known?.pi; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      known = await db
+        .prepare(
+          'select s.id, s.amount, s.currency, o.payment_intent_id as pi from subscriptions s ' +
+            'join orders o on o.id = s.order_id where s.email = ?',
+        )
+        .bind(subscriberEmail)
+        .first()
+        .catch(() => null);
+    }
+    // Every renewal has its own payment: a pool of paid PaymentIntents at the emulator, one per event.
+    /** @type {string[]} */
+    const intents = [];
+    for (let i = 0; known?.pi && emulatorWorker && i < INVOICE_EVENTS; i += 16) {
+      const batch = await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          const res = await emulatorWorker.fetch('http://stripe-emulator.local/v1/payment_intents', {
+            method: 'POST',
+            headers: {
+              authorization: 'Bearer sk_test_emulator',
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: new URLSearchParams({
+              amount: String(known.amount),
+              currency: known.currency,
+              payment_method: 'pm_card_visa',
+              confirm: 'true',
+            }).toString(),
+          });
+          const body = /** @type {{ id?: string }} */ (await res.json().catch(() => ({})));
+          return res.ok && body.id ? body.id : null;
+        }),
+      );
+      intents.push(...batch.filter((x) => x !== null));
+    }
+    if (known?.pi && intents.length)
+      scenarios.push({
+        name: 'invoice.paid ingest (renewal order)',
+        key: 'invoicePaid',
+        kind: 'webhook',
+        method: 'POST',
+        path: '/webhooks/stripe',
+        headers: { 'content-type': 'application/json' },
+        webhook: {
+          secret: webhookSecret,
+          type: 'invoice.paid',
+          invoice: {
+            subscription: known.id,
+            paymentIntents: intents,
+            amount: known.amount,
+            currency: known.currency,
+          },
+        },
+        // Each event takes its own PaymentIntent from the pool (the amount caps the run at its size).
+        amount: intents.length,
+        warmup: false,
+        okStatuses: [200, 201, 202, 204],
+      });
+    else unavailable.invoicePaid = `no paid subscription to renew (pay → ${paid?.status ?? 'not tried'})`;
+  }
 
   // The baseline runs first and last: their mean is what every route is compared with, so a machine
   // that got busier (or quieter) during the run shows in the spread instead of skewing the ratios.
@@ -1069,6 +1195,8 @@ try {
     ['cartAdd', 'POST /cart/items'],
     ['webhook', 'signed webhook delivery'],
     ['checkout', 'POST /checkout'],
+    ['subCheckout', 'POST /checkout (subscription mode)'],
+    ['invoicePaid', 'invoice.paid ingest (renewal order)'],
     ['baselineSearch', 'baseline, search phase (after 10,000 products)'],
     ['search', 'GET /api/v1/search (10,000-product catalog)'],
   ];

@@ -126,4 +126,39 @@ describe('subscriptions on the test clock', () => {
     await emu.advanceClock(40 * DAY);
     expect((await stripe.invoices.list({ subscription: subId })).data).toHaveLength(1);
   });
+
+  it('setup mode: the hosted page saves a card on a SetupIntent; the subscription can take it', async () => {
+    const { subId, customer } = await subscribe();
+    await expect(
+      stripe.checkout.sessions.create({ mode: 'setup', customer, success_url: 'http://localhost/ok' }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'currency' });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      currency: 'usd',
+      customer,
+      setup_intent_data: { metadata: { subscription_id: subId } },
+      success_url: 'http://localhost/ok',
+    });
+    const path = `/c/pay/${session.id}`;
+    const page = await emulatorFetch(path);
+    expect(await page.text()).toContain('Save card');
+    const posted = await emulatorFetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'card_number=4242424242424242&name=Mel',
+      redirect: 'manual',
+    });
+    expect(posted.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done).toMatchObject({ status: 'complete', mode: 'setup', payment_status: 'no_payment_required' });
+    const seti = await stripe.setupIntents.retrieve(done.setup_intent as string);
+    expect(seti).toMatchObject({ status: 'succeeded', customer, metadata: { subscription_id: subId } });
+    const updated = await stripe.subscriptions.update(subId, {
+      default_payment_method: seti.payment_method as string,
+    });
+    expect(updated.default_payment_method).toBe(seti.payment_method);
+    await expect(
+      stripe.subscriptions.update(subId, { default_payment_method: 'pm_missing' }),
+    ).rejects.toMatchObject({ statusCode: 404 });
+  });
 });

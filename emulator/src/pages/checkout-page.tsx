@@ -148,7 +148,7 @@ function ShippingRateFields({ rates, chosen }: { rates: ShippingRateObj[]; chose
 export function CheckoutPage({ session: s, rates, values, error, lockedEmail }: CheckoutProps) {
   const chosen = values.shipping_rate || (s.shipping_cost?.shipping_rate as string | undefined) || '';
   const total = formatAmount(s.amount_total, s.currency);
-  const submit = s.mode === 'subscription' ? 'Subscribe' : `Pay ${total}`;
+  const submit = s.mode === 'subscription' ? 'Subscribe' : s.mode === 'setup' ? 'Save card' : `Pay ${total}`;
   return (
     <Document title={`Checkout — ${total}`}>
       <main class="split">
