@@ -64,7 +64,12 @@ async function page(c: Context<{ Bindings: Env }>, error?: string, status: 200 |
   const discounts = await listDiscounts(getDb(c.env));
   return renderPage(
     c,
-    <DiscountsPage storeName={storeConfig(c.env).storeName} discounts={discounts} error={error} />,
+    <DiscountsPage
+      storeName={storeConfig(c.env).storeName}
+      currency={storeConfig(c.env).currency}
+      discounts={discounts}
+      error={error}
+    />,
     status,
   );
 }

@@ -27,6 +27,8 @@ export function CartPage(props: {
   checkout?: string;
   /** The signed-in shopper's e-mail, to prefill the checkout form. */
   email?: string | null;
+  /** Why the code just entered in the form was refused. */
+  discountError?: string;
 }) {
   const { view, config } = props;
   const checkoutMessage = props.checkout ? CHECKOUT_MESSAGES[props.checkout] : undefined;
@@ -88,7 +90,7 @@ export function CartPage(props: {
                 </div>
                 <DiscountTotals view={view} />
               </dl>
-              <DiscountBox view={view} />
+              <DiscountBox view={view} error={props.discountError} />
               <p class="hint">
                 {config.shippingAmount > 0
                   ? `Shipping (${formatMoney(config.shippingAmount, view.currency)} flat)`

@@ -4,11 +4,16 @@ import type { CartView } from './types';
 import { formatMoney } from '../lib/money';
 
 /** The code box under the cart's totals. */
-export function DiscountBox(props: { view: CartView }) {
+export function DiscountBox(props: { view: CartView; error?: string }) {
   const { view } = props;
   const d = view.discount;
   return (
     <div class="discount-box" data-discount>
+      {props.error ? (
+        <p class="notice notice-error" role="alert" data-discount-error>
+          {props.error}
+        </p>
+      ) : null}
       {d ? (
         <p class={d.applied ? 'discount-applied' : 'discount-refused'} role="status">
           Code <strong>{d.code}</strong>

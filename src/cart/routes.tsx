@@ -175,14 +175,30 @@ cartRoutes
   })
 
   /** Enters a discount code (`{ code }`, case-insensitive, surrounding spaces ignored); 422 if it does not apply. */
-  .post('/cart/discount', body(['json', 'form'], applyCodeSchema, { form: discountForm }), async (c) => {
-    const input: z.output<typeof discountForm> = c.req.valid('json');
-    const { id } = await ensureCart(c);
-    const view = await applyDiscountCode(c.env, id, input.code);
-    if (isForm(c)) return c.redirect(safeReturnPath(input.return_to ?? null) ?? '/cart', 303);
-    c.header('etag', `"${view.version}"`);
-    return c.json(view);
-  })
+  .post(
+    '/cart/discount',
+    body(['json', 'form'], applyCodeSchema, {
+      form: discountForm,
+      invalidForm: (c, errors) => refusedCode(c, errors.map((e) => e.message).join(' ')),
+    }),
+    async (c) => {
+      const input: z.output<typeof discountForm> = c.req.valid('json');
+      const { id } = await ensureCart(c);
+      if (isForm(c)) {
+        try {
+          await applyDiscountCode(c.env, id, input.code);
+        } catch (err) {
+          // The cart page again, saying why, rather than an error page.
+          if (err instanceof ValidationError) return refusedCode(c, err.message);
+          throw err;
+        }
+        return c.redirect(safeReturnPath(input.return_to ?? null) ?? '/cart', 303);
+      }
+      const view = await applyDiscountCode(c.env, id, input.code);
+      c.header('etag', `"${view.version}"`);
+      return c.json(view);
+    },
+  )
 
   /** Removes the cart's discount code. */
   .delete('/cart/discount', async (c) => {
@@ -216,6 +232,21 @@ cartRoutes
     for (const cookie of c.res.headers.getSetCookie()) headers.append('set-cookie', cookie);
     return new Response(null, { status: 101, webSocket: upstream.webSocket, headers });
   });
+
+/** The cart page (422) with the reason the code entered in its form was refused; the cart is unchanged. */
+async function refusedCode(c: AppContext, message: string): Promise<Response> {
+  const view = await currentView(c);
+  return renderPage(
+    c,
+    <CartPage
+      view={view}
+      config={storeConfig(c.env)}
+      email={await readShopperSession(c)}
+      discountError={message}
+    />,
+    422,
+  );
+}
 
 /** The visitor's priced cart; a cart created by this request is empty without asking its object. */
 async function currentView(c: AppContext): Promise<CartView> {

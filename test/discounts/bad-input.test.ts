@@ -79,7 +79,22 @@ describe('POST /cart/discount refuses codes that do not apply, leaving the cart 
       body: 'code=NOSUCHCODE',
     });
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain('There is no such code.');
+    const page = await res.text();
+    // The cart page again, with the reason by the code box.
+    expect(page).toContain('There is no such code.');
+    expect(page).toContain('data-discount-error');
+    expect(page).toContain('action="/checkout"');
+    const long = await s.fetch('/cart/discount', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        origin: 'http://localhost',
+      },
+      body: `code=${'x'.repeat(10 * 1024)}`,
+    });
+    expect(long.status).toBe(422);
+    expect(await long.text()).toContain('A code has at most 64 characters.');
   });
 
   it('codes differing only in case or spaces are the same code', async () => {
