@@ -60,7 +60,7 @@ async function settle(orderId: string) {
 async function check(orderId: string, seenRefundActions: number) {
   const order = (await env.DB.prepare('SELECT * FROM orders WHERE id = ?')
     .bind(orderId)
-    .first<Record<string, number & string>>())!;
+    .first<{ amount_received: number; amount_refunded: number; charge_id: string }>())!;
   const collected = order.amount_received;
   const refunds = (await getStripe(env).refunds.list({ charge: order.charge_id, limit: 100 })).data;
   const refundedAtStripe = refunds.reduce((s, r) => s + r.amount, 0);
