@@ -8,6 +8,7 @@ export {
   queueShopperSignIn,
   queueSubscriptionWelcome,
   queueVendorNewOrders,
+  queueVendorPartNotice,
   queueVendorSignIn,
 } from './senders';
 export { dispatchMessages, enqueueMessage, type NotifyMessage } from './outbox';
