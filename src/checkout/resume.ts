@@ -42,7 +42,7 @@ export async function resumePayment(env: Env, orderId: string): Promise<SessionS
 }
 
 /** PENDING_ORDER_TTL_MINUTES (default 24 h): how long an order may stay unpaid. */
-export function pendingOrderTtlSeconds(env: Partial<Env>): number {
+function pendingOrderTtlSeconds(env: Partial<Env>): number {
   const n = Number(env.PENDING_ORDER_TTL_MINUTES ?? '1440');
   return (Number.isSafeInteger(n) && n > 0 ? n : 1440) * 60;
 }

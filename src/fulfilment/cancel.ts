@@ -14,6 +14,7 @@ import { feeOf, refundableOf, sum } from '../lib/money';
 import { nowSeconds } from '../lib/time';
 import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
+import { dispatchMessages, queueVendorPartNotice } from '../notifications';
 import { lockPart, partOf, partsOfOrder, type PartView } from './parts';
 
 /** Who cancels: the shopper only before anything of the part shipped; an operator also stops the rest. */
@@ -100,8 +101,19 @@ export async function cancelPart(
               WHERE id = ${l.productId} AND stock IS NOT NULL AND ${ours}`,
         ),
     ];
+    // The vendor hears of it once (keyed by the part: whichever batch cancels it, one message).
+    statements.push(
+      queueVendorPartNotice(db, {
+        key: `cancel:${orderId}:${storeId}`,
+        orderId,
+        storeId,
+        event: 'cancelled',
+        reason: opts.reason,
+      }),
+    );
     const results = await runBatch(db, statements);
     if (changes(results[0]) === 0) continue;
+    await dispatchMessages(env);
     await issueCancelRefund(env, db, orderId, storeId);
     return (await partOf(db, orderId, storeId))!;
   }

@@ -4,7 +4,7 @@ import { Layout } from '../pages/layout';
 import type { PartToFulfil, PartView } from './parts';
 
 /** Shipping as Stripe gives it ({ name, address: { line1, ... } }), as lines of text. */
-export function addressLines(shipping: unknown): string[] {
+function addressLines(shipping: unknown): string[] {
   if (!shipping || typeof shipping !== 'object') return [];
   const s = shipping as { name?: unknown; address?: Record<string, unknown> | null };
   const a = s.address ?? {};

@@ -10,18 +10,13 @@ import type { PartStatus } from '../db/schema';
 const p = schema.orderParts;
 
 /** Where a part may go from each status: only forward. */
-export const PART_FLOW: { readonly [S in PartStatus]: readonly PartStatus[] } = {
+const PART_FLOW: { readonly [S in PartStatus]: readonly PartStatus[] } = {
   unfulfilled: ['partially_shipped', 'shipped', 'cancelled'],
   partially_shipped: ['shipped', 'cancelled'],
   shipped: ['delivered'],
   delivered: [],
   cancelled: [],
 };
-
-/** True when `from → to` is a move the part's state machine allows. */
-export function canMovePart(from: PartStatus, to: PartStatus): boolean {
-  return PART_FLOW[from].includes(to);
-}
 
 /** The statuses a part may leave for `to`: the WHERE of every status write. */
 export function partSourcesOf(to: PartStatus): PartStatus[] {
@@ -39,7 +34,7 @@ export function partInserts(db: Db, orderId: string, storeIds: readonly string[]
 }
 
 /** One line of a part with what was shipped of it. */
-export interface PartLine {
+interface PartLine {
   productId: string;
   name: string;
   note: string;
@@ -49,7 +44,7 @@ export interface PartLine {
   shipped: number;
 }
 
-export interface ShipmentView {
+interface ShipmentView {
   id: string;
   carrier: string;
   trackingNumber: string;

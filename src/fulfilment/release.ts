@@ -8,9 +8,6 @@ import { nowSeconds } from '../lib/time';
 import { releaseHeldTransfers, type PayoutHold } from '../payouts/ledger';
 import { enqueueTransfers } from '../payouts/outbox';
 
-/** The three release rules. */
-export type PayoutRelease = 'on_payment' | 'on_shipment' | 'on_delivery';
-
 /**
  * The hold a transfer written now gets: none for `on_payment`; until the part ships; or until it is
  * delivered plus PAYOUT_HOLD_DAYS. Unset → on_shipment (see README, "Payout release").
@@ -23,15 +20,6 @@ export function payoutHold(env: Partial<Env>): PayoutHold | null {
   if (rule === 'on_delivery') return { until: 'delivery', days: holdDays };
   if (rule === 'on_shipment') return { until: 'shipment', days: 0 };
   throw new Error(`PAYOUT_RELEASE must be on_payment, on_shipment or on_delivery, got "${rule}"`);
-}
-
-/** Why a held transfer waits, in words (dashboard, admin). */
-export function holdReason(row: { status: string; heldFor: string | null; holdDays: number }): string | null {
-  if (row.status !== 'held') return null;
-  if (row.heldFor === 'shipment') return 'Held until the vendor ships their part of the order.';
-  return row.holdDays > 0
-    ? `Held until ${row.holdDays} day${row.holdDays === 1 ? '' : 's'} after delivery.`
-    : 'Held until the vendor’s part is delivered.';
 }
 
 /**

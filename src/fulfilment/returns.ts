@@ -15,6 +15,7 @@ import { feeOf, refundableOf, sum } from '../lib/money';
 import { nowSeconds } from '../lib/time';
 import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
+import { dispatchMessages, queueVendorPartNotice } from '../notifications';
 import { partOf } from './parts';
 
 type ReturnRow = typeof schema.returnRequests.$inferSelect;
@@ -99,7 +100,17 @@ export async function requestReturn(
     amount: gross,
     vendorAmount: gross - feeOf(gross, storeConfig(env).platformFeeBps),
   };
-  await db.insert(rr).values(row);
+  await runBatch(db, [
+    db.insert(rr).values(row),
+    queueVendorPartNotice(db, {
+      key: `return:${row.id}`,
+      orderId,
+      storeId: input.storeId,
+      event: 'return_requested',
+      reason: input.reason,
+    }),
+  ]);
+  await dispatchMessages(env);
   return (await db.query.returnRequests.findFirst({ where: eq(rr.id, row.id) }))!;
 }
 

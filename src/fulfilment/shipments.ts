@@ -212,47 +212,6 @@ export async function markDelivered(
   return ownPart(db, orderId, storeId);
 }
 
-/**
- * → cancelled with a reason, before the part shipped in full (an operator's decision). The refund of
- * its lines is a separate step (the refunds API). Cancelled again is a no-op; shipped or delivered → 409.
- */
-export async function cancelPartState(
-  db: Db,
-  orderId: string,
-  storeId: string,
-  reason: string,
-  extra: Statement[] = [],
-): Promise<{ part: PartView; changed: boolean }> {
-  const part = await ownPart(db, orderId, storeId);
-  if (part.status === 'cancelled') return { part, changed: false };
-  if (part.status === 'shipped' || part.status === 'delivered')
-    throw new ConflictError(
-      'This part has already shipped, so it can no longer be cancelled. Ask for a return instead.',
-    );
-  const res = await runBatch(db, [
-    db
-      .update(p)
-      .set({
-        status: 'cancelled',
-        cancelledAt: nowSeconds(),
-        cancelReason: reason,
-        version: sql`${p.version} + 1`,
-        updatedAt: nowSeconds(),
-      })
-      .where(
-        and(
-          eq(p.orderId, orderId),
-          eq(p.storeId, storeId),
-          eq(p.version, part.version),
-          inArray(p.status, partSourcesOf('cancelled')),
-        ),
-      ),
-    ...extra,
-  ]);
-  if (changes(res[0]) === 0) throw new ConflictError('This part changed meanwhile. Look again and retry.');
-  return { part: await ownPart(db, orderId, storeId), changed: true };
-}
-
 /** The cron: parts shipped more than `days` days ago become delivered ("auto"). Returns how many. */
 export async function autoDeliver(env: Env, days: number): Promise<number> {
   const db = getDb(env);

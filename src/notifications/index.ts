@@ -9,6 +9,7 @@ export {
   queueSubscriptionRenewalFailed,
   queueSubscriptionWelcome,
   queueVendorNewOrders,
+  queueVendorPartNotice,
   queueVendorSignIn,
 } from './senders';
 export { dispatchMessages } from './outbox';

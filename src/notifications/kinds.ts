@@ -18,6 +18,7 @@ import {
 } from './templates/orders';
 import { subscriptionRenewalFailed } from './templates/subscriptions';
 import type { MailAddress, MailLine, Rendered, TemplateContext } from './templates/types';
+import { vendorPartNotice } from './templates/fulfilment';
 
 /** What loading a message needs. */
 interface LoadContext {
@@ -228,6 +229,28 @@ export const KINDS = {
         tc,
       );
       return { ...rendered, to: order.email };
+    },
+  }),
+  vendor_part_notice: spec({
+    data: z.object({
+      orderId: id,
+      storeId: id,
+      event: z.enum(['cancelled', 'return_requested']),
+      reason: z.string().max(1000).nullable(),
+    }),
+    async prepare(d, lc, tc) {
+      const store = await storeOf(lc.db, d.storeId);
+      const rendered = await vendorPartNotice(
+        {
+          orderId: d.orderId,
+          storeName: store.name,
+          event: d.event,
+          reason: d.reason,
+          dashboardUrl: absoluteUrl(lc.config, d.event === 'cancelled' ? '/vendor' : '/vendor/returns'),
+        },
+        tc,
+      );
+      return { ...rendered, to: store.supportEmail ?? store.email };
     },
   }),
   vendor_sign_in: spec({

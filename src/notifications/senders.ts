@@ -92,6 +92,24 @@ export function queueShipmentNotice(
   });
 }
 
+/** A vendor hears that the shopper cancelled their part, or asked for a return (`key` names the event, once). */
+export function queueVendorPartNotice(
+  db: Db,
+  p: {
+    key: string;
+    orderId: string;
+    storeId: string;
+    event: 'cancelled' | 'return_requested';
+    reason?: string | null;
+  },
+): Statement {
+  return enqueueMessage(db, {
+    kind: 'vendor_part_notice',
+    key: `vendor-part:${p.key}`,
+    data: { orderId: p.orderId, storeId: p.storeId, event: p.event, reason: p.reason ?? null },
+  });
+}
+
 // Not async on purpose: a drizzle statement is a thenable, and returning one from an async function
 // would run it on the spot instead of in the caller's batch.
 

@@ -410,7 +410,8 @@ export function VendorDashboard(props: {
         ) : null}
         <p>
           Status: <strong data-store-status={status}>{STORE_STATUS_LABEL[status]}</strong> ·{' '}
-          <a href={shopPath(store.slug)}>View your shop</a>
+          <a href={shopPath(store.slug)}>View your shop</a> ·{' '}
+          <a href="/vendor/fulfilment">Orders to fulfil</a>
         </p>
         {status === 'opening_soon' ? (
           <p class="notice notice-warn">

@@ -45,6 +45,8 @@ describe('shopper cancel', () => {
     await eventually(async () => (await transfersOf(orderId)).every((t) => t.status === 'sent'));
     expect(await stockOf(b!.products[0]!.id)).toBe(4);
 
+    const vendorMail = `vendor.${b!.storeId.slice(-8)}@example.com`;
+    await env.DB.prepare('UPDATE stores SET email = ? WHERE id = ?').bind(vendorMail, b!.storeId).run();
     // B ships nothing; the shopper cancels B's part, twice and concurrently.
     const results = await Promise.all([
       post(buyer, `/orders/${orderId}/parts/${b!.storeId}/cancel`, { reason: 'Changed my mind' }),
@@ -70,6 +72,10 @@ describe('shopper cancel', () => {
     const reversed = atStripe.map((t) => t.amount_reversed).sort((x, y) => x - y);
     expect(reversed).toEqual([0, 900]);
     await waitForMail(email, { kind: 'refund_issued' });
+    // The vendor is told, once.
+    const told = await waitForMail(vendorMail, { kind: 'vendor_part_notice' });
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain('Changed my mind');
 
     // A ships: A's part can no longer be cancelled (409 with a clear message), nor the whole order.
     await (

@@ -9,6 +9,7 @@ import { stockOf } from '../helpers/checkout-fixtures';
 import { heldEmulator } from '../helpers/emulator';
 import { admin, eventually, paidMultiVendorOrder, vendorClient } from '../helpers/fulfilment';
 import { reversalsOf, transfersOf } from '../helpers/payout-fixtures';
+import { waitForMail } from '../helpers/mail';
 
 const emu = heldEmulator();
 type Return = { id: string; status: string; amount: number; vendorAmount: number; restock: boolean };
@@ -36,6 +37,8 @@ describe('returns', () => {
     const productId = a!.products[0]!.id;
     await eventually(async () => (await transfersOf(orderId)).every((t) => t.status === 'sent'));
     const vendorA = await vendorClient(a!.storeId);
+    const vendorMailA = `vendor.${a!.storeId.slice(-8)}@example.com`;
+    await env.DB.prepare('UPDATE stores SET email = ? WHERE id = ?').bind(vendorMailA, a!.storeId).run();
     await vendorA.post(`/vendor/orders/${orderId}/shipments`, {
       carrier: 'UPS',
       trackingNumber: '1',
@@ -59,6 +62,8 @@ describe('returns', () => {
     const first = await post(buyer, path, { ...base, items: [{ productId, quantity: 1 }] });
     expect(first.status).toBe(201);
     const request = (await first.json<{ return: Return }>()).return;
+    const toldA = await waitForMail(vendorMailA, { kind: 'vendor_part_notice' });
+    expect(toldA[0]!.text).toContain('Arrived chipped');
     expect(request).toMatchObject({ status: 'requested', amount: 2000, vendorAmount: 1800 });
 
     // Vendor B can't see or decide it; A sees it.
