@@ -27,7 +27,7 @@ type Items = BatchItem<'sqlite'>[];
  * (failed → pending, with a fresh idempotency key), and Stripe reporting a transfer we had given up on
  * or cancelled (→ sent: Stripe holds the money, so the row follows it, and any excess is reversed).
  */
-export const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferStatus[] } = {
+const TRANSFER_FLOW: { readonly [S in TransferStatus]: readonly TransferStatus[] } = {
   // Waiting for the vendor's part to ship or be delivered: released to pending, or refunded to nothing.
   held: ['pending', 'canceled'],
   pending: ['sending', 'sent', 'failed', 'canceled'],

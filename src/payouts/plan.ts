@@ -44,7 +44,7 @@ export function reversalCause(key: string): ReversalCause {
 }
 
 /** True for reversal rows that answer pro-rata refunds (counted against the targets), not corrections or parts. */
-export function answersRefunds(row: { refundId: string }): boolean {
+function answersRefunds(row: { refundId: string }): boolean {
   return !row.refundId.startsWith(EXCESS_PREFIX) && !row.refundId.startsWith(PART_PREFIX);
 }
 
