@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { changes } from '../db/batch';
 import type { Db } from '../db/client';
 import { sha256Hex } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
 
 export interface RateLimit {
   /** What is limited and by whom, e.g. `shopper-login:email`; hashed with the key before storing. */
@@ -17,26 +18,22 @@ export async function takeSlot(
   db: Db,
   rule: RateLimit,
   key: string,
-  nowSeconds = Math.floor(Date.now() / 1000),
+  now = nowSeconds(),
 ): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
   // Only a hash: the table never holds an address or an IP.
   const bucket = `${rule.scope}:${await sha256Hex(`${rule.scope}:${key}`)}`;
-  const since = nowSeconds - rule.windowSeconds;
+  const since = now - rule.windowSeconds;
   const inserted = await db.run(sql`INSERT INTO rate_limit_hits (bucket, at)
-    SELECT ${bucket}, ${nowSeconds}
+    SELECT ${bucket}, ${now}
     WHERE (SELECT COUNT(*) FROM rate_limit_hits WHERE bucket = ${bucket} AND at > ${since}) < ${rule.limit}`);
   if (changes(inserted) > 0) return { ok: true };
   const oldest = await db.get<{ at: number | null }>(
     sql`SELECT MIN(at) AS at FROM rate_limit_hits WHERE bucket = ${bucket} AND at > ${since}`,
   );
-  return { ok: false, retryAfter: Math.max(1, (oldest?.at ?? nowSeconds) + rule.windowSeconds - nowSeconds) };
+  return { ok: false, retryAfter: Math.max(1, (oldest?.at ?? now) + rule.windowSeconds - now) };
 }
 
 /** Drops attempts older than `maxWindowSeconds` (the table only ever holds the recent past). */
-export async function pruneSlots(
-  db: Db,
-  maxWindowSeconds: number,
-  nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<void> {
-  await db.run(sql`DELETE FROM rate_limit_hits WHERE at <= ${nowSeconds - maxWindowSeconds}`);
+export async function pruneSlots(db: Db, maxWindowSeconds: number, now = nowSeconds()): Promise<void> {
+  await db.run(sql`DELETE FROM rate_limit_hits WHERE at <= ${now - maxWindowSeconds}`);
 }

@@ -5,11 +5,10 @@ import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { sha256Hex } from '../lib/ids';
 import { looksLikeToken, randomToken } from '../lib/tokens';
+import { nowSeconds as now } from '../lib/time';
 
 /** How long a sign-in link works. */
 export const LOGIN_LINK_SECONDS = 20 * 60;
-
-const now = () => Math.floor(Date.now() / 1000);
 
 /** A new token for `email` (stored hashed); returns the token itself, to put in the link. */
 export async function issueLoginToken(db: Db, email: string): Promise<string> {

@@ -9,6 +9,7 @@ import { isMessageKind, KINDS, SECRET_KINDS, type Prepared } from './kinds';
 import { logFields } from './outbox';
 import { oneLine, isMailAddress } from './text';
 import { chooseTransport, type OutgoingMail } from './transports';
+import { nowSeconds } from '../lib/time';
 
 type Row = typeof schema.outbox.$inferSelect;
 
@@ -19,7 +20,6 @@ export type DeliveryOutcome =
   | { status: 'skipped' };
 
 const WITHHELD = '[sign-in link withheld after sending]';
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Renders a row into the parts of its message. Throws PermanentError when it can never be rendered. */
 async function prepareMessage(

@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { KINDS, SECRET_KINDS, type MessageData, type MessageKind } from './kinds';
 import { isMailAddress, maskAddress } from './text';
+import { nowSeconds } from '../lib/time';
 
 /** The body of a NOTIFY queue message: the outbox row to send. */
 export interface NotifyMessage {
@@ -24,8 +25,6 @@ export interface NewMessage<K extends MessageKind> {
   to?: string | null;
   data: MessageData<K>;
 }
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
  * The INSERT that queues a message, to run in the SAME batch as the change that causes it, so the

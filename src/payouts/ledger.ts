@@ -15,10 +15,10 @@ import type {
   TransferRow,
   TransferStatus,
 } from './types';
+import { nowSeconds as now } from '../lib/time';
 
 const t = schema.transfers;
 const r = schema.transferReversals;
-const now = () => Math.floor(Date.now() / 1000);
 type Items = BatchItem<'sqlite'>[];
 
 /**

@@ -7,8 +7,7 @@ import { schema } from '../db/client';
 import { splitByVendor } from '../lib/money';
 import { markEnqueued, newTransfers, type PayoutHold } from './ledger';
 import type { PayoutKind, PayoutMessage } from './types';
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+import { nowSeconds } from '../lib/time';
 
 /**
  * The INSERTs that create one pending transfer per vendor of a paid order (each vendor's paid lines, plus
