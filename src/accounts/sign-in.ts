@@ -3,9 +3,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
-import { TooManyRequestsError } from '../lib/errors';
 import { queueShopperSignInLink } from './mail';
-import { pruneSlots, takeSlot, type RateLimit } from './rate-limit';
+import { enforceLimits, type RateLimit } from '../db/rate-limit';
 import { issueLoginToken } from './tokens';
 
 /** At most 5 links per address and 20 requests per IP an hour. */
@@ -28,19 +27,14 @@ async function isKnownShopper(db: Db, email: string): Promise<boolean> {
  */
 export async function requestSignInLink(env: Env, email: string, ip: string): Promise<void> {
   const db = getDb(env);
-  await pruneSlots(db, Math.max(LOGIN_LIMITS.perIp.windowSeconds, LOGIN_LIMITS.perAddress.windowSeconds));
-  for (const [rule, key] of [
-    [LOGIN_LIMITS.perIp, ip],
-    [LOGIN_LIMITS.perAddress, email],
-  ] as const) {
-    const slot = await takeSlot(db, rule, key);
-    if (!slot.ok) {
-      throw new TooManyRequestsError(
-        'Too many sign-in requests. Please wait a while before asking for another link.',
-        slot.retryAfter,
-      );
-    }
-  }
+  await enforceLimits(
+    db,
+    [
+      [LOGIN_LIMITS.perIp, ip],
+      [LOGIN_LIMITS.perAddress, email],
+    ],
+    'sign-in requests',
+  );
   if (!(await isKnownShopper(db, email))) return;
   const token = await issueLoginToken(db, email);
   await queueShopperSignInLink(env, email, token);

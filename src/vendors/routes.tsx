@@ -150,7 +150,7 @@ const loginInput = vendorBody(['form', 'json'], loginSchema, {
 });
 
 vendorRoutes.post('/vendor/login', loginInput, async (c) => {
-  await requestLoginLinks(c.env, c.req.valid('json').email);
+  await requestLoginLinks(c.env, c.req.valid('json').email, c.req.header('cf-connecting-ip') ?? 'unknown');
   // The same answer whether or not a shop uses the address: no list of vendors to probe.
   if (!isForm(c)) return c.json({ sent: true }, 202);
   return c.redirect('/vendor/login?sent=1', 303);

@@ -17,6 +17,7 @@ import { wantsHtml } from '../lib/http';
 import { sha256Hex } from '../lib/ids';
 import { nowSeconds as now } from '../lib/time';
 import { dispatchMessages, queueVendorSignIn } from '../notifications';
+import { enforceLimits, type RateLimit } from '../db/rate-limit';
 
 /** How long a session lasts: the signed value carries its own expiry (signed cookies have none). */
 const SESSION_SECONDS = 7 * 24 * 60 * 60;
@@ -66,13 +67,28 @@ function randomToken(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+/** At most 5 links per address and 20 requests per IP an hour (as for shoppers). */
+const LOGIN_LIMITS = {
+  perIp: { scope: 'vendor-login:ip', limit: 20, windowSeconds: 3600 },
+  perAddress: { scope: 'vendor-login:email', limit: 5, windowSeconds: 3600 },
+} as const satisfies Record<string, RateLimit>;
+
 /**
  * Queues a sign-in link for every store whose account e-mail is `email`. Says nothing about whether
  * any matched (the page answers the same either way). The link is absolute from PUBLIC_URL, never from
  * the request; in development it arrives in the mail catcher at /__mail.
  */
-export async function requestLoginLinks(env: Env, email: string): Promise<number> {
+export async function requestLoginLinks(env: Env, email: string, ip: string): Promise<number> {
   const db = getDb(env);
+  // Known and unknown addresses count alike, so the limit says nothing about who sells here.
+  await enforceLimits(
+    db,
+    [
+      [LOGIN_LIMITS.perIp, ip],
+      [LOGIN_LIMITS.perAddress, email.toLowerCase()],
+    ],
+    'sign-in requests',
+  );
   const stores = await db
     .select()
     .from(schema.stores)

@@ -87,6 +87,22 @@ describe('vendor sign-in', () => {
     const tampered = store.cookie.replace(store.id, 'st_someoneelse');
     expect((await browse('/vendor', tampered)).status).toBe(303);
   });
+
+  it('is rate-limited per address and per IP, known and unknown addresses alike (429 with Retry-After)', async () => {
+    const ip = `203.0.113.${Math.floor(Math.random() * 200) + 1}`;
+    const unknown = `nobody.${newId('v').slice(2, 10)}@example.com`;
+    const ask = (email: string, from = ip) =>
+      postJson('/vendor/login', { email }, { 'cf-connecting-ip': from });
+    for (let i = 0; i < 5; i++) expect((await ask(unknown)).status).toBe(202);
+    // The sixth link for one address within the hour is refused, from any IP.
+    const refused = await ask(unknown.toUpperCase(), '198.51.100.7');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // One IP may ask 20 times an hour, whatever the addresses.
+    for (let i = 0; i < 15; i++) expect((await ask(`a${i}.${unknown}`)).status).toBe(202);
+    expect((await ask(`last.${unknown}`)).status).toBe(429);
+  });
 });
 
 describe('vendor dashboard', () => {

@@ -1,8 +1,9 @@
 // A sliding-window rate limit in D1: one row per attempt, counted and added in ONE conditional
 // statement (D1 runs statements one at a time, so two concurrent attempts can't both take the last slot).
 import { sql } from 'drizzle-orm';
-import { changes } from '../db/batch';
-import type { Db } from '../db/client';
+import { TooManyRequestsError } from '../lib/errors';
+import { changes } from './batch';
+import type { Db } from './client';
 import { sha256Hex } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 
@@ -13,8 +14,28 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
+/**
+ * Takes one slot of each `[rule, key]` (e.g. per IP, then per address), after dropping attempts older than
+ * the longest window; throws a 429 (with Retry-After) naming `what` at the first full window.
+ */
+export async function enforceLimits(
+  db: Db,
+  limits: readonly (readonly [RateLimit, string])[],
+  what: string,
+): Promise<void> {
+  await pruneSlots(db, Math.max(...limits.map(([rule]) => rule.windowSeconds)));
+  for (const [rule, key] of limits) {
+    const slot = await takeSlot(db, rule, key);
+    if (!slot.ok)
+      throw new TooManyRequestsError(
+        `Too many ${what}. Please wait a while before trying again.`,
+        slot.retryAfter,
+      );
+  }
+}
+
 /** Records one attempt if the window has room. `retryAfter` (seconds) when it has none. */
-export async function takeSlot(
+async function takeSlot(
   db: Db,
   rule: RateLimit,
   key: string,
@@ -34,6 +55,6 @@ export async function takeSlot(
 }
 
 /** Drops attempts older than `maxWindowSeconds` (the table only ever holds the recent past). */
-export async function pruneSlots(db: Db, maxWindowSeconds: number, now = nowSeconds()): Promise<void> {
+async function pruneSlots(db: Db, maxWindowSeconds: number, now = nowSeconds()): Promise<void> {
   await db.run(sql`DELETE FROM rate_limit_hits WHERE at <= ${now - maxWindowSeconds}`);
 }
