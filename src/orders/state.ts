@@ -22,7 +22,7 @@ import {
   queueRefundIssued,
   queueVendorNewOrders,
 } from '../notifications';
-import { getOrderWithLines, isPaidStatus, SUBSCRIPTION_CART_PREFIX, type OrderRow } from './model';
+import { getOrder, getOrderWithLines, isPaidStatus, SUBSCRIPTION_CART_PREFIX, type OrderRow } from './model';
 import { missedRedemption, redemptionStatements } from '../discounts/store';
 import { commitStatement, releaseStatements } from './stock';
 import { nowSeconds as now } from '../lib/time';
@@ -280,9 +280,9 @@ export async function markPaymentProcessing(db: Db, orderId: string, details: Pa
  */
 export async function markPaymentFailed(env: Env, orderId: string, attemptId: string) {
   const db = getDb(env);
-  const found = await getOrderWithLines(db, orderId);
-  if (!found || found.order.status !== 'pending') return;
-  const wasProcessing = found.order.paymentStatus === 'processing';
+  const order = await getOrder(db, orderId);
+  if (!order || order.status !== 'pending') return;
+  const wasProcessing = order.paymentStatus === 'processing';
   await runBatch(db, [
     db
       .update(schema.orders)
