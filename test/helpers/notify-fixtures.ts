@@ -1,23 +1,15 @@
 // Test helpers for notifications: a recording NOTIFY queue, the consumer run on one batch, rows by key.
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { getDb } from '../../src/db/client';
 import { handleNotificationBatch } from '../../src/notifications/consumer';
 import type { NotifyMessage } from '../../src/notifications/outbox';
+import { recordingQueue, runQueueBatch } from './queues';
 
 /** The test env with a recording NOTIFY queue (nothing reaches the real consumer) and mail overrides. */
 export function envWithNotify(overrides: Record<string, unknown> = {}): { env: Env; sent: NotifyMessage[] } {
-  const sent: NotifyMessage[] = [];
-  const queue = {
-    async send(body: NotifyMessage) {
-      sent.push(body);
-    },
-    async sendBatch(messages: Iterable<MessageSendRequest<NotifyMessage>>) {
-      for (const m of messages) sent.push(m.body);
-    },
-  };
-  return { env: { ...env, NOTIFY: queue, ...overrides } as unknown as Env, sent };
+  const { queue, sent } = recordingQueue<NotifyMessage>();
+  return { env: { ...env, NOTIFY: queue, ...overrides }, sent };
 }
 
 /** Runs statements as one batch (as the code that queues a message does). */
@@ -64,30 +56,9 @@ export async function runNotifyBatch(
   messages: { id: string; attempts?: number }[],
   queueName = 'notifications',
 ) {
-  const batch = createMessageBatch<NotifyMessage>(
+  return runQueueBatch<NotifyMessage>(
+    (batch) => handleNotificationBatch(batch, e),
     queueName,
-    messages.map((m, i) => ({
-      id: `qm-${i}-${m.id}`,
-      timestamp: new Date(),
-      attempts: m.attempts ?? 1,
-      body: { id: m.id },
-    })),
+    messages.map((m, i) => ({ id: `qm-${i}-${m.id}`, attempts: m.attempts, body: { id: m.id } })),
   );
-  const delays: Record<string, number | undefined> = {};
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    Object.defineProperty(message, 'retry', {
-      value: (options?: QueueRetryOptions) => {
-        delays[message.id] = options?.delaySeconds;
-        retry(options);
-      },
-    });
-  }
-  const ctx = createExecutionContext();
-  await handleNotificationBatch(batch, e);
-  const result = await getQueueResult(batch, ctx);
-  return {
-    ...result,
-    retryMessages: result.retryMessages.map((m) => ({ ...m, delaySeconds: delays[m.msgId] })),
-  };
 }

@@ -1,7 +1,6 @@
 // Test helpers for payouts: onboarded vendor accounts in the emulator, paid orders whose transfer rows
 // are written like the mark-paid batch does, a queue that only records, and the consumer driven
 // through createMessageBatch / getQueueResult.
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { getDb, schema } from '../../src/db/client';
@@ -11,6 +10,7 @@ import { transferInserts } from '../../src/payouts/outbox';
 import { getStripe } from '../../src/stripe/client';
 import type { EmulatorControl } from '../../emulator/control-client';
 import { seedOrder } from './checkout-fixtures';
+import { recordingQueue, runQueueBatch } from './queues';
 
 const FEE_BPS = 1000;
 
@@ -19,23 +19,9 @@ export function messagesFor(kind: PayoutMessage['kind'], rows: readonly { id: st
   return rows.map((r) => ({ body: { kind, id: r.id } }));
 }
 
-/** A queue that records what is sent to it instead of delivering it. */
-function recordingQueue() {
-  const sent: PayoutMessage[] = [];
-  const queue = {
-    async send(body: PayoutMessage) {
-      sent.push(body);
-    },
-    async sendBatch(messages: Iterable<MessageSendRequest<PayoutMessage>>) {
-      for (const m of messages) sent.push(m.body);
-    },
-  };
-  return { queue: queue as unknown as Queue, sent };
-}
-
 /** The test env with a recording PAYOUTS queue: nothing reaches the real consumer behind the test's back. */
 export function envWithQueue(): { env: Env; sent: PayoutMessage[] } {
-  const { queue, sent } = recordingQueue();
+  const { queue, sent } = recordingQueue<PayoutMessage>();
   return { env: { ...env, PAYOUTS: queue }, sent };
 }
 
@@ -45,33 +31,11 @@ export async function runBatch(
   messages: { body: PayoutMessage; attempts?: number }[],
   queueName = 'payouts',
 ) {
-  const batch = createMessageBatch<PayoutMessage>(
+  return runQueueBatch<PayoutMessage>(
+    (batch) => handlePayoutBatch(batch, e),
     queueName,
-    messages.map((m, i) => ({
-      id: `msg-${i}-${m.body.id}`,
-      timestamp: new Date(),
-      attempts: m.attempts ?? 1,
-      body: m.body,
-    })),
+    messages.map((m, i) => ({ id: `msg-${i}-${m.body.id}`, attempts: m.attempts, body: m.body })),
   );
-  // getQueueResult does not report retry delays: record what the consumer asked for.
-  const delays: Record<string, number | undefined> = {};
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    Object.defineProperty(message, 'retry', {
-      value: (options?: QueueRetryOptions) => {
-        delays[message.id] = options?.delaySeconds;
-        retry(options);
-      },
-    });
-  }
-  const ctx = createExecutionContext();
-  await handlePayoutBatch(batch, e);
-  const result = await getQueueResult(batch, ctx);
-  return {
-    ...result,
-    retryMessages: result.retryMessages.map((m) => ({ ...m, delaySeconds: delays[m.msgId] })),
-  };
 }
 
 /** A connected account in the emulator, onboarding completed (it can receive transfers). */
