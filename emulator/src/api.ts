@@ -6,7 +6,7 @@ import { API_VERSION, Ctx } from './context';
 import { keyKind } from './env';
 import { StripeError } from './errors';
 import { parseForm, type Params } from './form';
-import { stripeJson, type AppEnv } from './http';
+import { keyedRequest, stripeJson, type AppEnv } from './http';
 import { replay } from './idempotency';
 import { newId } from './ids';
 import { billingRoutes } from './api/billing';
@@ -198,7 +198,7 @@ export const apiRoutes = new Hono<AppEnv>({ strict: false })
   .route('/', eventRoutes)
   .all('/v1/*', (c) => {
     // A key used with another request is an idempotency error before it is an unknown URL.
-    replay(c);
+    replay(keyedRequest(c));
     throw new StripeError(
       404,
       'invalid_request_error',

@@ -7,7 +7,7 @@ import type { AttemptResult, Deliverer } from './delivery';
 import type { EmulatorEnv } from './env';
 import { StripeError } from './errors';
 import type { Params } from './form';
-import { remember, replay } from './idempotency';
+import { remember, replay, type KeyedRequest } from './idempotency';
 import type { Store } from './store';
 
 /** What the routes need from the Durable Object that holds the state. */
@@ -53,6 +53,19 @@ function stripeText(c: Context<AppEnv>, status: number, text: string): Response 
   });
 }
 
+/** What the idempotency check needs of this API request. */
+export function keyedRequest(c: Context<AppEnv>): KeyedRequest {
+  return {
+    store: c.var.core.store,
+    account: c.var.account,
+    key: c.var.idempotencyKey,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    params: c.var.params,
+    requestId: c.var.requestId,
+  };
+}
+
 /** A resource handler: answers the 200 body, or throws a StripeError that the API renders. */
 export type ResourceHandler = (ctx: Ctx, params: Params, path: Record<string, string>) => unknown;
 
@@ -63,8 +76,16 @@ export type ResourceHandler = (ctx: Ctx, params: Params, path: Record<string, st
  */
 export function stripeRoute(fn: ResourceHandler): Handler<AppEnv> {
   return (c) => {
-    const previous = replay(c);
-    if (previous) return previous;
+    const keyed = keyedRequest(c);
+    const previous = replay(keyed);
+    if (previous) {
+      return c.body(previous.body, previous.status as 200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-cache, no-store',
+        'idempotent-replayed': 'true',
+        'original-request': previous.requestId,
+      });
+    }
     let status = 200;
     let body: unknown;
     try {
@@ -75,7 +96,7 @@ export function stripeRoute(fn: ResourceHandler): Handler<AppEnv> {
       body = err.body();
     }
     const text = JSON.stringify(body, null, 2);
-    remember(c, status, text);
+    remember(keyed, status, text);
     return stripeText(c, status, text);
   };
 }
