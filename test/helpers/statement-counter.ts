@@ -10,6 +10,8 @@ export const PROBE = '/* statement-counter:probe */';
 export interface Counts {
   /** Calls to D1 (a batch is one). */
   d1RoundTrips: number;
+  /** Of those, the calls with at least one write (a batch of writes is one transaction). */
+  d1WriteTrips: number;
   d1Reads: number;
   d1Writes: number;
   rowsRead: number;
@@ -21,6 +23,7 @@ export interface Counts {
 
 const zero = (): Counts => ({
   d1RoundTrips: 0,
+  d1WriteTrips: 0,
   d1Reads: 0,
   d1Writes: 0,
   rowsRead: 0,
@@ -47,6 +50,7 @@ const WRITE = /^\s*(?:insert|update|delete|replace)\b/i;
 function record(sqls: string[], results: unknown): void {
   if (sqls.length === 0 || sqls.every((s) => s.includes(PROBE))) return;
   current.d1RoundTrips++;
+  if (sqls.some((sql) => WRITE.test(sql))) current.d1WriteTrips++;
   for (const sql of sqls) {
     if (WRITE.test(sql)) current.d1Writes++;
     else current.d1Reads++;

@@ -98,7 +98,8 @@ function eventTypes(deliveries: { type: string }[]): string {
 }
 
 const COLUMNS = [
-  ['D1 trips', 'd1RoundTrips'],
+  ['D1 calls', 'd1RoundTrips'],
+  ['of which write', 'd1WriteTrips'],
   ['reads', 'd1Reads'],
   ['writes', 'd1Writes'],
   ['rows read', 'rowsRead'],
@@ -113,7 +114,7 @@ function table(): string {
   const afterCells = (c: Counts) =>
     c.d1RoundTrips + c.doCalls + c.queueMessages === 0
       ? '–'
-      : `${c.d1Reads} r / ${c.d1Writes} w (${c.rowsRead} / ${c.rowsWritten} rows)` +
+      : `${c.d1RoundTrips} calls: ${c.d1Reads} r / ${c.d1Writes} w (${c.rowsRead} / ${c.rowsWritten} rows)` +
         (c.doCalls ? `, ${c.doCalls} DO` : '') +
         (c.queueMessages ? `, ${c.queueMessages} msgs` : '');
   const head = ['action', 'request', ...COLUMNS.map(([h]) => h), 'after the answer (waitUntil, consumers)'];
