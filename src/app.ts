@@ -25,6 +25,7 @@ import { stripeCspSources, type StripeCspDirective } from './stripe/csp';
 import { mailCatcherRoutes } from './notifications/catcher';
 import { csrfUnlessBearer } from './lib/http';
 import { documentRenderer } from './pages/document';
+import { rememberWrites } from './db/replica';
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -66,6 +67,9 @@ app.use(
 // Cross-site form posts are refused; JSON posts rely on the SameSite=Lax cookie. Webhooks are exempt
 // (Stripe posts JSON, which csrf() does not check anyway), and so are Bearer-authenticated API calls.
 app.use(csrfUnlessBearer);
+// A vendor's or operator's write leaves a D1 bookmark cookie: their next catalog read sees it (db/replica.ts).
+app.use('/vendor/*', rememberWrites);
+app.use('/admin/*', rememberWrites);
 
 app.route('/', healthRoutes);
 app.route('/', catalogRoutes);

@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { raw } from 'hono/html';
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import { getDb } from '../db/client';
+import { readDb } from '../db/replica';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { renderPage } from '../pages/document';
@@ -47,7 +47,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const { storeName } = storeConfig(c.env);
     const category = slugParam(c.req.query('category'));
     return catalogPage(c, `home\n${storeName}\n${category}`, async () => {
-      const db = getDb(c.env);
+      const db = await readDb(c);
       const [home, categories, inCategory] = await Promise.all([
         loadHome(db),
         listCategoryCounts(db),
@@ -79,7 +79,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const unit = 10 ** minorDigits(currency);
     const key = `search\n${storeName}\n${JSON.stringify(form)}`;
     return catalogPage(c, key, async () => {
-      const db = getDb(c.env);
+      const db = await readDb(c);
       const [categories, stores, results] = await Promise.all([
         listCategoryCounts(db),
         listListedStores(db),
@@ -113,7 +113,7 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const added = c.req.query('added') !== undefined;
     const key = `product\n${storeName}\n${currency}\n${added}\n${storeSlug}\n${productSlug}`;
     return catalogPage(c, key, async () => {
-      const found = await loadProductPage(getDb(c.env), storeSlug, productSlug);
+      const found = await loadProductPage(await readDb(c), storeSlug, productSlug);
       if (!found) throw new NotFoundError('That product is not in the shop (any more).');
       return html(
         <ProductPage
@@ -136,7 +136,7 @@ function shopPage(c: Context<{ Bindings: Env }>, view: 'home' | 'products') {
   const { storeName, currency } = storeConfig(c.env);
   const category = view === 'products' ? slugParam(c.req.query('category')) : null;
   return catalogPage(c, `shop\n${view}\n${storeName}\n${currency}\n${slug}\n${category}`, async () => {
-    const db = getDb(c.env);
+    const db = await readDb(c);
     const [shop, categories, inCategory] = await Promise.all([
       loadShop(db, slug),
       view === 'products' ? listCategoryCounts(db, { storeSlug: slug }) : [],

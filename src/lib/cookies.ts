@@ -15,6 +15,8 @@ export const VENDOR_COOKIE = 'vendor';
 export const ADMIN_COOKIE = 'admin';
 /** A signed-in shopper: `<base64url e-mail>.<expiry seconds>`. */
 export const SHOPPER_COOKIE = 'shopper';
+/** A D1 session bookmark after a vendor's or operator's write (src/db/replica.ts). */
+export const BOOKMARK_COOKIE = 'd1_bookmark';
 
 type CookieEnv = Pick<Env, 'COOKIE_SECRET' | 'ADMIN_TOKEN'>;
 
@@ -31,6 +33,11 @@ export function vendorCookieSecret(env: Pick<Env, 'COOKIE_SECRET'>): string {
 /** A key of its own for shopper sessions: a cart or vendor cookie's signature can never pass as one. */
 export function shopperCookieSecret(env: Pick<Env, 'COOKIE_SECRET'>): string {
   return `${env.COOKIE_SECRET}:shopper-session`;
+}
+
+/** A key of its own for the D1 bookmark cookie: no other cookie's signature passes as one. */
+export function bookmarkCookieSecret(env: Pick<Env, 'COOKIE_SECRET'>): string {
+  return `${env.COOKIE_SECRET}:d1-bookmark`;
 }
 
 /** The key that signs the admin cookie: rotating ADMIN_TOKEN signs every operator out. */

@@ -5,6 +5,7 @@ import { VendorDiscounts } from './discount-section';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { getDb } from '../db/client';
+import { readDb } from '../db/replica';
 import { dispatchMessages } from '../notifications';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
@@ -343,7 +344,7 @@ vendorRoutes.post(
 // ------------------------------------------------------------------ shop pages (About, Contact)
 
 async function shopOr404(c: Ctx) {
-  const store = await storeBySlug(getDb(c.env), c.req.param('slug') ?? '');
+  const store = await storeBySlug(await readDb(c), c.req.param('slug') ?? '');
   if (!store) throw new NotFoundError('There is no shop at this address.');
   return store;
 }

@@ -2,7 +2,7 @@
 // (/api/docs). Thin: validation from the operation's schemas, a query, the JSON shapes of present.ts.
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { getDb } from '../../db/client';
+import { readDb } from '../../db/replica';
 import { storeConfig } from '../../lib/config';
 import { AppError, NotFoundError, problemResponse, ValidationError } from '../../lib/errors';
 import { validate } from '../../lib/input';
@@ -65,7 +65,7 @@ catalogApiRoutes
         errors: [{ path: 'cursor', message: 'Not a cursor of this listing (or of another sort).' }],
       });
     return cachedJson(c, keyOf(c.req.url), async () => {
-      const page = await listProducts(getDb(c.env), {
+      const page = await listProducts(await readDb(c), {
         store: q.store,
         category: q.category,
         minPrice: q.min_price,
@@ -81,33 +81,33 @@ catalogApiRoutes
   .get(API_OPERATIONS[1].path, validate('param', productParams), (c) => {
     const { id } = c.req.valid('param');
     return cachedJson(c, keyOf(c.req.url), async () => {
-      const found = await getListedProduct(getDb(c.env), id);
+      const found = await getListedProduct(await readDb(c), id);
       if (!found) throw new NotFoundError('There is no such product (or it is no longer sold).');
       return productsJson(c.env, [found])[0];
     });
   })
   .get(API_OPERATIONS[2].path, (c) =>
     cachedJson(c, keyOf(c.req.url), async () => ({
-      data: (await listListedStores(getDb(c.env))).map((s) => storeJson(c.env, s)),
+      data: (await listListedStores(await readDb(c))).map((s) => storeJson(c.env, s)),
     })),
   )
   .get(API_OPERATIONS[3].path, validate('param', storeParams), (c) => {
     const { slug } = c.req.valid('param');
     return cachedJson(c, keyOf(c.req.url), async () => {
-      const db = getDb(c.env);
+      const db = await readDb(c);
       const store = await getStoreBySlug(db, slug);
       if (!store) throw new NotFoundError('There is no store at this address.');
       return { ...storeJson(c.env, store), categories: await listCategoryCounts(db, { storeSlug: slug }) };
     });
   })
   .get(API_OPERATIONS[4].path, (c) =>
-    cachedJson(c, keyOf(c.req.url), async () => ({ data: await listCategoryCounts(getDb(c.env)) })),
+    cachedJson(c, keyOf(c.req.url), async () => ({ data: await listCategoryCounts(await readDb(c)) })),
   )
   .get(API_OPERATIONS[5].path, validate('query', searchQuery), (c) => {
     const q = c.req.valid('query');
     return cachedJson(c, keyOf(c.req.url), async () => {
       const rows = await searchProducts(
-        getDb(c.env),
+        await readDb(c),
         q.q,
         {
           store: q.store,
