@@ -2,7 +2,10 @@
 // without JavaScript posts them: cancel a vendor's items or the whole order (each behind a disclosure that
 // asks first), ask for a return of shipped units, "I received it"; each answers 303 back to the order with
 // a flash; refusals (already shipped, too many units, no reason) are 4xx pages that say why.
+import { SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { signedOrderPath } from '../../src/lib/order-link';
 import { heldEmulator } from '../helpers/emulator';
 import { paidMultiVendorOrder, vendorClient } from '../helpers/fulfilment';
 
@@ -165,6 +168,24 @@ describe("the shopper's order page forms", () => {
     expect(html).toContain('Your order is cancelled');
     expect(html.match(/data-part-status="cancelled"/g)).toHaveLength(2);
     expect(html).not.toContain('Cancel whole order');
+
+    // From a receipt's signed link (no cookie): the forms carry the token, and so does the way back.
+    const other = await paidMultiVendorOrder(emu, [[{ unitAmount: 300, qty: 1 }]]);
+    const signed = await signedOrderPath(env, other.orderId);
+    const t = new URL(signed, ORIGIN).searchParams.get('t')!;
+    const viaLink = await SELF.fetch(`${ORIGIN}${signed}`, { headers: { accept: 'text/html' } });
+    const linkHtml = await viaLink.text();
+    expect(linkHtml).toContain(`action="/orders/${other.orderId}/cancel?t=${encodeURIComponent(t)}"`);
+    const cancelled = await SELF.fetch(`${ORIGIN}/orders/${other.orderId}/cancel?t=${encodeURIComponent(t)}`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'reason=',
+      redirect: 'manual',
+    });
+    expect(cancelled.status).toBe(303);
+    expect(cancelled.headers.get('location')).toBe(
+      `/orders/${other.orderId}?notice=order-cancelled&t=${encodeURIComponent(t)}`,
+    );
   });
 
   it('is 404 for someone else, form or not', async () => {
