@@ -85,8 +85,8 @@ export function AdminOrderParts(props: { detail: Detail }) {
                 {partReturns.map((r) => (
                   <li data-return-id={r.id} data-return-status={r.status}>
                     Return {r.status}:{' '}
-                    {r.items.map((i) => `${i.quantity}× ${names.get(i.productId) ?? i.productId}`).join(', ')} ·{' '}
-                    {money(r.amount)} (vendor {money(r.vendorAmount)}) · “{r.reason}”
+                    {r.items.map((i) => `${i.quantity}× ${names.get(i.productId) ?? i.productId}`).join(', ')}{' '}
+                    · {money(r.amount)} (vendor {money(r.vendorAmount)}) · “{r.reason}”
                     {r.decidedBy ? ` · decided by ${r.decidedBy}` : ''}
                     {r.decisionReason ? `: “${r.decisionReason}”` : ''}
                     {r.restock ? ' · restocked' : ''}

@@ -33,8 +33,7 @@ async function refused(c: Ctx, message: string, status: ContentfulStatusCode) {
   );
 }
 
-const invalidForm = (c: Ctx, errors: FieldError[]) =>
-  refused(c, errors.map((e) => e.message).join(' '), 422);
+const invalidForm = (c: Ctx, errors: FieldError[]) => refused(c, errors.map((e) => e.message).join(' '), 422);
 
 /** Runs the action, then back to the order with `notice`; a 409/422 shows the order with the reason. */
 async function act(c: Ctx, notice: string, action: () => Promise<unknown>): Promise<Response> {

@@ -121,7 +121,11 @@ function ReturnForm(props: { action: string; part: PartView; covered: Map<string
 }
 
 /** The history of an order's return requests and their decisions. */
-function ReturnHistory(props: { returns: readonly ReturnRow[]; names: Map<string, string>; currency: string }) {
+function ReturnHistory(props: {
+  returns: readonly ReturnRow[];
+  names: Map<string, string>;
+  currency: string;
+}) {
   if (props.returns.length === 0) return null;
   return (
     <section class="panel order-returns">

@@ -44,7 +44,7 @@ describe("the shopper's order page forms", () => {
     const [a, b] = stores;
     let html = await page(buyer, `/orders/${orderId}`);
     // Nothing shipped: each part and the whole order can be cancelled, each behind a confirmation.
-    expect(partHtml(html, a!.storeId)).toContain("Cancel this vendor&#39;s items");
+    expect(partHtml(html, a!.storeId)).toContain('Cancel this vendor&#39;s items');
     expect(html).toContain('Cancel whole order');
     expect(html).toContain(`action="/orders/${orderId}/cancel"`);
     expect(html).toMatch(/<details[^>]*>\s*<summary[^>]*>Cancel whole order/);
@@ -176,12 +176,15 @@ describe("the shopper's order page forms", () => {
     const viaLink = await SELF.fetch(`${ORIGIN}${signed}`, { headers: { accept: 'text/html' } });
     const linkHtml = await viaLink.text();
     expect(linkHtml).toContain(`action="/orders/${other.orderId}/cancel?t=${encodeURIComponent(t)}"`);
-    const cancelled = await SELF.fetch(`${ORIGIN}/orders/${other.orderId}/cancel?t=${encodeURIComponent(t)}`, {
-      method: 'POST',
-      headers: { origin: ORIGIN, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'reason=',
-      redirect: 'manual',
-    });
+    const cancelled = await SELF.fetch(
+      `${ORIGIN}/orders/${other.orderId}/cancel?t=${encodeURIComponent(t)}`,
+      {
+        method: 'POST',
+        headers: { origin: ORIGIN, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'reason=',
+        redirect: 'manual',
+      },
+    );
     expect(cancelled.status).toBe(303);
     expect(cancelled.headers.get('location')).toBe(
       `/orders/${other.orderId}?notice=order-cancelled&t=${encodeURIComponent(t)}`,

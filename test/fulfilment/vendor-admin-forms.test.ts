@@ -133,7 +133,9 @@ describe('vendor fulfilment pages', () => {
     // Another vendor: 404, form or JSON.
     const other = await vendorClient(b!.storeId);
     expect((await other.postForm(`/vendor/returns/${r1}/approve`, { restock: 'on' })).status).toBe(404);
-    expect(await (await other.get('/vendor/returns', 'text/html')).text()).toContain('No open return requests');
+    expect(await (await other.get('/vendor/returns', 'text/html')).text()).toContain(
+      'No open return requests',
+    );
 
     // Decline without a reason: the page again with the message.
     const noReason = await vendor.postForm(`/vendor/returns/${r2}/decline`, { reason: '  ' });
@@ -174,12 +176,20 @@ describe('admin order page: fulfilment', () => {
       trackingNumber: 'RM1',
       trackingUrl: 'https://track.example/RM1',
     });
-    const r1 = (await (await requestReturn(buyer, orderId, a!.storeId, a!.products[0]!.id)).json<{
-      return: { id: string };
-    }>()).return.id;
-    const r2 = (await (await requestReturn(buyer, orderId, a!.storeId, a!.products[0]!.id)).json<{
-      return: { id: string };
-    }>()).return.id;
+    const r1 = (
+      await (
+        await requestReturn(buyer, orderId, a!.storeId, a!.products[0]!.id)
+      ).json<{
+        return: { id: string };
+      }>()
+    ).return.id;
+    const r2 = (
+      await (
+        await requestReturn(buyer, orderId, a!.storeId, a!.products[0]!.id)
+      ).json<{
+        return: { id: string };
+      }>()
+    ).return.id;
 
     let html = await (await adminPage(`/admin/orders/${orderId}`)).text();
     const partA = section(html, `class="panel admin-part" data-store-id="${a!.storeId}"`);
@@ -219,14 +229,16 @@ describe('admin order page: fulfilment', () => {
     ).toBe(303);
     // A return of another order through this order's URL: 404.
     const elsewhere = await paidMultiVendorOrder(emu, [[{ unitAmount: 100, qty: 1 }]]);
-    expect((await adminForm(`/admin/orders/${elsewhere.orderId}/returns/${r2}/decline`, { reason: 'x' })).status).toBe(
-      404,
-    );
+    expect(
+      (await adminForm(`/admin/orders/${elsewhere.orderId}/returns/${r2}/decline`, { reason: 'x' })).status,
+    ).toBe(404);
     await emu.drain();
 
     await eventually(async () => {
       html = await (await adminPage(`/admin/orders/${orderId}?notice=return-declined`)).text();
-      return /Payout: sent \$9\.00, reversed \$9\.00 \(all\)/.test(section(html, `data-store-id="${b!.storeId}"`));
+      return /Payout: sent \$9\.00, reversed \$9\.00 \(all\)/.test(
+        section(html, `data-store-id="${b!.storeId}"`),
+      );
     });
     expect(html).toContain('Return declined.');
     const partB = section(html, `data-store-id="${b!.storeId}"`);
