@@ -75,7 +75,7 @@ export function AdminOrderParts(props: { detail: Detail }) {
                 ))}
               </ul>
             ) : (
-              <p class="empty">No shipments.</p>
+              <p>No shipments yet.</p>
             )}
             <p data-part-transfer={transfer?.status ?? 'none'}>
               Payout: {transfer ? payoutSummary(transfer, order.currency) : 'no transfer'}
