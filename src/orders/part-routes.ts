@@ -58,7 +58,12 @@ const refusedFormAsPage: MiddlewareHandler<{ Bindings: Env }> = async (c, next) 
     c,
     ActionRefusedPage({
       storeName: storeConfig(c.env).storeName,
-      title: err.status === 409 ? 'That can no longer be done' : 'Please check what you entered',
+      title:
+        err.status === 409
+          ? 'That can no longer be done'
+          : err.status < 500
+            ? 'Please check what you entered'
+            : 'That did not go through yet',
       detail: err.message,
       back: `/orders/${orderId}${t ? `?t=${encodeURIComponent(t)}` : ''}`,
       backLabel: 'Back to your order',
