@@ -6,6 +6,7 @@ import { formatMoney, refundableOf } from '../lib/money';
 import type { MessageListItem } from '../notifications/outbox';
 import { reversalCause, type ReversalCause } from '../payouts/plan';
 import { DataTable } from '../pages/components';
+import { AdminOrderParts } from './fulfilment-pages';
 import type {
   getOrderDetail,
   getStoreDetail,
@@ -524,6 +525,7 @@ export function OrderPage(props: {
       ) : (
         <p class="empty">No refunds.</p>
       )}
+      <AdminOrderParts detail={props.detail} />
       <h2>Transfers</h2>
       <TransferTable transfers={transfers} />
       <h3>Reversals</h3>

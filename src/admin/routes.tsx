@@ -54,6 +54,7 @@ import { customerQuery, getCustomerDetail, listCustomers } from './customers';
 import { renderPage } from '../pages/document';
 import { adminSubscriptionRoutes } from './subscriptions';
 import { adminDiscountRoutes } from './discount-routes';
+import { adminFulfilmentRoutes } from './fulfilment-routes';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -68,6 +69,10 @@ const NOTICES: Record<string, string> = {
   'replayed-ignored': 'Event replayed: nothing to do (ignored).',
   'replayed-failed': 'Event replayed: it failed again; see the error.',
   'message-resent': 'Message queued again.',
+  'part-delivered': 'Part marked delivered.',
+  'part-cancelled': 'Part cancelled: its lines are being refunded and the vendor’s payout reduced.',
+  'return-approved': 'Return approved: the refund is on its way.',
+  'return-declined': 'Return declined.',
 };
 
 const storeName = (c: Ctx) => storeConfig(c.env).storeName;
@@ -122,6 +127,7 @@ adminRoutes.post('/admin/logout', (c) => {
 adminRoutes.use('/admin', guard);
 adminRoutes.use('/admin/*', guard);
 adminRoutes.route('/', adminSubscriptionRoutes);
+adminRoutes.route('/', adminFulfilmentRoutes);
 
 // ------------------------------------------------------------------ pages
 

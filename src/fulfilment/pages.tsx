@@ -1,7 +1,10 @@
-// Fulfilment views: the vendor's "to fulfil" page (one form per part) and the shopper's per-vendor parts
-// with shipments and tracking links. Props only.
+// Fulfilment views: the vendor's "to fulfil" and returns pages, the shopper's per-vendor parts with
+// shipments, tracking, cancel, return and "I received it" forms. Props only.
+import type { schema } from '../db/client';
+import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { PartToFulfil, PartView } from './parts';
+import type { ReturnView } from './views';
 
 /** Shipping as Stripe gives it ({ name, address: { line1, ... } }), as lines of text. */
 function addressLines(shipping: unknown): string[] {
@@ -18,7 +21,8 @@ function addressLines(shipping: unknown): string[] {
   ].filter((x): x is string => Boolean(x));
 }
 
-const PART_LABEL: Record<PartView['status'], string> = {
+/** A part's status in words. */
+export const PART_LABEL: Record<PartView['status'], string> = {
   unfulfilled: 'Preparing',
   partially_shipped: 'Partly shipped',
   shipped: 'Shipped',
@@ -27,8 +31,9 @@ const PART_LABEL: Record<PartView['status'], string> = {
 };
 
 /** A shipment's tracking: a link when the vendor gave an http(s) address, else the number. */
-function Tracking(props: { shipment: PartView['shipments'][number] }) {
+export function Tracking(props: { shipment: PartView['shipments'][number]; names?: Map<string, string> }) {
   const s = props.shipment;
+  const name = (id: string) => props.names?.get(id) ?? id;
   return (
     <li data-shipment-id={s.id}>
       {s.carrier} ·{' '}
@@ -39,54 +44,186 @@ function Tracking(props: { shipment: PartView['shipments'][number] }) {
       ) : (
         <code>{s.trackingNumber}</code>
       )}{' '}
-      ({s.lines.map((l) => `${l.quantity}× ${l.productId}`).join(', ')})
+      ({s.lines.map((l) => `${l.quantity}× ${name(l.productId)}`).join(', ')})
     </li>
   );
 }
 
-/** The shopper's view of each vendor's part of an order. `actions` adds the "I received it" buttons. */
-export function OrderParts(props: { orderId: string; parts: PartView[]; actions?: boolean }) {
-  if (props.parts.length === 0) return null;
+type ReturnRow = typeof schema.returnRequests.$inferSelect;
+
+const RETURN_LABEL: Record<ReturnRow['status'], string> = {
+  requested: 'Waiting for the seller',
+  approved: 'Approved',
+  declined: 'Declined',
+};
+
+/** Units of each product a part's earlier return requests (not declined) already cover. */
+function coveredByReturns(returns: readonly ReturnRow[], storeId: string): Map<string, number> {
+  const covered = new Map<string, number>();
+  for (const r of returns)
+    if (r.storeId === storeId && r.status !== 'declined')
+      for (const i of r.items) covered.set(i.productId, (covered.get(i.productId) ?? 0) + i.quantity);
+  return covered;
+}
+
+/** A cancel button that asks first: a disclosure with an optional reason and the real submit (no JS). */
+function CancelDisclosure(props: { action: string; summary: string; confirm: string; hint: string }) {
   return (
-    <section class="order-parts">
-      <h2>Delivery</h2>
-      {props.parts.map((part) => (
-        <article class="panel order-part" data-store-id={part.storeId} data-part-status={part.status}>
-          <h3>
-            {part.storeName}: <span class={`status status-${part.status}`}>{PART_LABEL[part.status]}</span>
-          </h3>
-          {part.cancelReason ? <p>Reason: {part.cancelReason}</p> : null}
-          <ul>
-            {part.lines.map((l) => (
-              <li>
-                {l.name}: {l.shipped} of {l.quantity} shipped
-              </li>
-            ))}
-          </ul>
-          {part.shipments.length ? (
-            <ul class="shipments">
-              {part.shipments.map((s) => (
-                <Tracking shipment={s} />
+    <details class="confirm">
+      <summary class="button button-ghost">{props.summary}</summary>
+      <form method="post" action={props.action} class="form">
+        <p class="hint">{props.hint}</p>
+        <div class="field">
+          <label>
+            Reason (optional)
+            <textarea name="reason" rows={2} maxlength={1000}></textarea>
+          </label>
+        </div>
+        <button class="button button-secondary" type="submit">
+          {props.confirm}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** The shopper's return form for the shipped units of one part not already asked for. */
+function ReturnForm(props: { action: string; part: PartView; covered: Map<string, number> }) {
+  const lines = props.part.lines
+    .map((l) => ({ ...l, left: l.shipped - (props.covered.get(l.productId) ?? 0) }))
+    .filter((l) => l.left > 0);
+  if (lines.length === 0) return null;
+  return (
+    <details class="confirm">
+      <summary class="button button-ghost">Return items / ask for a refund</summary>
+      <form method="post" action={props.action} class="form">
+        <input type="hidden" name="store_id" value={props.part.storeId} />
+        {lines.map((l) => (
+          <div class="field field-qty">
+            <label>
+              {l.name} (up to {l.left})
+              <input type="number" name={`qty.${l.productId}`} min="0" max={String(l.left)} value="0" />
+            </label>
+          </div>
+        ))}
+        <div class="field">
+          <label>
+            Why are you returning them?
+            <textarea name="reason" rows={2} maxlength={1000} required></textarea>
+          </label>
+        </div>
+        <button class="button button-secondary" type="submit">
+          Ask for a refund
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** The history of an order's return requests and their decisions. */
+function ReturnHistory(props: {
+  returns: readonly ReturnRow[];
+  names: Map<string, string>;
+  currency: string;
+}) {
+  if (props.returns.length === 0) return null;
+  return (
+    <section class="panel order-returns">
+      <h2>Returns</h2>
+      <ul>
+        {props.returns.map((r) => (
+          <li data-return-id={r.id} data-return-status={r.status}>
+            <strong>{RETURN_LABEL[r.status]}</strong>:{' '}
+            {r.items.map((i) => `${i.quantity}× ${props.names.get(i.productId) ?? i.productId}`).join(', ')} ·{' '}
+            {formatMoney(r.amount, props.currency)} · “{r.reason}”
+            {r.status === 'approved' ? ` · refund of ${formatMoney(r.amount, props.currency)} issued` : ''}
+            {r.status === 'declined' && r.decisionReason ? ` · the seller said: “${r.decisionReason}”` : ''}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * The shopper's view of each vendor's part of an order. `actions` adds the forms: cancel a vendor's
+ * unshipped items or the whole order (each asks first), return shipped items, "I received it".
+ * `query` is appended to every form's action (a signed link's `?t=`, so the forms work from it).
+ */
+export function OrderParts(props: {
+  orderId: string;
+  parts: PartView[];
+  actions?: boolean;
+  returns?: readonly ReturnRow[];
+  currency?: string;
+  names?: Map<string, string>;
+  query?: string;
+}) {
+  if (props.parts.length === 0) return null;
+  const returns = props.returns ?? [];
+  const q = props.query ?? '';
+  const base = `/orders/${props.orderId}`;
+  const nothingShipped =
+    props.parts.every((p) => p.shipments.length === 0) && props.parts.some((p) => p.status !== 'cancelled');
+  return (
+    <>
+      <section class="order-parts">
+        <h2>Delivery</h2>
+        {props.parts.map((part) => (
+          <article class="panel order-part" data-store-id={part.storeId} data-part-status={part.status}>
+            <h3>
+              {part.storeName}: <span class={`status status-${part.status}`}>{PART_LABEL[part.status]}</span>
+            </h3>
+            {part.cancelReason ? <p>Reason: {part.cancelReason}</p> : null}
+            <ul>
+              {part.lines.map((l) => (
+                <li>
+                  {l.name}: {l.shipped} of {l.quantity} shipped
+                </li>
               ))}
             </ul>
-          ) : null}
-          {props.actions && part.status === 'unfulfilled' ? (
-            <form method="post" action={`/orders/${props.orderId}/parts/${part.storeId}/cancel`}>
-              <button class="button" type="submit">
-                Cancel these items
-              </button>
-            </form>
-          ) : null}
-          {props.actions && part.status === 'shipped' ? (
-            <form method="post" action={`/orders/${props.orderId}/parts/${part.storeId}/received`}>
-              <button class="button" type="submit">
-                I received it
-              </button>
-            </form>
-          ) : null}
-        </article>
-      ))}
-    </section>
+            {part.shipments.length ? (
+              <ul class="shipments">
+                {part.shipments.map((s) => (
+                  <Tracking shipment={s} names={new Map(part.lines.map((l) => [l.productId, l.name]))} />
+                ))}
+              </ul>
+            ) : null}
+            {props.actions && part.status === 'unfulfilled' ? (
+              <CancelDisclosure
+                action={`${base}/parts/${part.storeId}/cancel${q}`}
+                summary="Cancel this vendor's items"
+                confirm={`Yes, cancel the items from ${part.storeName}`}
+                hint="These items are refunded and the seller is told not to send them."
+              />
+            ) : null}
+            {props.actions && part.status === 'shipped' ? (
+              <form method="post" action={`${base}/parts/${part.storeId}/received${q}`}>
+                <button class="button" type="submit">
+                  I received it
+                </button>
+              </form>
+            ) : null}
+            {props.actions ? (
+              <ReturnForm
+                action={`${base}/returns${q}`}
+                part={part}
+                covered={coveredByReturns(returns, part.storeId)}
+              />
+            ) : null}
+          </article>
+        ))}
+        {props.actions && nothingShipped ? (
+          <CancelDisclosure
+            action={`${base}/cancel${q}`}
+            summary="Cancel whole order"
+            confirm="Yes, cancel the whole order"
+            hint="Nothing has shipped yet: everything is refunded, shipping included."
+          />
+        ) : null}
+      </section>
+      <ReturnHistory returns={returns} names={props.names ?? new Map()} currency={props.currency ?? 'usd'} />
+    </>
   );
 }
 
@@ -95,18 +232,18 @@ export function FulfilmentPage(props: {
   storeName: string;
   shopName: string;
   parts: PartToFulfil[];
+  /** Parts shipped in full, newest first: tracking, and "Mark delivered" while not yet delivered. */
+  shipped?: PartView[];
   flash?: string;
+  error?: string;
 }) {
   return (
     <Layout title={`${props.shopName} · to fulfil`} storeName={props.storeName}>
       <section class="panel">
         <p class="eyebrow">Vendor dashboard</p>
         <h1>To fulfil</h1>
-        {props.flash ? (
-          <p class="notice notice-ok" role="status">
-            {props.flash}
-          </p>
-        ) : null}
+        <VendorNav current="/vendor/fulfilment" />
+        <Flash ok={props.flash} error={props.error} />
         {props.parts.length === 0 ? <p>Nothing to ship right now.</p> : null}
       </section>
       {props.parts.map((part) => (
@@ -168,12 +305,173 @@ export function FulfilmentPage(props: {
           {part.shipments.length ? (
             <ul class="shipments">
               {part.shipments.map((s) => (
-                <Tracking shipment={s} />
+                <Tracking shipment={s} names={new Map(part.lines.map((l) => [l.productId, l.name]))} />
               ))}
             </ul>
           ) : null}
         </section>
       ))}
+      <section class="panel recent-shipments" aria-labelledby="shipped-h">
+        <h2 id="shipped-h">Shipped</h2>
+        {(props.shipped ?? []).length === 0 ? <p>No shipped orders yet.</p> : null}
+        {(props.shipped ?? []).map((part) => (
+          <article class="shipped-part" data-order-id={part.orderId} data-part-status={part.status}>
+            <h3>
+              Order <code>{part.orderId}</code> · {PART_LABEL[part.status]}
+              {part.deliveredBy ? ` (by ${part.deliveredBy})` : ''}
+            </h3>
+            <ul class="shipments">
+              {part.shipments.map((s) => (
+                <Tracking shipment={s} names={new Map(part.lines.map((l) => [l.productId, l.name]))} />
+              ))}
+            </ul>
+            {part.status === 'shipped' ? (
+              <form method="post" action={`/vendor/orders/${part.orderId}/delivered`}>
+                <button class="button button-small" type="submit">
+                  Mark delivered
+                </button>
+              </form>
+            ) : null}
+          </article>
+        ))}
+      </section>
+    </Layout>
+  );
+}
+
+/** The vendor area's links: dashboard, parts to fulfil, return requests. */
+function VendorNav(props: { current: string }) {
+  const links: [string, string][] = [
+    ['/vendor', 'Dashboard'],
+    ['/vendor/fulfilment', 'Orders to fulfil'],
+    ['/vendor/returns', 'Returns'],
+  ];
+  return (
+    <nav aria-label="Vendor" class="vendor-nav">
+      {links.map(([href, label], i) => (
+        <>
+          {i > 0 ? ' · ' : ''}
+          <a href={href} aria-current={props.current === href ? 'page' : undefined}>
+            {label}
+          </a>
+        </>
+      ))}
+    </nav>
+  );
+}
+
+/** A form's outcome: a flash after a 303, or the reason it was refused. */
+function Flash(props: { ok?: string; error?: string }) {
+  if (props.error)
+    return (
+      <p class="notice notice-error" role="alert">
+        {props.error}
+      </p>
+    );
+  if (props.ok)
+    return (
+      <p class="notice notice-ok" role="status">
+        {props.ok}
+      </p>
+    );
+  return null;
+}
+
+/** The vendor's open return requests: lines, amounts, the shopper's reason; approve (restock?) or decline. */
+export function VendorReturnsPage(props: {
+  storeName: string;
+  shopName: string;
+  returns: ReturnView[];
+  flash?: string;
+  error?: string;
+}) {
+  return (
+    <Layout title={`${props.shopName} · returns`} storeName={props.storeName}>
+      <section class="panel">
+        <p class="eyebrow">Vendor dashboard</p>
+        <h1>Return requests</h1>
+        <VendorNav current="/vendor/returns" />
+        <Flash ok={props.flash} error={props.error} />
+        {props.returns.length === 0 ? <p>No open return requests.</p> : null}
+      </section>
+      {props.returns.map((r) => (
+        <section class="panel return-request" data-return-id={r.id} data-order-id={r.orderId}>
+          <h2>
+            Order <code>{r.orderId}</code>
+          </h2>
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col">Quantity</th>
+                <th scope="col">Price</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.lines.map((l) => (
+                <tr>
+                  <td>{l.name}</td>
+                  <td>{l.quantity}</td>
+                  <td>{formatMoney(l.unitAmount * l.quantity, r.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            Reason: “{r.reason}” · The shopper gets {formatMoney(r.amount, r.currency)} back; your share of it
+            is {formatMoney(r.vendorAmount, r.currency)}.
+          </p>
+          <div class="actions">
+            <form method="post" action={`/vendor/returns/${r.id}/approve`} class="form">
+              <div class="field-check">
+                <label>
+                  <input type="checkbox" name="restock" value="on" /> The goods came back: put them back in
+                  stock
+                </label>
+              </div>
+              <button class="button" type="submit">
+                Approve and refund
+              </button>
+            </form>
+            <form method="post" action={`/vendor/returns/${r.id}/decline`} class="form">
+              <div class="field">
+                <label>
+                  Why decline?
+                  <textarea name="reason" rows={2} maxlength={1000} required></textarea>
+                </label>
+              </div>
+              <button class="button button-secondary" type="submit">
+                Decline
+              </button>
+            </form>
+          </div>
+        </section>
+      ))}
+    </Layout>
+  );
+}
+
+/** A form's action was refused (409, 422): why, and the way back to the page it came from. */
+export function ActionRefusedPage(props: {
+  storeName: string;
+  title: string;
+  detail: string;
+  back: string;
+  backLabel: string;
+}) {
+  return (
+    <Layout title={props.title} storeName={props.storeName}>
+      <section class="panel error-page">
+        <h1>{props.title}</h1>
+        <p class="notice notice-error" role="alert">
+          {props.detail}
+        </p>
+        <p>
+          <a class="button" href={props.back}>
+            {props.backLabel}
+          </a>
+        </p>
+      </section>
     </Layout>
   );
 }

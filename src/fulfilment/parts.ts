@@ -66,12 +66,16 @@ export interface PartView {
   deliveredBy: string | null;
   cancelledAt: number | null;
   cancelReason: string | null;
+  /** What a cancel refunded (re_... once Stripe took it) and what the vendor gave back of it. */
+  cancelRefundAmount: number;
+  cancelVendorAmount: number;
+  cancelRefundId: string | null;
   lines: PartLine[];
   shipments: ShipmentView[];
 }
 
 /** The parts of orders (optionally of one store), with lines, shipped counts and shipments. */
-async function loadParts(db: Db, orderIds: readonly string[], storeId?: string): Promise<PartView[]> {
+export async function loadParts(db: Db, orderIds: readonly string[], storeId?: string): Promise<PartView[]> {
   if (orderIds.length === 0) return [];
   const ids = [...orderIds];
   const storeCond = (col: typeof p.storeId | typeof schema.orderLines.storeId) =>
@@ -120,6 +124,9 @@ async function loadParts(db: Db, orderIds: readonly string[], storeId?: string):
       deliveredBy: part.deliveredBy,
       cancelledAt: part.cancelledAt,
       cancelReason: part.cancelReason,
+      cancelRefundAmount: part.cancelRefundAmount,
+      cancelVendorAmount: part.cancelVendorAmount,
+      cancelRefundId: part.cancelRefundId,
       lines: own.map((l) => ({
         productId: l.productId,
         name: l.name,

@@ -6,6 +6,8 @@ import type { OrderView } from './view';
 import { OrderParts } from '../fulfilment/pages';
 import type { PartView } from '../fulfilment/parts';
 
+type PartReturns = Parameters<typeof OrderParts>[0]['returns'];
+
 /**
  * The order page. `retryPath` links back to paying when the last attempt failed; `subscriptionPath`
  * to "My subscription" when a subscription placed the order.
@@ -18,6 +20,11 @@ export function OrderPage(props: {
   parts?: PartView[];
   /** Shows "Complete payment" (a fresh payment page for this order). */
   resumable?: boolean;
+  /** Return requests and their decisions (fulfilment/returns.ts). */
+  returns?: PartReturns;
+  /** A flash after a form (`?notice=`), and the signed link's `?t=` for the forms' actions. */
+  notice?: string;
+  query?: string;
 }) {
   const { order } = props;
   const money = (n: number) => formatMoney(n, order.currency);
@@ -28,6 +35,11 @@ export function OrderPage(props: {
         <p class="order-id">
           Order <code>{order.id}</code>
         </p>
+        {props.notice ? (
+          <p class="notice notice-ok" role="status">
+            {props.notice}
+          </p>
+        ) : null}
         <p class={`status status-${order.status}`} data-payment-status={order.paymentStatus} role="status">
           <strong>{order.statusLabel}</strong> — {order.statusDetail}
         </p>
@@ -141,7 +153,15 @@ export function OrderPage(props: {
           ) : null}
         </dl>
       </section>
-      <OrderParts orderId={order.id} parts={props.parts ?? []} actions />
+      <OrderParts
+        orderId={order.id}
+        parts={props.parts ?? []}
+        actions={order.status === 'paid' || order.status === 'partially_refunded'}
+        returns={props.returns}
+        currency={order.currency}
+        names={new Map(order.lines.map((l) => [l.productId, l.name]))}
+        query={props.query}
+      />
     </Layout>
   );
 }

@@ -47,6 +47,14 @@ async function subscriptionPathOf(env: Env, db: Db, orderId: string): Promise<st
   return row ? signedSubscriptionPath(env, row.id) : null;
 }
 
+/** The flash after a shopper's form on the order page (orders/part-routes.ts). */
+const ORDER_NOTICES: Record<string, string> = {
+  'part-cancelled': 'Those items are cancelled; your refund is on its way.',
+  'order-cancelled': 'Your order is cancelled; your refund is on its way.',
+  'return-requested': 'Your return request was sent to the seller.',
+  received: 'Thank you: marked as received.',
+};
+
 /** Same answer for "no such order" and "not yours": nobody learns which orders exist. */
 const notFound = () => new NotFoundError('There is no such order.');
 
@@ -111,6 +119,9 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
       subscriptionPath,
       parts,
       resumable,
+      returns,
+      notice: ORDER_NOTICES[c.req.query('notice') ?? ''],
+      query: c.req.query('t') ? `?t=${encodeURIComponent(c.req.query('t') ?? '')}` : '',
     }),
   );
 });

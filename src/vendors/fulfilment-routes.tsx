@@ -1,13 +1,18 @@
-// A vendor's fulfilment: parts to ship (oldest first), shipments with tracking, delivered. Thin routes;
-// a vendor reaches only their own store's part of an order (anything else is 404).
-import { Hono } from 'hono';
+// A vendor's fulfilment: parts to ship (oldest first), shipments with tracking, delivered, and return
+// requests to approve or decline. Thin routes; a vendor reaches only their own store's part of an order
+// and their own returns (anything else is 404). Forms get a 303 with a flash, or the page again with
+// the reason they were refused; JSON callers get JSON and problem+json.
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
+import { AppError, NotFoundError } from '../lib/errors';
 import { isForm, wantsJson } from '../lib/http';
-import { body } from '../lib/input';
-import { FulfilmentPage } from '../fulfilment/pages';
+import { body, type FieldError } from '../lib/input';
+import { FulfilmentPage, VendorReturnsPage } from '../fulfilment/pages';
 import { partsToFulfil } from '../fulfilment/parts';
 import { createShipment, markDelivered, shipmentFormSchema, shipmentSchema } from '../fulfilment/shipments';
+import { recentlyShippedParts, withReturnLines } from '../fulfilment/views';
 import { renderPage } from '../pages/document';
 import {
   approveReturn,
@@ -18,56 +23,117 @@ import {
 } from '../fulfilment/returns';
 import { requireVendor, type VendorEnv } from './session';
 
+type Ctx = Context<VendorEnv>;
+
 const PRIVATE = 'private, no-store';
 const NOTICES: Record<string, string> = {
   shipped: 'Shipment recorded: the shopper has been told.',
   delivered: 'Marked as delivered.',
+  approved: 'Return approved: the shopper is being refunded.',
+  declined: 'Return declined: the shopper can see your reason.',
 };
 
 export const vendorFulfilmentRoutes = new Hono<VendorEnv>();
 
-vendorFulfilmentRoutes.get('/vendor/fulfilment', requireVendor, async (c) => {
-  const parts = await partsToFulfil(getDb(c.env), c.var.store.id);
+/** The "to fulfil" page, with a flash or the reason a form was refused. */
+async function fulfilmentPage(c: Ctx, error?: { message: string; status: ContentfulStatusCode }) {
+  const db = getDb(c.env);
+  const [parts, shipped] = await Promise.all([
+    partsToFulfil(db, c.var.store.id),
+    recentlyShippedParts(db, c.var.store.id),
+  ]);
   c.header('cache-control', PRIVATE);
-  if (wantsJson(c)) return c.json({ parts });
   return renderPage(
     c,
     <FulfilmentPage
       storeName={storeConfig(c.env).storeName}
       shopName={c.var.store.name}
       parts={parts}
+      shipped={shipped}
       flash={NOTICES[c.req.query('notice') ?? '']}
+      error={error?.message}
     />,
+    error?.status,
   );
+}
+
+/** The returns page, likewise. */
+async function returnsPage(c: Ctx, error?: { message: string; status: ContentfulStatusCode }) {
+  const db = getDb(c.env);
+  const returns = await withReturnLines(db, await openReturnsOfStore(db, c.var.store.id));
+  c.header('cache-control', PRIVATE);
+  return renderPage(
+    c,
+    <VendorReturnsPage
+      storeName={storeConfig(c.env).storeName}
+      shopName={c.var.store.name}
+      returns={returns}
+      flash={NOTICES[c.req.query('notice') ?? '']}
+      error={error?.message}
+    />,
+    error?.status,
+  );
+}
+
+type Page = typeof fulfilmentPage;
+
+/** A form's invalid fields: the page again, 422, naming them. */
+const invalidOn = (page: Page) => (c: Ctx, errors: FieldError[]) =>
+  page(c, { message: errors.map((e) => e.message).join(' '), status: 422 });
+
+/**
+ * Runs a form's action: a refusal (409, 422) shows `page` again with the reason and its status; a
+ * missing part or request stays the plain 404, and JSON callers get the error as it is.
+ */
+async function orRefused(c: Ctx, page: Page, action: () => Promise<Response>): Promise<Response> {
+  try {
+    return await action();
+  } catch (err) {
+    if (!isForm(c) || !(err instanceof AppError) || err instanceof NotFoundError) throw err;
+    return page(c, { message: err.message, status: err.status as ContentfulStatusCode });
+  }
+}
+
+vendorFulfilmentRoutes.get('/vendor/fulfilment', requireVendor, async (c) => {
+  if (!wantsJson(c)) return fulfilmentPage(c);
+  c.header('cache-control', PRIVATE);
+  return c.json({ parts: await partsToFulfil(getDb(c.env), c.var.store.id) });
 });
 
 vendorFulfilmentRoutes.post(
   '/vendor/orders/:orderId/shipments',
   requireVendor,
-  body<typeof shipmentSchema, VendorEnv>(['form', 'json'], shipmentSchema, { form: shipmentFormSchema }),
-  async (c) => {
-    const { part, shipmentId } = await createShipment(
-      c.env,
-      c.req.param('orderId'),
-      c.var.store.id,
-      c.req.valid('json'),
-    );
-    c.header('cache-control', PRIVATE);
-    if (isForm(c)) return c.redirect('/vendor/fulfilment?notice=shipped', 303);
-    return c.json({ shipmentId, part }, 201);
-  },
+  body<typeof shipmentSchema, VendorEnv>(['form', 'json'], shipmentSchema, {
+    form: shipmentFormSchema,
+    invalidForm: invalidOn(fulfilmentPage),
+  }),
+  (c) =>
+    orRefused(c, fulfilmentPage, async () => {
+      const { part, shipmentId } = await createShipment(
+        c.env,
+        c.req.param('orderId'),
+        c.var.store.id,
+        c.req.valid('json'),
+      );
+      c.header('cache-control', PRIVATE);
+      if (isForm(c)) return c.redirect('/vendor/fulfilment?notice=shipped', 303);
+      return c.json({ shipmentId, part }, 201);
+    }),
 );
 
-vendorFulfilmentRoutes.post('/vendor/orders/:orderId/delivered', requireVendor, async (c) => {
-  const part = await markDelivered(c.env, c.req.param('orderId'), c.var.store.id, 'vendor');
-  c.header('cache-control', PRIVATE);
-  if (isForm(c)) return c.redirect('/vendor/fulfilment?notice=delivered', 303);
-  return c.json({ part });
-});
+vendorFulfilmentRoutes.post('/vendor/orders/:orderId/delivered', requireVendor, (c) =>
+  orRefused(c, fulfilmentPage, async () => {
+    const part = await markDelivered(c.env, c.req.param('orderId'), c.var.store.id, 'vendor');
+    c.header('cache-control', PRIVATE);
+    if (isForm(c)) return c.redirect('/vendor/fulfilment?notice=delivered', 303);
+    return c.json({ part });
+  }),
+);
 
 // ------------------------------------------------------------------ returns
 
 vendorFulfilmentRoutes.get('/vendor/returns', requireVendor, async (c) => {
+  if (!wantsJson(c)) return returnsPage(c);
   c.header('cache-control', PRIVATE);
   return c.json({ returns: await openReturnsOfStore(getDb(c.env), c.var.store.id) });
 });
@@ -76,30 +142,36 @@ vendorFulfilmentRoutes.post(
   '/vendor/returns/:id/approve',
   requireVendor,
   body<typeof approveSchema, VendorEnv>(['form', 'json', 'empty'], approveSchema),
-  async (c) => {
-    const decided = await approveReturn(
-      c.env,
-      c.req.param('id'),
-      { kind: 'vendor', storeId: c.var.store.id },
-      c.req.valid('json').restock,
-    );
-    c.header('cache-control', PRIVATE);
-    return c.json({ return: decided });
-  },
+  (c) =>
+    orRefused(c, returnsPage, async () => {
+      const decided = await approveReturn(
+        c.env,
+        c.req.param('id'),
+        { kind: 'vendor', storeId: c.var.store.id },
+        c.req.valid('json').restock,
+      );
+      c.header('cache-control', PRIVATE);
+      if (isForm(c)) return c.redirect('/vendor/returns?notice=approved', 303);
+      return c.json({ return: decided });
+    }),
 );
 
 vendorFulfilmentRoutes.post(
   '/vendor/returns/:id/decline',
   requireVendor,
-  body<typeof declineSchema, VendorEnv>(['form', 'json'], declineSchema),
-  async (c) => {
-    const decided = await declineReturn(
-      c.env,
-      c.req.param('id'),
-      { kind: 'vendor', storeId: c.var.store.id },
-      c.req.valid('json').reason,
-    );
-    c.header('cache-control', PRIVATE);
-    return c.json({ return: decided });
-  },
+  body<typeof declineSchema, VendorEnv>(['form', 'json'], declineSchema, {
+    invalidForm: invalidOn(returnsPage),
+  }),
+  (c) =>
+    orRefused(c, returnsPage, async () => {
+      const decided = await declineReturn(
+        c.env,
+        c.req.param('id'),
+        { kind: 'vendor', storeId: c.var.store.id },
+        c.req.valid('json').reason,
+      );
+      c.header('cache-control', PRIVATE);
+      if (isForm(c)) return c.redirect('/vendor/returns?notice=declined', 303);
+      return c.json({ return: decided });
+    }),
 );

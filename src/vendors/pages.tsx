@@ -411,7 +411,7 @@ export function VendorDashboard(props: {
         <p>
           Status: <strong data-store-status={status}>{STORE_STATUS_LABEL[status]}</strong> ·{' '}
           <a href={shopPath(store.slug)}>View your shop</a> ·{' '}
-          <a href="/vendor/fulfilment">Orders to fulfil</a>
+          <a href="/vendor/fulfilment">Orders to fulfil</a> · <a href="/vendor/returns">Returns</a>
         </p>
         {status === 'opening_soon' ? (
           <p class="notice notice-warn">

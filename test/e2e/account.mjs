@@ -1,7 +1,17 @@
 // Browser flow (issue 9): a guest buys with their e-mail, finds the receipt in the dev mail catcher
 // (/__mail), follows its order link in a fresh browser (no cookies) and sees the order; then signs in by
 // e-mail (the link comes through /__mail too) and finds the order under /account.
-import { PAID, addToCart, check, checkoutAndPay, productLinks, reloadUntil, tag } from './helpers.mjs';
+import {
+  PAID,
+  addToCart,
+  check,
+  checkoutAndPay,
+  linkIn,
+  openMail,
+  productLinks,
+  reloadUntil,
+  tag,
+} from './helpers.mjs';
 
 export const name = 'account';
 
@@ -9,35 +19,6 @@ export const name = 'account';
 export async function setup(ctx) {
   const buyer = await ctx.browser.newContext({ baseURL: ctx.baseUrl });
   ctx.state.account = { buyer, page: await buyer.newPage(), email: `guest-${tag()}@example.test` };
-}
-
-/**
- * Opens the newest caught message to `to` whose subject matches `subject`, waiting for the queue
- * consumer to deliver it, and returns its text part.
- * @param {import('playwright-core').Page} page
- * @param {string} to
- * @param {RegExp} subject
- */
-async function openMail(page, to, subject) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    await page.goto(`/__mail?to=${encodeURIComponent(to)}`);
-    const link = page.getByRole('link', { name: subject }).first();
-    if (await link.count()) {
-      await link.click();
-      await page.waitForURL(/\/__mail\/\d+$/);
-      return page.locator('pre.payload').first().innerText();
-    }
-    check(Date.now() < deadline, `no mail to ${to} matching ${subject} reached /__mail`);
-    await page.waitForTimeout(500);
-  }
-}
-
-/** The first absolute link in `text` whose path starts with `prefix`. */
-function linkIn(text, prefix) {
-  const match = new RegExp(`https?://[^\\s/]+${prefix}[^\\s]*`).exec(text);
-  check(match, `no ${prefix} link in the message`);
-  return /** @type {RegExpExecArray} */ (match)[0];
 }
 
 /** @type {import('./run.mjs').Test[]} */

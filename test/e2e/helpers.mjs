@@ -178,3 +178,32 @@ export async function checkoutAndPay(page, shot, card = CARDS.ok) {
   check(id, `no order id in ${page.url()}`);
   return /** @type {string} */ (id);
 }
+
+/**
+ * Opens the newest caught message to `to` whose subject matches `subject`, waiting for the queue
+ * consumer to deliver it, and returns its text part.
+ * @param {import('playwright-core').Page} page
+ * @param {string} to
+ * @param {RegExp} subject
+ */
+export async function openMail(page, to, subject) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await page.goto(`/__mail?to=${encodeURIComponent(to)}`);
+    const link = page.getByRole('link', { name: subject }).first();
+    if (await link.count()) {
+      await link.click();
+      await page.waitForURL(/\/__mail\/\d+$/);
+      return page.locator('pre.payload').first().innerText();
+    }
+    check(Date.now() < deadline, `no mail to ${to} matching ${subject} reached /__mail`);
+    await page.waitForTimeout(500);
+  }
+}
+
+/** The first absolute link in `text` whose path starts with `prefix`. */
+export function linkIn(text, prefix) {
+  const match = new RegExp(`https?://[^\\s/]+${prefix}[^\\s]*`).exec(text);
+  check(match, `no ${prefix} link in the message`);
+  return /** @type {RegExpExecArray} */ (match)[0];
+}

@@ -21,6 +21,7 @@ import { chromium } from 'playwright-core';
 import { freePort, waitForHttp } from '../../scripts/lib/net.mjs';
 import { ROOT, requireNode22 } from '../../scripts/lib/wrangler.mjs';
 import * as account from './account.mjs';
+import * as fulfilment from './fulfilment.mjs';
 import * as marketplace from './marketplace.mjs';
 import * as shopper from './shopper.mjs';
 import * as subscriptions from './subscriptions.mjs';
@@ -38,7 +39,7 @@ const SHOTS = path.join(HERE, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIME_LIMIT_MS = Number(process.env.E2E_TIME_LIMIT_S ?? 480) * 1000;
 const TEST_TIMEOUT_MS = 90_000;
-const FLOWS = [shopper, account, marketplace, subscriptions];
+const FLOWS = [shopper, account, marketplace, fulfilment, subscriptions];
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const slug = (s) =>
