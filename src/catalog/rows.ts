@@ -1,7 +1,7 @@
 // Hand-written SQL for the hot catalog reads: several statements in one D1 round trip (db.batch of raw
 // statements), with joined columns aliased so products and stores (both have id, slug, name) can't collide.
 // Column lists and value mapping come from the drizzle schema, so a new column needs no change here.
-import { Column, getTableColumns } from 'drizzle-orm';
+import { getTableColumns, type Column } from 'drizzle-orm';
 import { schema } from '../db/client';
 import type { Product, Store } from './availability';
 
@@ -17,16 +17,18 @@ function selectList(alias: string, columns: Columns, prefix: string): string {
 /** How one column is read: its key, its aliased name in the row, and its driver mapping (null: as is). */
 type Reader = [key: string, alias: string, map: ((value: unknown) => unknown) | null];
 
+/** Column types whose driver value is their value (drizzle's mapping returns it unchanged). */
+const AS_IS = new Set(['SQLiteText', 'SQLiteInteger', 'SQLiteReal']);
+
 /**
- * The readers of some columns, built once per isolate: columns whose driver value is their value (text,
- * plain integers) skip drizzle's mapping call, which runs for every column of every row otherwise.
+ * The readers of some columns, built once per isolate: columns read as they are (text, plain integers)
+ * skip drizzle's mapping call, which otherwise runs for every column of every row.
  */
 function readers(columns: Columns, prefix: string): Reader[] {
-  const identity = Column.prototype.mapFromDriverValue;
   return columns.map(([key, c]) => [
     key,
     prefix + key,
-    c.mapFromDriverValue === identity ? null : (value: unknown) => c.mapFromDriverValue(value),
+    AS_IS.has(c.columnType) ? null : (value: unknown) => c.mapFromDriverValue(value),
   ]);
 }
 

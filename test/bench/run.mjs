@@ -989,6 +989,7 @@ try {
         path: '/webhooks/stripe',
         headers: { 'content-type': 'application/json' },
         webhook: { secret: webhookSecret, type: 'payment_intent.succeeded', events },
+        settle: true,
         amount: Math.floor(events.length / (ROUNDS + (PROFILE ? 1 : 0))),
         warmup: false,
         okStatuses: [200],
@@ -1342,6 +1343,7 @@ try {
     p99: median(ms.map((m) => m.p99)),
     cpuMsPerRequest: median(ms.map((m) => m.cpuMsPerRequest)),
     emulatorCpuMsPerRequest: median(ms.map((m) => m.emulatorCpuMsPerRequest)),
+    settleCpuMsPerRequest: median(ms.map((m) => m.settleCpuMsPerRequest)),
     requests: ms.reduce((sum, m) => sum + m.requests, 0),
     errors: ms.reduce((sum, m) => sum + m.errors, 0),
     statusCodes: Object.fromEntries(
@@ -1403,6 +1405,7 @@ try {
       p99Ms: m.p99,
       cpuMsPerRequest: m.cpuMsPerRequest,
       emulatorCpuMsPerRequest: m.emulatorCpuMsPerRequest,
+      settleCpuMsPerRequest: m.settleCpuMsPerRequest,
       ratio: baseline?.rps ? m.rps / baseline.rps : null,
       requests: m.requests,
       errors: m.errors,
@@ -1484,6 +1487,11 @@ for (const [key, profile] of Object.entries(results.profiles ?? {})) {
   lines.push('', `Profile of ${key} (${profile.samples} samples, self time):`);
   for (const f of profile.top) lines.push(`- ${f.selfPercent}% ${f.frame}`);
 }
+for (const r of results.routes)
+  if (r.available && r.settleCpuMsPerRequest)
+    lines.push(
+      `Note: ${r.route} left queue work behind (payouts, mail): ${fmt(r.settleCpuMsPerRequest, 2)} ms of workerd CPU per request after the run, not in its CPU ms/req.`,
+    );
 for (const note of results.notes) lines.push(`Note: ${note}.`);
 if (results.error) lines.push('', `Error: ${results.error}`);
 console.log(lines.join('\n'));
