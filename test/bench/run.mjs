@@ -872,7 +872,8 @@ try {
     // Every renewal has its own payment: a pool of paid PaymentIntents at the emulator, one per event.
     /** @type {string[]} */
     const intents = [];
-    for (let i = 0; known?.pi && emulatorWorker && i < INVOICE_EVENTS; i += 16) {
+    // One pool per round: a PaymentIntent pays one renewal order only (orders.payment_intent_id is unique).
+    for (let i = 0; known?.pi && emulatorWorker && i < INVOICE_EVENTS * ROUNDS; i += 16) {
       const batch = await Promise.all(
         Array.from({ length: 16 }, async () => {
           const res = await emulatorWorker.fetch('http://stripe-emulator.local/v1/payment_intents', {
@@ -914,8 +915,8 @@ try {
             currency: known.currency,
           },
         },
-        // Each event takes its own PaymentIntent from the pool (the amount caps the run at its size).
-        amount: intents.length,
+        // Each event takes its own PaymentIntent from the pool (the amount caps each round at its share).
+        amount: Math.floor(intents.length / ROUNDS),
         warmup: false,
         okStatuses: [200, 201, 202, 204],
       });
