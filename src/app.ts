@@ -24,15 +24,12 @@ import { emulatorProxyRoutes } from './stripe/emulator-proxy';
 import { stripeCspSources, type StripeCspDirective } from './stripe/csp';
 import { mailCatcherRoutes } from './notifications/catcher';
 import { csrfUnlessBearer } from './lib/http';
-import { documentRenderer } from './pages/document';
 import { rememberWrites } from './db/replica';
 
 export const app = new Hono<{ Bindings: Env }>();
 
 // Before anything else: a page asked for on another host goes to PUBLIC_URL (see canonical-origin.ts).
 app.use(canonicalOrigin);
-// `c.render` for every page, error pages included: one document shell with its doctype.
-app.use(documentRenderer);
 
 // Stripe posts raw JSON signed over the exact bytes: mounted before any middleware that could touch it.
 app.route('/', webhookRoutes);

@@ -1,7 +1,7 @@
 // Shopper accounts without passwords: GET/POST /account/login, the e-mailed link
 // (/account/login/:token), POST /account/logout and GET /account. Thin: parse, call, render.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { emailSchema } from '../lib/email';

@@ -1,7 +1,7 @@
 // The admin's customers: each with contact details, addresses and lifetime figures (orders, amount
 // paid, refunds), searchable by e-mail or name; one customer with their orders and refunds.
 import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { NotFoundError } from '../lib/errors';

@@ -1,7 +1,7 @@
 // Operators' discount codes: the JSON API (/admin/api/discounts: list, create, update, deactivate) and
 // the admin page with its create form. Mounted behind the admin guard; rules live in src/discounts.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError } from '../lib/errors';

@@ -1,7 +1,7 @@
 // What the admin lists and shows, loaded once for both the pages and the JSON API.
 import { orderDiscountOf } from '../discounts/store';
 import { count, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { partsOfOrder } from '../fulfilment/parts';
 import { returnsOfOrder } from '../fulfilment/returns';

@@ -1,7 +1,7 @@
 // The operator's refund action: asks Stripe for a (full or partial) refund, idempotently. The order
 // and the vendors' payouts change when Stripe's `charge.refunded` arrives, like any other refund.
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { formatMoney, refundableOf } from '../lib/money';

@@ -3,7 +3,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { createFactory } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, NotFoundError, UnauthorizedError } from '../lib/errors';

@@ -2,7 +2,7 @@
 // their orders and transfers, events), with cancel; JSON under /admin/api/subscriptions. Mounted behind
 // the admin guard by routes.tsx.
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client';
 import { SUBSCRIPTION_STATUSES } from '../db/schema';
 import { storeConfig } from '../lib/config';

@@ -1,7 +1,7 @@
 // The cart API (JSON), its no-JS form twins (POST, then 303 back to the page), the cart page and the
 // live WebSocket. Routes parse and validate; the CartObject decides; pricing reads D1.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client';
 import { publicOrigin, storeConfig } from '../lib/config';
 import { AppError, ConflictError, ForbiddenError, ValidationError } from '../lib/errors';

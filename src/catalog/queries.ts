@@ -3,6 +3,7 @@ import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { storeCanSell, type Product, type Store } from './availability';
+import { categoryCountsOf, categoryCountsStatement, type CategoryCount } from './categories';
 import {
   PRICING_SELECT,
   pricingRowOf,
@@ -127,35 +128,38 @@ function featuredQuery(db: Db, limit: number) {
     .limit(limit * 4);
 }
 
-/** The home page's featured products and shops, in one D1 round trip. */
+/** The home page's featured products, shops and category chips, in one D1 round trip. */
 export async function loadHome(
   db: Db,
   limits: { products?: number; stores?: number } = {},
-): Promise<{ featured: ProductWithStore[]; stores: Store[] }> {
+): Promise<{ featured: ProductWithStore[]; stores: Store[]; categories: CategoryCount[] }> {
   const productLimit = limits.products ?? 12;
   const storeLimit = limits.stores ?? 24;
-  // SQL only narrows (active, charges on, not disconnected); storeCanSell() decides.
-  const [productRows, storeRows] = await db.$client.batch<Record<string, unknown>>([
+  // SQL narrows to what storeCanSell() allows (charges and payouts on, not disconnected), so the limits
+  // need no slack; storeCanSell() still decides.
+  const [productRows, storeRows, categoryRows] = await db.$client.batch<Record<string, unknown>>([
     db.$client
       .prepare(
         `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
-         WHERE p.active = 1 AND s.charges_enabled = 1 AND s.deauthorized_at IS NULL
+         WHERE p.active = 1 AND s.charges_enabled = 1 AND s.payouts_enabled = 1 AND s.deauthorized_at IS NULL
          ORDER BY p.featured DESC, p.created_at DESC, p.name ASC LIMIT ?`,
       )
-      .bind(productLimit * 4),
+      .bind(productLimit),
     db.$client
       .prepare(
-        `SELECT ${STORE_SELECT} FROM stores s WHERE s.charges_enabled = 1 AND s.deauthorized_at IS NULL
+        `SELECT ${STORE_SELECT} FROM stores s
+         WHERE s.charges_enabled = 1 AND s.payouts_enabled = 1 AND s.deauthorized_at IS NULL
          ORDER BY s.name ASC LIMIT ?`,
       )
-      .bind(storeLimit * 4),
+      .bind(storeLimit),
+    categoryCountsStatement(db),
   ]);
   return {
     featured: productRows!.results
       .map((row) => ({ product: productOf(row), store: storeOf(row) }))
-      .filter((r) => storeCanSell(r.store))
-      .slice(0, productLimit),
-    stores: storeRows!.results.map(storeOf).filter(storeCanSell).slice(0, storeLimit),
+      .filter((r) => storeCanSell(r.store)),
+    stores: storeRows!.results.map(storeOf).filter(storeCanSell),
+    categories: categoryCountsOf(categoryRows!.results),
   };
 }
 

@@ -48,11 +48,11 @@ export const catalogRoutes = new Hono<{ Bindings: Env }>()
     const category = slugParam(c.req.query('category'));
     return catalogPage(c, `home\n${storeName}\n${category}`, async () => {
       const db = await readDb(c);
-      const [home, categories, inCategory] = await Promise.all([
+      const [home, inCategory] = await Promise.all([
         loadHome(db),
-        listCategoryCounts(db),
         category ? listProducts(db, { category, sort: 'featured', limit: 24 }) : null,
       ]);
+      const { categories } = home;
       const featured = inCategory ? inCategory.items.filter((r) => storeCanSell(r.store)) : home.featured;
       return html(
         <HomePage

@@ -14,11 +14,29 @@ function selectList(alias: string, columns: Columns, prefix: string): string {
   return columns.map(([key, c]) => `${alias}."${c.name}" AS "${prefix}${key}"`).join(', ');
 }
 
-function mapRow(row: Record<string, unknown>, columns: Columns, prefix: string): Record<string, unknown> {
+/** How one column is read: its key, its aliased name in the row, and its driver mapping (null: as is). */
+type Reader = [key: string, alias: string, map: ((value: unknown) => unknown) | null];
+
+/** Column types whose driver value is their value (drizzle's mapping returns it unchanged). */
+const AS_IS = new Set(['SQLiteText', 'SQLiteInteger', 'SQLiteReal']);
+
+/**
+ * The readers of some columns, built once per isolate: columns read as they are (text, plain integers)
+ * skip drizzle's mapping call, which otherwise runs for every column of every row.
+ */
+function readers(columns: Columns, prefix: string): Reader[] {
+  return columns.map(([key, c]) => [
+    key,
+    prefix + key,
+    AS_IS.has(c.columnType) ? null : (value: unknown) => c.mapFromDriverValue(value),
+  ]);
+}
+
+function mapRow(row: Record<string, unknown>, columns: readonly Reader[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, c] of columns) {
-    const value = row[prefix + key];
-    out[key] = value === null || value === undefined ? null : c.mapFromDriverValue(value);
+  for (const [key, alias, map] of columns) {
+    const value = row[alias];
+    out[key] = value === null || value === undefined ? null : map ? map(value) : value;
   }
   return out;
 }
@@ -56,6 +74,10 @@ export type PricingStore = Pick<Store, (typeof PRICING_STORE_KEYS)[number]>;
 const only = (columns: Columns, keys: readonly string[]) => columns.filter(([key]) => keys.includes(key));
 const pricingProductColumns = only(productColumns, PRICING_PRODUCT_KEYS);
 const pricingStoreColumns = only(storeColumns, PRICING_STORE_KEYS);
+const productReaders = readers(productColumns, 'p_');
+const storeReaders = readers(storeColumns, 's_');
+const pricingProductReaders = readers(pricingProductColumns, 'p_');
+const pricingStoreReaders = readers(pricingStoreColumns, 's_');
 
 /**
  * `SELECT` list for pricing a cart: products `p` and stores `s`, only the columns pricing reads (no
@@ -66,17 +88,17 @@ export const PRICING_SELECT = `${selectList('p', pricingProductColumns, 'p_')}, 
 /** The product and store in a row selected with PRICING_SELECT. */
 export function pricingRowOf(row: Record<string, unknown>): { product: PricingProduct; store: PricingStore } {
   return {
-    product: mapRow(row, pricingProductColumns, 'p_') as PricingProduct,
-    store: mapRow(row, pricingStoreColumns, 's_') as PricingStore,
+    product: mapRow(row, pricingProductReaders) as PricingProduct,
+    store: mapRow(row, pricingStoreReaders) as PricingStore,
   };
 }
 
 /** The product in a row selected with PRODUCT_SELECT. */
 export function productOf(row: Record<string, unknown>): Product {
-  return mapRow(row, productColumns, 'p_') as Product;
+  return mapRow(row, productReaders) as Product;
 }
 
 /** The store in a row selected with STORE_SELECT. */
 export function storeOf(row: Record<string, unknown>): Store {
-  return mapRow(row, storeColumns, 's_') as Store;
+  return mapRow(row, storeReaders) as Store;
 }

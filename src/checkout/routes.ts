@@ -2,7 +2,7 @@
 // POST /create-payment-intent, GET /pay.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readCartId } from '../cart/session';
 import { priceCart } from '../cart/pricing';
 import { getDb } from '../db/client';

@@ -1,5 +1,5 @@
 // What a discount code's create and update bodies may say (zod), for the admin API and the vendor dashboard.
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldText } from '../lib/input';
 import { MAX_CODE_LENGTH } from './pricing';
 

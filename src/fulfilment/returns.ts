@@ -3,7 +3,7 @@
 // metadata, so only that vendor's transfer is reduced or reversed; stock back if the goods came back) or
 // declines with a reason. Every request and decision stays on the order's history.
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { changes, runBatch, type Statement } from '../db/batch';

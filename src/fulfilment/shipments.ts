@@ -2,7 +2,7 @@
 // operator or the cron N days after shipping) and an operator's cancel. Each write is one D1 batch that
 // acts only on the part version it read, so two clicks or two tabs never ship a unit twice.
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { runBatch, changes, type Statement } from '../db/batch';

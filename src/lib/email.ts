@@ -1,5 +1,5 @@
 // E-mail addresses as the shop keys them: trimmed and lower-cased, validated once with zod.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RFC 5321 caps a forward path at 256 octets including the angle brackets. */
 const MAX_EMAIL_CHARS = 254;

@@ -3,7 +3,7 @@
 // headers; the same as JSON under /__mail/api. Not served in production.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { desc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { storeConfig } from '../lib/config';

@@ -2,7 +2,7 @@
 // becomes the template's data (order mail reads the order when it is sent, so the batch that queues
 // it only needs ids), and its template.
 import { and, eq, notInArray } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { signedOrderPath } from '../lib/order-link';

@@ -194,17 +194,14 @@ async function collectedByIntent(env: Env, pi: Stripe.PaymentIntent): Promise<Co
 
 const intentSucceeded: WebhookHandler = async (event, env) => {
   const pi = event.data.object as Stripe.PaymentIntent;
-  const outcome = await applySucceededIntent(env, pi);
-  if (outcome === 'processed' && pi.metadata?.flow === 'payment_intent') {
-    const found = await orderOfIntent(getDb(env), pi);
-    if (found) {
-      await linkOrderCustomer(env, {
-        orderId: found.order.id,
-        customerId: idOf(pi.customer),
-        collected: await collectedByIntent(env, pi),
-        at: event.created,
-      });
-    }
+  const { outcome, order } = await applyIntent(env, pi);
+  if (outcome === 'processed' && order && pi.metadata?.flow === 'payment_intent') {
+    await linkOrderCustomer(env, {
+      orderId: order.id,
+      customerId: idOf(pi.customer),
+      collected: await collectedByIntent(env, pi),
+      at: event.created,
+    });
   }
   return outcome;
 };
@@ -214,14 +211,22 @@ const intentSucceeded: WebhookHandler = async (event, env) => {
  * only records its ids (Checkout's own events fulfil). Used by the webhook and the order page.
  */
 export async function applySucceededIntent(env: Env, pi: Stripe.PaymentIntent): Promise<HandlerOutcome> {
+  return (await applyIntent(env, pi)).outcome;
+}
+
+/** applySucceededIntent, with the order it applied to (so the webhook does not read it again). */
+async function applyIntent(
+  env: Env,
+  pi: Stripe.PaymentIntent,
+): Promise<{ outcome: HandlerOutcome; order?: OrderRow }> {
   const db = getDb(env);
   const found = await orderOfIntent(db, pi);
-  if (!found) return 'ignored';
+  if (!found) return { outcome: 'ignored' };
   const charge = await chargeOfIntent(env, pi);
   if (found.flow === 'checkout_session') {
     // Checkout's own events fulfil (they carry tax and shipping); here only the ids are recorded.
     await recordPaymentDetails(db, found.order.id, { paymentIntentId: pi.id, ...charge });
-    return 'processed';
+    return { outcome: 'processed', order: found.order };
   }
   await endAttempt(db, pi.id, 'complete');
   await confirmPayment(env, {
@@ -233,7 +238,7 @@ export async function applySucceededIntent(env: Env, pi: Stripe.PaymentIntent): 
     customerId: idOf(pi.customer),
     ...charge,
   });
-  return 'processed';
+  return { outcome: 'processed', order: found.order };
 }
 
 const intentFailed: WebhookHandler = async (event, env) => {

@@ -1,21 +1,26 @@
-// The one way a page becomes an HTML document: hono's jsx-renderer, which writes the doctype first (no
-// page can fall back to quirks mode), for the storefront, vendor and admin shells alike.
+// The one way a page becomes an HTML document: the doctype first (no page can fall back to quirks mode),
+// then the page, for the storefront, vendor and admin shells alike. Pages bring their own shell (`Layout`,
+// `AdminLayout`), which take props only. Written here rather than through hono's jsx-renderer middleware,
+// which wraps every page in a context provider per request and brings hono's client-side JSX runtime
+// into the bundle; no page uses either.
 import type { Context } from 'hono';
-import { jsxRenderer } from 'hono/jsx-renderer';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/**
- * Middleware, mounted once for the whole app: sets the renderer `c.render` uses. Pages bring their own
- * shell (`Layout`, `AdminLayout`), which take props only; the renderer owns the document around them.
- */
-export const documentRenderer = jsxRenderer(undefined, { docType: true });
+const DOCTYPE = '<!DOCTYPE html>';
+
+/** A page as it is at run time: HTML text or a JSX node. */
+type Renderable = { toString(): string | Promise<string> };
 
 /** Answers `page` (JSX, or HTML already rendered) as a whole document, with `status` (default 200). */
-export function renderPage(
+export async function renderPage(
   c: Context,
   page: string | Promise<string>,
   status?: ContentfulStatusCode,
-): Response | Promise<Response> {
+): Promise<Response> {
+  // Typed as text, a JSX element is a node at run time: its toString() renders it, and is a promise when
+  // an async component is inside.
+  const node = (await page) as unknown as Renderable;
+  const html = await node.toString();
   if (status !== undefined) c.status(status);
-  return c.render(page);
+  return c.html(DOCTYPE + html);
 }

@@ -2,7 +2,7 @@
 // /subscriptions/:id/{cancel,resume,cancel-now,update-card}. 404 for anyone who may not see it.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readCartId } from '../cart/session';
 import { getDb } from '../db/client';
 import { publicOrigin, storeConfig } from '../lib/config';

@@ -1,6 +1,6 @@
 // Connect onboarding: a vendor's Express-style connected account (Stripe-hosted onboarding and
 // dashboard), its store made at once, onboarding links, and the Express dashboard login link.
-import { z } from 'zod';
+import * as z from 'zod';
 import { eq } from 'drizzle-orm';
 import { getDb, schema } from '../db/client';
 import { publicOrigin } from '../lib/config';

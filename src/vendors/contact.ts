@@ -1,5 +1,5 @@
 // The shop's contact form: the message is stored for the vendor and an e-mail queued in the same batch.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';

@@ -1,7 +1,7 @@
 // A vendor's own discount codes: list (JSON), create (form or JSON), update (JSON) and deactivate. Every code is funded
 // by the signed-in store and limited to its products; the rules live in src/discounts.
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client';
 import { isForm } from '../lib/http';
 import { body, validate } from '../lib/input';

@@ -1,7 +1,7 @@
 // A vendor's own products: the form's rules (zod), and add, edit, hide/show scoped to the vendor's store.
 import { invalidateCatalogPages } from '../catalog/page-cache';
 import { and, desc, eq, like, or } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { NotFoundError } from '../lib/errors';

@@ -3,7 +3,7 @@ import { listDiscounts } from '../discounts/store';
 import { vendorDiscountRoutes } from './discount-routes';
 import { VendorDiscounts } from './discount-section';
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client';
 import { readDb } from '../db/replica';
 import { dispatchMessages } from '../notifications';

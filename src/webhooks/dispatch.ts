@@ -47,22 +47,39 @@ export type ProcessResult =
 
 /**
  * Applies a stored event (by its id in `webhook_events`) and records the result: `processed`,
- * `ignored` (no handler, or nothing to do), or `failed` with the reason. Used by the webhook route
- * for each new delivery and by the admin's replay; safe to run again, handlers are idempotent.
+ * `ignored` (no handler, or nothing to do), or `failed` with the reason. Used by the admin's replay;
+ * safe to run again, handlers are idempotent.
  */
 export async function processStoredEvent(env: Env, eventId: string): Promise<ProcessResult> {
   const db = getDb(env);
   const row = await getStoredEvent(db, eventId);
   if (!row) return { status: 'not_found' };
   await countAttempt(db, eventId);
+  return applyEvent(env, eventId, row.type, () => JSON.parse(row.payload) as Stripe.Event);
+}
+
+/**
+ * Applies an event the webhook route just verified and stored (storeEvent counted the attempt), as
+ * processStoredEvent does, without reading back and parsing again the payload it already holds.
+ */
+export function applyVerifiedEvent(env: Env, event: Stripe.Event): Promise<ProcessResult> {
+  return applyEvent(env, event.id, event.type, () => event);
+}
+
+async function applyEvent(
+  env: Env,
+  eventId: string,
+  type: string,
+  read: () => Stripe.Event,
+): Promise<ProcessResult> {
+  const db = getDb(env);
   try {
-    const event = JSON.parse(row.payload) as Stripe.Event;
-    const status = await dispatchEvent(event, env);
+    const status = await dispatchEvent(read(), env);
     await markDone(db, eventId, status);
     return { status };
   } catch (err) {
     const error = describeError(err);
-    console.error(JSON.stringify({ msg: 'webhook handler failed', event: eventId, type: row.type, error }));
+    console.error(JSON.stringify({ msg: 'webhook handler failed', event: eventId, type, error }));
     await markFailed(db, eventId, error);
     return { status: 'failed', error };
   }

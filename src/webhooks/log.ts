@@ -1,6 +1,6 @@
 // The webhook event log (`webhook_events`): every verified event stored once by its id, with what
 // processing it did, for operators and for replay.
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import type { WEBHOOK_STATUSES } from '../db/schema';
@@ -14,27 +14,31 @@ export type WebhookEventRow = typeof schema.webhookEvents.$inferSelect;
 const MAX_ERROR_CHARS = 1000;
 /**
  * Stores a verified event unless its id is already there (`ON CONFLICT DO NOTHING`: a duplicate or a
- * concurrent delivery stores nothing). Returns the stored row's status after the insert.
+ * concurrent delivery stores nothing) and counts this delivery as an attempt to apply it unless it is
+ * done already, in one D1 round trip. Returns the stored row's status after the insert.
  */
 export async function storeEvent(db: Db, event: Stripe.Event, rawBody: string): Promise<WebhookStatus> {
-  await db
-    .insert(schema.webhookEvents)
-    .values({
-      id: event.id,
-      type: event.type,
-      account: event.account ?? null,
-      livemode: event.livemode,
-      created: event.created,
-      payload: rawBody,
-      status: 'received',
-    })
-    .onConflictDoNothing({ target: schema.webhookEvents.id });
-  const row = await db
-    .select({ status: schema.webhookEvents.status })
-    .from(schema.webhookEvents)
-    .where(eq(schema.webhookEvents.id, event.id))
-    .get();
-  return row?.status ?? 'received';
+  const t = schema.webhookEvents;
+  const [, , rows] = await db.batch([
+    db
+      .insert(t)
+      .values({
+        id: event.id,
+        type: event.type,
+        account: event.account ?? null,
+        livemode: event.livemode,
+        created: event.created,
+        payload: rawBody,
+        status: 'received',
+      })
+      .onConflictDoNothing({ target: t.id }),
+    db
+      .update(t)
+      .set({ attempts: sql`${t.attempts} + 1` })
+      .where(and(eq(t.id, event.id), notInArray(t.status, ['processed', 'ignored']))),
+    db.select({ status: t.status }).from(t).where(eq(t.id, event.id)),
+  ]);
+  return rows[0]?.status ?? 'received';
 }
 
 /** One stored event, or null. */

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { getDb } from '../db/client';
 import { BadRequestError, PayloadTooLargeError, problemResponse } from '../lib/errors';
 import { webhookSecrets } from '../stripe/client';
-import { processStoredEvent } from './dispatch';
+import { applyVerifiedEvent } from './dispatch';
 import { storeEvent } from './log';
 import { verifyStripeEvent } from '../stripe/verify';
 
@@ -26,7 +26,8 @@ export const webhookRoutes = new Hono<{ Bindings: Env }>().post('/webhooks/strip
   if (stored === 'processed' || stored === 'ignored') {
     return c.json({ received: true, id: event.id, status: stored, duplicate: true });
   }
-  const result = await processStoredEvent(c.env, event.id);
+  // Stored and its attempt counted above: applied from the verified event, not read back from D1.
+  const result = await applyVerifiedEvent(c.env, event);
   if (result.status === 'failed') {
     // The reason is in the event log; Stripe gets a 500 and retries.
     return c.json({ received: true, id: event.id, status: 'failed' }, 500);

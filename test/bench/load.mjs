@@ -4,7 +4,8 @@
 // routes are interleaved (every route once per round) and each round's figures are kept; run.mjs takes medians.
 // CPU: when `plan.cpuPid` names the workerd process, utime + stime from /proc/<pid>/stat is read before and
 // after each measured pass, which gives the server's CPU milliseconds per request (steadier than req/s on a
-// shared machine; it includes everything that process ran meanwhile, e.g. the emulator's share of a checkout).
+// shared machine; it includes everything that process ran meanwhile, e.g. the queue consumers). The Stripe
+// emulator runs in its own workerd (`plan.emulatorPid`): its CPU per request is reported apart.
 import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -13,7 +14,7 @@ import autocannon from 'autocannon';
  * @typedef {{
  *   name: string, kind: 'plain' | 'rotate-cookie' | 'rotate-path' | 'cart-add' | 'webhook', paths?: string[], method: string, path: string,
  *   headers?: Record<string, string>, body?: string, cookies?: string[], productIds?: string[],
- *   webhook?: { secret: string, type: string, invoice?: { subscription: string, paymentIntents: string[], amount: number, currency: string } }, amount?: number, baseUrl?: string, warmup?: boolean, okStatuses?: number[]
+ *   webhook?: { secret: string, type: string, events?: string[], invoice?: { subscription: string, paymentIntents: string[], amount: number, currency: string } }, amount?: number, baseUrl?: string, warmup?: boolean, okStatuses?: number[]
  * }} Scenario
  */
 
@@ -39,6 +40,25 @@ function cpuTicks(pid) {
   } catch {
     return null;
   }
+}
+
+/**
+ * Waits until process `pid` uses under a tenth of a core over half a second (at most 60 s); the CPU
+ * ticks it used meanwhile, and how long that took.
+ */
+async function settle(pid) {
+  const started = Date.now();
+  const first = cpuTicks(pid);
+  let last = first;
+  while (Date.now() - started < 60_000) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuTicks(pid);
+    if (now === null || last === null) return null;
+    const busy = now - last;
+    last = now;
+    if (busy <= Math.max(1, plan.clockTicks / 20)) break;
+  }
+  return { ticks: (last ?? 0) - (first ?? 0), ms: Date.now() - started };
 }
 
 /** A Stripe-style signature header: v1 = HMAC-SHA256(secret, `${t}.${body}`), as stripe listen sends it. */
@@ -173,7 +193,10 @@ function requestFor(s) {
         body = JSON.stringify({ productId, qty: 1 });
       }
       if (s.kind === 'webhook' && s.webhook) {
-        body = webhookEvent(s.webhook.type, i, s.webhook.invoice);
+        // Events made beforehand (each for its own pending order) are sent once each, in turn.
+        body = s.webhook.events?.length
+          ? s.webhook.events[i % s.webhook.events.length]
+          : webhookEvent(s.webhook.type, i, s.webhook.invoice);
         h['stripe-signature'] = stripeSignature(s.webhook.secret, body);
       }
       return { ...r, headers: h, body };
@@ -188,6 +211,7 @@ function requestFor(s) {
  */
 async function run(s, o) {
   const before = o.record ? cpuTicks(plan.cpuPid) : null;
+  const emulatorBefore = o.record ? cpuTicks(plan.emulatorPid) : null;
   const result = await autocannon({
     url: s.baseUrl ?? plan.baseUrl,
     connections: Math.min(plan.connections, s.amount ?? Infinity),
@@ -197,6 +221,12 @@ async function run(s, o) {
     requests: [o.request],
   });
   const after = before === null ? null : cpuTicks(plan.cpuPid);
+  // Work a route leaves behind (queue consumers: payouts, mail) runs after its last answer: wait until
+  // workerd is idle again, so the next row does not pay for it, and report it as this row's own.
+  let settleMs = 0;
+  const settled = o.record && s.settle && after !== null ? await settle(plan.cpuPid) : null;
+  if (settled) settleMs = settled.ms;
+  const emulatorAfter = emulatorBefore === null ? null : cpuTicks(plan.emulatorPid);
   const ok = (s.okStatuses ?? [200]).reduce(
     (sum, code) => sum + (result.statusCodeStats?.[code]?.count ?? 0),
     0,
@@ -215,6 +245,12 @@ async function run(s, o) {
     cpuMsPerRequest:
       before !== null && after !== null && sent > 0
         ? ((after - before) * 1000) / plan.clockTicks / sent
+        : null,
+    settleCpuMsPerRequest: settled && sent > 0 ? (settled.ticks * 1000) / plan.clockTicks / sent : null,
+    settleSeconds: settleMs / 1000,
+    emulatorCpuMsPerRequest:
+      emulatorBefore !== null && emulatorAfter !== null && sent > 0
+        ? ((emulatorAfter - emulatorBefore) * 1000) / plan.clockTicks / sent
         : null,
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]),
@@ -235,9 +271,15 @@ for (let round = 1; round <= rounds; round++) {
     const r = { round, ...(await run(s, { duration: plan.durationSeconds, record: true, request })) };
     results.push(r);
     const cpu = r.cpuMsPerRequest == null ? 'n/a' : r.cpuMsPerRequest.toFixed(2);
+    const after = r.settleCpuMsPerRequest
+      ? `, then ${r.settleCpuMsPerRequest.toFixed(2)} ms/req over ${r.settleSeconds.toFixed(1)} s of queue work`
+      : '';
+    const emu = r.emulatorCpuMsPerRequest
+      ? `, emulator CPU ${r.emulatorCpuMsPerRequest.toFixed(2)} ms/req`
+      : '';
     console.error(
       `[load] round ${round}/${rounds} ${r.name}: ${r.rps.toFixed(0)} req/s ok, p50 ${r.p50} ms, p99 ${r.p99} ms, ` +
-        `CPU ${cpu} ms/req, errors ${r.errors}`,
+        `CPU ${cpu} ms/req${after}${emu}, errors ${r.errors}`,
     );
   }
 }

@@ -1,6 +1,6 @@
 // The headless catalog API's zod schemas: the query strings they validate and the JSON they answer. The
 // OpenAPI document (spec.ts) is generated from these same schemas, so the two cannot drift apart.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRODUCT_SORTS } from '../listing';
 import { MAX_QUERY_LENGTH } from '../search';
 

@@ -1,6 +1,6 @@
 // The catalog API's operations, and the OpenAPI 3.1 document generated from them and from the zod schemas
 // that validate requests (zod 4's own JSON Schema output; no second description to keep in step).
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   apiSchemas,
   categoryListSchema,
