@@ -29,6 +29,7 @@ import { CheckoutRefusedError, insufficientStock, planCheckout, type CheckoutPla
 import { discountSnapshot, discountedLineItem } from './discount-lines';
 import { nowSeconds as now } from '../lib/time';
 import { assertCanSubscribe } from '../subscriptions/guard';
+import { errorFields } from '../lib/log';
 
 /** Where the hosted checkout may ship to (Stripe requires an explicit list). */
 const SHIPPING_COUNTRIES = [
@@ -309,7 +310,7 @@ function upstream(err: unknown): AppError {
       msg: 'stripe request failed',
       status: failure.status,
       code: failure.code,
-      error: String(err),
+      ...errorFields(err),
     }),
   );
   return new UpstreamError('The payment provider did not answer. Please try again in a moment.');

@@ -10,6 +10,7 @@ import { attemptsOfOrder, hasLiveAttempt } from '../orders/attempts';
 import { getOrderWithLines } from '../orders/model';
 import { cancelOrder } from '../orders/state';
 import { beginCheckoutSession, endAtStripe, type SessionStarted } from './begin';
+import { errorFields } from '../lib/log';
 
 /**
  * Opens a fresh Checkout Session for a pending order and expires the old one. 409 when the order is
@@ -72,7 +73,7 @@ export async function cancelUnpaidOrders(env: Env, now = nowSeconds()): Promise<
         if ((await endAtStripe(env, db, attempt)) === 'complete') paid = true;
       if (!paid && !(await hasLiveAttempt(db, id)) && (await cancelOrder(db, id))) canceled++;
     } catch (err) {
-      console.warn(JSON.stringify({ msg: 'unpaid order sweep failed', order: id, error: String(err) }));
+      console.warn(JSON.stringify({ msg: 'unpaid order sweep failed', order: id, ...errorFields(err) }));
     }
   }
   return canceled;

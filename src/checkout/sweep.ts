@@ -6,6 +6,7 @@ import { cancelOrder } from '../orders/state';
 import { hasLiveAttempt } from '../orders/attempts';
 import { endAtStripe } from './begin';
 import * as time from '../lib/time';
+import { errorFields } from '../lib/log';
 
 /** A PaymentIntent left unpaid this long is canceled (Checkout Sessions expire on their own at 24 h). */
 const PAYMENT_INTENT_TTL_SECONDS = 24 * 60 * 60;
@@ -39,7 +40,7 @@ export async function sweepStaleCheckouts(env: Env, nowSeconds = time.nowSeconds
       }
     } catch (err) {
       console.warn(
-        JSON.stringify({ msg: 'checkout sweep failed', checkout: attempt.id, error: String(err) }),
+        JSON.stringify({ msg: 'checkout sweep failed', checkout: attempt.id, ...errorFields(err) }),
       );
     }
   }

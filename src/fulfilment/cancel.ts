@@ -16,6 +16,7 @@ import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
 import { dispatchMessages, queueVendorPartNotice } from '../notifications';
 import { lockPart, partOf, partsOfOrder, type PartView } from './parts';
+import { errorFields } from '../lib/log';
 
 /** Who cancels: the shopper only before anything of the part shipped; an operator also stops the rest. */
 export type CancelledBy = 'shopper' | 'operator';
@@ -191,7 +192,7 @@ export async function retryCancelRefunds(env: Env): Promise<number> {
       made++;
     } catch (err) {
       console.warn(
-        JSON.stringify({ msg: 'cancel refund retry failed', order: d.orderId, error: String(err) }),
+        JSON.stringify({ msg: 'cancel refund retry failed', order: d.orderId, ...errorFields(err) }),
       );
     }
   }

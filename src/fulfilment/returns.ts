@@ -17,6 +17,7 @@ import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
 import { dispatchMessages, queueVendorPartNotice } from '../notifications';
 import { partOf } from './parts';
+import { errorFields } from '../lib/log';
 
 type ReturnRow = typeof schema.returnRequests.$inferSelect;
 const rr = schema.returnRequests;
@@ -230,7 +231,7 @@ export async function retryReturnRefunds(env: Env): Promise<number> {
       await issueReturnRefund(env, db, id);
       made++;
     } catch (err) {
-      console.warn(JSON.stringify({ msg: 'return refund retry failed', id, error: String(err) }));
+      console.warn(JSON.stringify({ msg: 'return refund retry failed', id, ...errorFields(err) }));
     }
   }
   return made;

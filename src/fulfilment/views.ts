@@ -1,7 +1,7 @@
 // What the after-payment pages read beyond a part: return requests with their lines' names and prices,
 // a vendor's recently shipped parts, and the shopper's return form turned into a return request.
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { fieldText } from '../lib/input';

@@ -5,6 +5,7 @@ import { getDb, schema } from '../db/client';
 import type { MailEnv } from './config';
 import { deliverMessage, markFailed, recordRetry } from './deliver';
 import type { NotifyMessage } from './outbox';
+import { errorFields } from '../lib/log';
 
 /** Deliveries of one queue message before it is recorded as failed (wrangler.toml max_retries is 5: 6 deliveries). */
 const MAX_ATTEMPTS = 5;
@@ -75,7 +76,7 @@ export async function handleNotificationBatch(
       } catch (recordErr) {
         // D1 itself is failing: retry; the dead-letter consumer records it if this never clears.
         console.error(
-          JSON.stringify({ msg: 'notifications: could not record a failure', id, error: String(recordErr) }),
+          JSON.stringify({ msg: 'notifications: could not record a failure', id, ...errorFields(recordErr) }),
         );
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }

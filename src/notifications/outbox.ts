@@ -11,6 +11,7 @@ import { newId } from '../lib/ids';
 import { KINDS, SECRET_KINDS, type MessageData, type MessageKind } from './kinds';
 import { isMailAddress, maskAddress } from './text';
 import { nowSeconds } from '../lib/time';
+import { errorFields } from '../lib/log';
 
 /** The body of a NOTIFY queue message: the outbox row to send. */
 export interface NotifyMessage {
@@ -90,7 +91,7 @@ export async function dispatchMessages(
       JSON.stringify({
         msg: 'notifications: hand-off to NOTIFY failed',
         count: claimed.length,
-        error: String(err),
+        ...errorFields(err),
       }),
     );
     // Unclaimed again, so the next cron run hands them over without waiting out the stale period.

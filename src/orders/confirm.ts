@@ -7,6 +7,7 @@ import { applySucceededIntent, fulfilSession } from './events';
 import type { OrderRow } from './model';
 import { markPaymentFailed, markPaymentProcessing } from './state';
 import type { Stripe } from '../stripe/client';
+import { errorFields } from '../lib/log';
 
 /**
  * Retrieves the Checkout Session or PaymentIntent the return URL names, if it is one of this order's
@@ -40,6 +41,6 @@ export async function confirmFromStripe(
         await markPaymentFailed(env, order.id, pi.id);
     }
   } catch (err) {
-    console.warn(JSON.stringify({ msg: 'order page confirm failed', order: order.id, error: String(err) }));
+    console.warn(JSON.stringify({ msg: 'order page confirm failed', order: order.id, ...errorFields(err) }));
   }
 }

@@ -19,6 +19,7 @@ import {
 } from './state';
 import { reshapeRefund, type RefundInfo } from '../stripe/reshape';
 import type { Stripe } from '../stripe/client';
+import { errorFields } from '../lib/log';
 
 /** The flow that created a PaymentIntent, written in its metadata at creation. */
 type PaymentFlow = 'checkout_session' | 'payment_intent';
@@ -64,7 +65,9 @@ async function chargeOfIntent(
     try {
       pi = await getStripe(env).paymentIntents.retrieve(pi, { expand: ['latest_charge'] });
     } catch (err) {
-      console.warn(JSON.stringify({ msg: 'payment intent retrieve failed', id: intent, error: String(err) }));
+      console.warn(
+        JSON.stringify({ msg: 'payment intent retrieve failed', id: intent, ...errorFields(err) }),
+      );
       return { chargeId: null, receiptUrl: null };
     }
   }

@@ -6,6 +6,7 @@ import { failRow } from './ledger';
 import { sendReversal } from './reversals';
 import { sendTransfer } from './transfers';
 import type { PayoutMessage, SendOutcome } from './types';
+import { errorFields } from '../lib/log';
 
 export type { PayoutMessage };
 
@@ -60,7 +61,7 @@ export async function handlePayoutBatch(batch: MessageBatch<PayoutMessage>, env:
           msg: 'payouts: message failed',
           id: message.id,
           queue: batch.queue,
-          error: String(err),
+          ...errorFields(err),
         }),
       );
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

@@ -9,6 +9,7 @@ import { getStripe, type Stripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
 import { applyAccount, insertStore, linkAccount, type StoreRow } from '../catalog/stores';
 import { nowSeconds } from '../lib/time';
+import { errorFields } from '../lib/log';
 
 export const connectSchema = z.object({
   name: z.string().trim().min(2, 'Give your shop a name of at least 2 characters.').max(80),
@@ -92,7 +93,7 @@ export async function refreshStoreFromStripe(env: Env, store: StoreRow): Promise
   } catch (err) {
     // The webhook will do it; the dashboard still renders.
     console.warn(
-      JSON.stringify({ msg: 'vendor: account refresh failed', store: store.id, error: String(err) }),
+      JSON.stringify({ msg: 'vendor: account refresh failed', store: store.id, ...errorFields(err) }),
     );
     return store;
   }

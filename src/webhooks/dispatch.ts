@@ -8,6 +8,7 @@ import { subscriptionEventHandlers } from '../subscriptions/events';
 import { countAttempt, getStoredEvent, markDone, markFailed } from './log';
 import type { HandlerMap, HandlerOutcome, WebhookHandler } from '../stripe/handlers';
 import type { Stripe } from '../stripe/client';
+import { errorFields } from '../lib/log';
 
 /** Every domain's handlers. A type handled by several domains runs each of them, in this order. */
 const REGISTRIES: readonly HandlerMap[] = [
@@ -79,7 +80,7 @@ async function applyEvent(
     return { status };
   } catch (err) {
     const error = describeError(err);
-    console.error(JSON.stringify({ msg: 'webhook handler failed', event: eventId, type, error }));
+    console.error(JSON.stringify({ msg: 'webhook handler failed', event: eventId, type, ...errorFields(err) }));
     await markFailed(db, eventId, error);
     return { status: 'failed', error };
   }
