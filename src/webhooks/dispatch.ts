@@ -80,7 +80,9 @@ async function applyEvent(
     return { status };
   } catch (err) {
     const error = describeError(err);
-    console.error(JSON.stringify({ msg: 'webhook handler failed', event: eventId, type, ...errorFields(err) }));
+    console.error(
+      JSON.stringify({ msg: 'webhook handler failed', event: eventId, type, ...errorFields(err) }),
+    );
     await markFailed(db, eventId, error);
     return { status: 'failed', error };
   }
