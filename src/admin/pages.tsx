@@ -5,6 +5,7 @@ import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES }
 import { formatMoney, refundableOf } from '../lib/money';
 import type { MessageListItem } from '../notifications/outbox';
 import { reversalCause, type ReversalCause } from '../payouts/plan';
+import { OrderDisputes } from '../disputes/section';
 import { DataTable } from '../pages/components';
 import type {
   getOrderDetail,
@@ -528,6 +529,7 @@ export function OrderPage(props: {
       <TransferTable transfers={transfers} />
       <h3>Reversals</h3>
       <ReversalTable reversals={transfers.flatMap((t) => t.reversals)} currency={order.currency} />
+      <OrderDisputes disputes={props.detail.disputes} detail />
       <h2>Events</h2>
       <ul>
         {events.map((e) => (

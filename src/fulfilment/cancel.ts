@@ -72,7 +72,11 @@ export async function cancelPart(
     if (stopped) throw new ConflictError(SHIPPED_MESSAGE, { part_status: part.status });
 
     const transfer = await db.query.transfers.findFirst({
-      where: and(eq(schema.transfers.orderId, orderId), eq(schema.transfers.storeId, storeId)),
+      where: and(
+        eq(schema.transfers.orderId, orderId),
+        eq(schema.transfers.storeId, storeId),
+        eq(schema.transfers.purpose, 'sale'),
+      ),
     });
     const amounts = cancelAmounts(
       part,

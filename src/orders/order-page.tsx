@@ -5,6 +5,8 @@ import { Layout } from '../pages/layout';
 import type { OrderView } from './view';
 import { OrderParts } from '../fulfilment/pages';
 import type { PartView } from '../fulfilment/parts';
+import { OrderDisputes } from '../disputes/section';
+import type { DisputeView } from '../disputes/view';
 
 /**
  * The order page. `retryPath` links back to paying when the last attempt failed; `subscriptionPath`
@@ -16,6 +18,7 @@ export function OrderPage(props: {
   retryPath: string | null;
   subscriptionPath?: string | null;
   parts?: PartView[];
+  disputes?: DisputeView[];
   /** Shows "Complete payment" (a fresh payment page for this order). */
   resumable?: boolean;
 }) {
@@ -142,6 +145,7 @@ export function OrderPage(props: {
         </dl>
       </section>
       <OrderParts orderId={order.id} parts={props.parts ?? []} actions />
+      <OrderDisputes disputes={props.disputes ?? []} />
     </Layout>
   );
 }

@@ -44,7 +44,7 @@ export function reversalCause(key: string): ReversalCause {
 }
 
 /** True for reversal rows that answer pro-rata refunds (counted against the targets), not corrections or parts. */
-function answersRefunds(row: { refundId: string }): boolean {
+export function answersRefunds(row: { refundId: string }): boolean {
   return !row.refundId.startsWith(EXCESS_PREFIX) && !row.refundId.startsWith(PART_PREFIX);
 }
 
@@ -58,6 +58,24 @@ function answersRefunds(row: { refundId: string }): boolean {
 function reversalTargets(collected: number, weights: readonly number[], refunded: number): number[] {
   const vendorsTotal = sum(weights);
   return apportion(vendorsShareOfRefunds(collected, vendorsTotal, refunded), weights);
+}
+
+/**
+ * What the recorded pro-rata refunds take back from each transfer in all (aligned with `transfers`):
+ * the targets `planReversals` works towards.
+ */
+export function refundTargets(input: {
+  collected: number;
+  transfers: readonly { initialAmount: number }[];
+  refunds: readonly { refundId: string; amount: number }[];
+}): number[] {
+  const refunded = sum([...new Map(input.refunds.map((r) => [r.refundId, r.amount])).values()]);
+  if (refunded === 0) return input.transfers.map(() => 0);
+  return reversalTargets(
+    input.collected,
+    input.transfers.map((t) => t.initialAmount),
+    refunded,
+  );
 }
 
 /**

@@ -2,6 +2,7 @@
 // unsent transfer by reducing it, from a sent one by a reversal sent through the queue.
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { runBatch } from '../db/batch';
+import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { assertMinorUnits, collectedOf, sum } from '../lib/money';
 import { partReversalInserts, recordPayoutRefund, reversalInserts } from './ledger';
@@ -22,28 +23,26 @@ export async function onOrderRefunded(env: Env, refund: OrderRefund): Promise<vo
 }
 
 /**
- * Brings the order's reversals up to date with the set of refunds recorded for it: each transfer is
- * brought up to its share of the refunded total (a sent transfer gets a pending reversal, queued; an
- * unsent one is reduced in the same D1 batch). Which refunds arrived first makes no difference. Safe
- * to run any number of times and concurrently: the ledger never writes past a transfer's target.
+ * What an order's reversal plan is computed from; null while there is nothing to plan (no refunds,
+ * unless `always`, or no transfers yet).
  */
-export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<void> {
-  const db = getDb(env);
+export async function refundPlanInputs(db: Db, orderId: string, always = false) {
   const refunds = await db
     .select()
     .from(schema.payoutRefunds)
     .where(eq(schema.payoutRefunds.orderId, orderId));
-  if (refunds.length === 0) return;
+  if (refunds.length === 0 && !always) return null;
   const [order, transfers] = await Promise.all([
     db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) }),
+    // Only the vendors' shares of the sale: a won dispute's give-back transfer is never reversed.
     db
       .select()
       .from(schema.transfers)
-      .where(eq(schema.transfers.orderId, orderId))
+      .where(and(eq(schema.transfers.orderId, orderId), eq(schema.transfers.purpose, 'sale')))
       .orderBy(asc(schema.transfers.id)),
   ]);
   // No transfers yet: the consumer runs this again before it sends the first one.
-  if (!order || transfers.length === 0) return;
+  if (!order || transfers.length === 0) return null;
   const recorded = await db
     .select()
     .from(schema.transferReversals)
@@ -70,16 +69,35 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
         .filter((a) => a.storeId === storeId)
         .map((a) => a.vendorAmount),
     );
-  const plans = planReversals({
-    collected: Math.max(0, collectedOf(order) - sum(partRefunds.map((r) => r.amount))),
-    // Rows written before initial_amount existed: what is left plus what refunds already took.
-    transfers: transfers.map((t) => ({
-      id: t.id,
-      initialAmount: Math.max(0, (t.initialAmount || t.amount + applied(t.id)) - owedByStore(t.storeId)),
-    })),
-    refunds: refunds.filter((r) => !attributed.has(r.refundId)),
-    recorded,
-  });
+  return {
+    transfers,
+    partRefunds,
+    attributed,
+    plan: {
+      collected: Math.max(0, collectedOf(order) - sum(partRefunds.map((r) => r.amount))),
+      // Rows written before initial_amount existed: what is left plus what refunds already took.
+      transfers: transfers.map((t) => ({
+        id: t.id,
+        initialAmount: Math.max(0, (t.initialAmount || t.amount + applied(t.id)) - owedByStore(t.storeId)),
+      })),
+      refunds: refunds.filter((r) => !attributed.has(r.refundId)),
+      recorded,
+    },
+  };
+}
+
+/**
+ * Brings the order's reversals up to date with the set of refunds recorded for it: each transfer is
+ * brought up to its share of the refunded total (a sent transfer gets a pending reversal, queued; an
+ * unsent one is reduced in the same D1 batch). Which refunds arrived first makes no difference. Safe
+ * to run any number of times and concurrently: the ledger never writes past a transfer's target.
+ */
+export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<void> {
+  const db = getDb(env);
+  const inputs = await refundPlanInputs(db, orderId);
+  if (!inputs) return;
+  const { transfers, partRefunds, attributed } = inputs;
+  const plans = planReversals(inputs.plan);
   const parts = partRefunds.flatMap((r) => {
     const a = attributed.get(r.refundId)!;
     const transfer = transfers.find((t) => t.storeId === a.storeId);
