@@ -7,6 +7,7 @@ import { runBatch, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { dispatchMessages, queueVendorDisputeNotice } from '../notifications';
+import { releaseDueTransfers } from '../fulfilment/release';
 import { disputeShares, recoverDisputedAmount, returnDisputedAmount } from '../payouts/disputes';
 import { getStripe, type Stripe } from '../stripe/client';
 import type { HandlerMap, WebhookHandler } from '../stripe/handlers';
@@ -110,6 +111,8 @@ async function noticesFor(env: Env, db: Db, s: DisputeSnapshot): Promise<Stateme
 async function settleMoney(env: Env, row: DisputeRow): Promise<void> {
   if (row.status === 'won') {
     await returnDisputedAmount(env, { orderId: row.orderId, disputeId: row.id });
+    // A give-back held under its part's hold goes at once if the part already qualifies.
+    await releaseDueTransfers(env, getDb(env), row.orderId);
     return;
   }
   // Inquiries (warning_*) and prevented disputes never take money.

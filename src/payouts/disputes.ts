@@ -3,7 +3,7 @@
 // vendor what it had taken, as a new transfer through the same queue.
 import { getDb } from '../db/client';
 import { runBatch } from '../db/batch';
-import { assertMinorUnits, sum } from '../lib/money';
+import { assertMinorUnits } from '../lib/money';
 import {
   disputeRecoveryKey,
   disputeReturnInserts,
@@ -11,7 +11,7 @@ import {
   recordDisputeRecovery,
 } from './ledger';
 import { enqueueOrderTransfers } from './outbox';
-import { answersRefunds, refundTargets } from './plan';
+import { refundTargets, takenFrom } from './plan';
 import { reconcileOrderRefunds, refundPlanInputs } from './refunds';
 
 /**
@@ -44,10 +44,11 @@ export async function returnDisputedAmount(
   if (!inputs) return given;
   const targets = refundTargets(inputs.plan);
   const returns = inputs.transfers.map((t, i) => {
-    const taken = sum(
-      inputs.plan.recorded.filter((r) => r.transferId === t.id && answersRefunds(r)).map((r) => r.amount),
-    );
-    return { transferId: t.id, storeId: t.storeId, amount: Math.max(0, taken - targets[i]!) };
+    const taken = takenFrom(inputs.plan.recorded, t.id);
+    // A sale transfer never released keeps its hold over what is given back (the part has not shipped).
+    const unreleased = !t.stripeTransferId && (t.status === 'held' || t.status === 'canceled');
+    const hold = unreleased && t.heldFor ? { until: t.heldFor, days: t.holdDays } : null;
+    return { transferId: t.id, storeId: t.storeId, amount: Math.max(0, taken - targets[i]!), hold };
   });
   const order = { id: d.orderId, currency: inputs.transfers[0]!.currency };
   const items = disputeReturnInserts(db, order, d.disputeId, returns);

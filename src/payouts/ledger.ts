@@ -496,14 +496,15 @@ export async function dropDisputeRecovery(db: Db, disputeId: string): Promise<vo
 /**
  * What a won dispute gives back, in one batch per call: for each vendor, a credit on their sale
  * transfer (an `applied` reversal row of minus the amount, so later refunds are planned as if the
- * dispute had never taken it) and a new pending transfer of the amount (purpose `dispute:<du_id>`),
- * both once per dispute and transfer whatever the redeliveries.
+ * dispute had never taken it) and a new transfer of the amount (purpose `dispute:<du_id>`), both once
+ * per dispute and transfer whatever the redeliveries. The new transfer waits (`held`) under the sale
+ * transfer's hold when that one was never released; otherwise it is pending, for the queue.
  */
 export function disputeReturnInserts(
   db: Db,
   order: { id: string; currency: string },
   disputeId: string,
-  returns: readonly { transferId: string; storeId: string; amount: number }[],
+  returns: readonly { transferId: string; storeId: string; amount: number; hold: PayoutHold | null }[],
 ): Items {
   return returns
     .filter((x) => x.amount > 0)
@@ -528,7 +529,9 @@ export function disputeReturnInserts(
           initialAmount: x.amount,
           fee: 0,
           currency: order.currency,
-          status: 'pending',
+          status: x.hold ? 'held' : 'pending',
+          heldFor: x.hold?.until ?? null,
+          holdDays: x.hold?.days ?? 0,
           purpose: `dispute:${disputeId}`,
         })
         .onConflictDoNothing(),

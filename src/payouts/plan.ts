@@ -44,7 +44,7 @@ export function reversalCause(key: string): ReversalCause {
 }
 
 /** True for reversal rows that answer pro-rata refunds (counted against the targets), not corrections or parts. */
-export function answersRefunds(row: { refundId: string }): boolean {
+function answersRefunds(row: { refundId: string }): boolean {
   return !row.refundId.startsWith(EXCESS_PREFIX) && !row.refundId.startsWith(PART_PREFIX);
 }
 
@@ -58,6 +58,19 @@ export function answersRefunds(row: { refundId: string }): boolean {
 function reversalTargets(collected: number, weights: readonly number[], refunded: number): number[] {
   const vendorsTotal = sum(weights);
   return apportion(vendorsShareOfRefunds(collected, vendorsTotal, refunded), weights);
+}
+
+/**
+ * What reversal rows take back from a transfer towards the refund targets (corrections and parts
+ * aside). A won dispute's give-back is a negative row here, so this sum alone may go below its parts.
+ */
+export function takenFrom(
+  recorded: readonly { transferId: string; refundId: string; amount: number }[],
+  transferId: string,
+): number {
+  return recorded
+    .filter((r) => r.transferId === transferId && answersRefunds(r))
+    .reduce((total, r) => total + r.amount, 0);
 }
 
 /**
@@ -101,9 +114,7 @@ export function planReversals(input: {
   );
   const plans: ReversalPlan[] = [];
   transfers.forEach((t, i) => {
-    const taken = sum(
-      recorded.filter((r) => r.transferId === t.id && answersRefunds(r)).map((r) => r.amount),
-    );
+    const taken = takenFrom(recorded, t.id);
     const target = targets[i]!;
     if (target > taken)
       plans.push({ transferId: t.id, refundId: reversalKey(refunded), amount: target - taken, target });

@@ -53,7 +53,12 @@ export async function refundPlanInputs(db: Db, orderId: string, always = false) 
       ),
     );
   const applied = (id: string) =>
-    sum(recorded.filter((r) => r.transferId === id && r.status === 'applied').map((r) => r.amount));
+    // Reductions only: a won dispute's give-back is a negative `applied` row, not a reduction.
+    sum(
+      recorded
+        .filter((r) => r.transferId === id && r.status === 'applied' && r.amount > 0)
+        .map((r) => r.amount),
+    );
   // Refunds of one vendor's part (cancels, returns) come from that vendor alone; the others are split
   // pro rata over what the order collected and each vendor was paid apart from them.
   const attributions = await db
