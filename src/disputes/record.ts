@@ -38,7 +38,7 @@ const RANK: Record<DisputeStatus, number> = {
 };
 
 /** The statuses that end a dispute. */
-export const CLOSED: readonly DisputeStatus[] = ['won', 'lost', 'warning_closed', 'prevented'];
+const CLOSED: readonly DisputeStatus[] = ['won', 'lost', 'warning_closed', 'prevented'];
 
 /** A status Stripe sends that we know, else null (an unknown one changes nothing). */
 export function knownStatus(status: string): DisputeStatus | null {
