@@ -27,6 +27,7 @@ export type FlagDisputed = (db: Db, orderId: string) => Promise<unknown>;
 async function orderOfDispute(env: Env, db: Db, dispute: Stripe.Dispute): Promise<string | null> {
   const chargeId = idOf(dispute.charge);
   const paymentIntentId = idOf(dispute.payment_intent);
+  if (!chargeId && !paymentIntentId) return null;
   const known = await db
     .select({ id: schema.orders.id })
     .from(schema.orders)
@@ -58,20 +59,26 @@ async function orderOfDispute(env: Env, db: Db, dispute: Stripe.Dispute): Promis
   return null;
 }
 
-/** Stripe's dispute as one event reports it. */
+/** Stripe's dispute as one event reports it; null when it is not one we can record (unknown status, malformed). */
 function snapshotOf(event: Stripe.Event, dispute: Stripe.Dispute, orderId: string): DisputeSnapshot | null {
   const status = knownStatus(dispute.status);
-  if (!status) return null;
+  const chargeId = idOf(dispute.charge);
+  const wellFormed =
+    Number.isSafeInteger(dispute.amount) &&
+    dispute.amount >= 0 &&
+    typeof dispute.currency === 'string' &&
+    Number.isSafeInteger(dispute.created);
+  if (!status || !chargeId || !wellFormed) return null;
   const txns = (dispute.balance_transactions ?? []).filter((t) => typeof t === 'object');
   const withdrawn = txns.find((t) => t.amount < 0)?.created ?? null;
   const reinstated = txns.find((t) => t.amount > 0)?.created ?? null;
   return {
     id: dispute.id,
     orderId,
-    chargeId: idOf(dispute.charge)!,
+    chargeId,
     amount: dispute.amount,
     currency: dispute.currency,
-    reason: dispute.reason,
+    reason: typeof dispute.reason === 'string' ? dispute.reason : 'general',
     status,
     disputedAt: dispute.created,
     eventAt: event.created,
@@ -129,11 +136,12 @@ export function disputeEventHandlers(flagDisputed: FlagDisputed): HandlerMap {
     const db = getDb(env);
     const orderId = await orderOfDispute(env, db, dispute);
     if (!orderId) return 'ignored';
+    await flagDisputed(db, orderId);
+    // A status we don't know (a newer API's) leaves the row and the money as they are.
     const snapshot = snapshotOf(event, dispute, orderId);
-    if (!snapshot) return 'ignored';
+    if (!snapshot) return 'processed';
     // The row and the notices it calls for commit together.
     await runBatch(db, [mergeDispute(snapshot), ...(await noticesFor(env, db, snapshot))]);
-    await flagDisputed(db, orderId);
     const row = await getDispute(db, dispute.id);
     if (row) await settleMoney(env, row);
     await dispatchMessages(env);
