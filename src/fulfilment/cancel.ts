@@ -16,6 +16,7 @@ import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
 import { dispatchMessages, queueVendorPartNotice } from '../notifications';
 import { lockPart, partOf, partsOfOrder, type PartView } from './parts';
+import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 
 /** Who cancels: the shopper only before anything of the part shipped; an operator also stops the rest. */
 export type CancelledBy = 'shopper' | 'operator';
@@ -70,6 +71,7 @@ export async function cancelPart(
       part.status === 'delivered' ||
       (opts.by === 'shopper' && part.status === 'partially_shipped');
     if (stopped) throw new ConflictError(SHIPPED_MESSAGE, { part_status: part.status });
+    if (await chargebackHolds(db, orderId)) throw new ConflictError(CHARGEBACK_MESSAGE);
 
     const transfer = await db.query.transfers.findFirst({
       where: and(

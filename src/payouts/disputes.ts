@@ -1,7 +1,9 @@
 // What disputes do to vendor payouts: an open or lost dispute is recovered from the vendors exactly
 // like an un-attributed refund (the same plan, reductions and reversals); a won one gives back to each
 // vendor what it had taken, as a new transfer through the same queue.
-import { getDb } from '../db/client';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { getDb, schema } from '../db/client';
 import { runBatch } from '../db/batch';
 import { assertMinorUnits } from '../lib/money';
 import {
@@ -79,4 +81,26 @@ export async function disputeShares(
   });
   inputs.transfers.forEach((t, i) => shares.set(t.storeId, withIt[i]! - without[i]!));
   return shares;
+}
+
+/** What refunds answer while a chargeback holds the order's payment. */
+export const CHARGEBACK_MESSAGE =
+  "The payment for this order is disputed with the card holder's bank (a chargeback), so nothing can be refunded until the dispute is won.";
+
+/**
+ * True while a chargeback holds the order's payment (open, under review, or lost): Stripe refuses
+ * refunds of a charged-back charge, so cancels, returns and refunds are refused before anything changes.
+ */
+export async function chargebackHolds(db: Db, orderId: string): Promise<boolean> {
+  const row = await db
+    .select({ id: schema.disputes.id })
+    .from(schema.disputes)
+    .where(
+      and(
+        eq(schema.disputes.orderId, orderId),
+        inArray(schema.disputes.status, ['needs_response', 'under_review', 'lost']),
+      ),
+    )
+    .get();
+  return Boolean(row);
 }

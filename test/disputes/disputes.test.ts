@@ -192,6 +192,15 @@ describe('disputes', () => {
       })
     ).text();
     expect(html).toContain('Dispute lost');
+    // A charged-back payment can't be refunded: cancel, refund and return approval are refused, nothing moves.
+    const cancel = await buyer.fetch(`/orders/${orderId}/parts/${b.storeId}/cancel`, {
+      method: 'POST',
+      headers: { origin: 'http://localhost', accept: 'application/json' },
+    });
+    expect(cancel.status).toBe(409);
+    expect((await cancel.json<{ detail: string }>()).detail).toContain('chargeback');
+    expect((await admin(`/admin/api/orders/${orderId}/refunds`, { amount: 100 })).status).toBe(409);
+    expect(await money(orderId)).toEqual(m);
   });
 
   it('out of order (closed/won before created) and redelivered give the same cents as the right order', async () => {
