@@ -260,9 +260,10 @@ export const controlRoutes = new Hono<AppEnv>({ strict: false })
 
   .post('/_emulator/charges/:id/dispute', async (c) => {
     const id = c.req.param('id');
+    // The body first: an answer sent before it is read leaves the request stream dangling.
+    const body = await readJson<{ amount?: number; reason?: string }>(c);
     const found = c.var.core.store.getAny<ChargeObj>(id, 'charge');
     if (!found) throw noSuch('charge', id);
-    const body = await readJson<{ amount?: number; reason?: string }>(c);
     const dispute = openDispute(c.var.ctx.as(found.account), found.obj, {
       ...(body.amount === undefined ? {} : { amount: body.amount }),
       ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
@@ -272,9 +273,9 @@ export const controlRoutes = new Hono<AppEnv>({ strict: false })
 
   .post('/_emulator/disputes/:id/close', async (c) => {
     const id = c.req.param('id');
+    const { outcome } = await readJson<{ outcome?: unknown }>(c);
     const found = c.var.core.store.getAny<DisputeObj>(id, 'dispute');
     if (!found) throw noSuch('dispute', id);
-    const { outcome } = await readJson<{ outcome?: unknown }>(c);
     if (outcome !== 'won' && outcome !== 'lost')
       throw new StripeError(400, 'invalid_request_error', 'outcome must be "won" or "lost".');
     const dispute = closeDispute(c.var.ctx.as(found.account), found.obj, outcome);

@@ -6,6 +6,7 @@
 import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { getStripe } from '../../src/stripe/client';
 import { heldEmulator } from '../helpers/emulator';
 import { admin, eventually, paidMultiVendorOrder, vendorClient } from '../helpers/fulfilment';
 import { caughtMail, waitForMail } from '../helpers/mail';
@@ -138,6 +139,8 @@ describe('disputes', () => {
 
   it('won → what was recovered goes back by new transfers, once (the held vendor’s stays held until it ships)', async () => {
     const { orderId, a, b } = await shippedAndHeld();
+    const mailA = `vendor.${a.storeId.slice(-8)}@example.com`;
+    await env.DB.prepare('UPDATE stores SET email = ? WHERE id = ?').bind(mailA, a.storeId).run();
     const { dispute } = await emu.disputeCharge(await chargeOf(orderId), { amount: 2750 });
     await settle(orderId);
     let m = await money(orderId);
@@ -151,6 +154,10 @@ describe('disputes', () => {
     expect(m[a.storeId]).toMatchObject({ sale: 3600, reversed: 1800, given: 1800, givenStatus: ['sent'] });
     expect(m[b.storeId]).toMatchObject({ sale: 450, given: 450, givenStatus: ['held'] });
     expect((await disputesOf(orderId))[0]).toMatchObject({ status: 'won', outcome: 'won' });
+    // A was told when it opened and when it was won, with its share ($18.00) each time.
+    const told = await waitForMail(mailA, { kind: 'vendor_dispute_notice', count: 2 });
+    expect(told.map((m) => m.subject.includes('dispute won'))).toEqual([true, false]);
+    expect(told.every((m) => m.text.includes('$18.00'))).toBe(true);
     // A redelivered closed/won changes nothing; B ships and gets everything it was owed.
     const events = (await emu.deliveries()).deliveries.filter(
       (d) => d.type === 'charge.dispute.closed' || d.type === 'charge.dispute.funds_reinstated',
@@ -229,6 +236,28 @@ describe('disputes', () => {
     expect(strip(mr, right)).toEqual([3600, 900]);
     expect(strip(mw, wrong)).toEqual([3600, 900]);
     expect((await disputesOf(wrong.orderId))[0]).toMatchObject({ status: 'won' });
+  });
+
+  it('a dispute of a real charge that is not one of our orders is ignored', async () => {
+    const pi = await getStripe(env).paymentIntents.create({
+      amount: 1800,
+      currency: 'usd',
+      payment_method: 'pm_card_createDispute',
+      confirm: true,
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+    });
+    const delivered = await emu.drain();
+    const created = delivered.find((d) => d.type === 'charge.dispute.created')!;
+    expect(created).toMatchObject({ status: 200, ok: true });
+    const row = await env.DB.prepare('SELECT status FROM webhook_events WHERE id = ?')
+      .bind(created.event_id)
+      .first<{ status: string }>();
+    expect(row!.status).toBe('ignored');
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM disputes WHERE charge_id = ?')
+        .bind(pi.latest_charge as string)
+        .first('n'),
+    ).toBe(0);
   });
 
   it('a dispute of a charge that is not ours is recorded as ignored, never a 500', async () => {
