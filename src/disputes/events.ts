@@ -97,8 +97,9 @@ async function noticesFor(env: Env, db: Db, s: DisputeSnapshot): Promise<Stateme
   const shares = await disputeShares(env, { orderId: s.orderId, disputeId: s.id, amount: s.amount });
   const events: ('opened' | 'won' | 'lost')[] = ['opened'];
   if (s.status === 'won' || s.status === 'lost') events.push(s.status);
+  // Only vendors the dispute takes something from (a cancelled part's vendor already gave it all back).
   return [...shares].flatMap(([storeId, amount]) =>
-    events.map((e) =>
+    (amount > 0 ? events : []).map((e) =>
       queueVendorDisputeNotice(db, {
         disputeId: s.id,
         orderId: s.orderId,
