@@ -356,6 +356,12 @@ function ReversalCauseCell(props: { cause: ReversalCause; currency: string }) {
         reversal correcting over-sent <code>{cause.stripeTransferId}</code>
       </>
     );
+  if (cause.kind === 'dispute_return')
+    return (
+      <>
+        given back: dispute <code>{cause.disputeId}</code> won
+      </>
+    );
   return <code>{cause.refundId}</code>;
 }
 

@@ -6,7 +6,7 @@ import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';
-import { EXCESS_PREFIX, PART_PREFIX, type ReversalPlan } from './plan';
+import { DISPUTE_RETURN_PREFIX, EXCESS_PREFIX, PART_PREFIX, type ReversalPlan } from './plan';
 import type {
   OrderRefund,
   PayoutKind,
@@ -469,7 +469,7 @@ export async function recordReversalSent(
 export const disputeRecoveryKey = (disputeId: string) => `dispute:${disputeId}`;
 
 /** The reversal-row key that gives back what a won dispute had taken from a transfer (a negative amount). */
-const disputeReturnKey = (disputeId: string) => `returned:${disputeId}`;
+const disputeReturnKey = (disputeId: string) => `${DISPUTE_RETURN_PREFIX}${disputeId}`;
 
 /**
  * Records a dispute's amount as recovered from the vendors (an un-attributed refund of the order),

@@ -21,6 +21,9 @@ export interface ReversalPlan {
 /** The prefix of a reversal row that answers one vendor's part (a cancel or a return): `part:<re_id>`. */
 export const PART_PREFIX = 'part:';
 
+/** The prefix of the (negative) reversal row that gives back what a won dispute took: `returned:<du_id>`. */
+export const DISPUTE_RETURN_PREFIX = 'returned:';
+
 /** The key of the reversals that bring every transfer up to the share of `refunded`. */
 function reversalKey(refunded: number): string {
   return `refunded:${refunded}`;
@@ -31,13 +34,17 @@ export type ReversalCause =
   | { kind: 'refunds'; refunded: number }
   | { kind: 'correction'; stripeTransferId: string }
   | { kind: 'refund'; refundId: string }
-  | { kind: 'part'; refundId: string };
+  | { kind: 'part'; refundId: string }
+  | { kind: 'dispute_return'; disputeId: string };
 
 /** Reads a reversal row's key: a refunded total, a correction of an over-sent transfer, or (older rows) one refund. */
 export function reversalCause(key: string): ReversalCause {
   if (key.startsWith(EXCESS_PREFIX))
     return { kind: 'correction', stripeTransferId: key.slice(EXCESS_PREFIX.length) };
   if (key.startsWith(PART_PREFIX)) return { kind: 'part', refundId: key.slice(PART_PREFIX.length) };
+  // Written by the ledger when a won dispute gives back what it had taken (a negative row).
+  if (key.startsWith('returned:'))
+    return { kind: 'dispute_return', disputeId: key.slice('returned:'.length) };
   const total = /^refunded:(\d+)$/.exec(key);
   if (total) return { kind: 'refunds', refunded: Number(total[1]) };
   return { kind: 'refund', refundId: key };

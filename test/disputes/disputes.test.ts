@@ -154,6 +154,13 @@ describe('disputes', () => {
     expect(m[a.storeId]).toMatchObject({ sale: 3600, reversed: 1800, given: 1800, givenStatus: ['sent'] });
     expect(m[b.storeId]).toMatchObject({ sale: 450, given: 450, givenStatus: ['held'] });
     expect((await disputesOf(orderId))[0]).toMatchObject({ status: 'won', outcome: 'won' });
+    const adminHtml = await (
+      await SELF.fetch(`http://localhost/admin/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, accept: 'text/html' },
+      })
+    ).text();
+    expect(adminHtml).toContain('Dispute won');
+    expect(adminHtml).toContain('given back: dispute');
     // A was told when it opened and when it was won, with its share ($18.00) each time.
     const told = await waitForMail(mailA, { kind: 'vendor_dispute_notice', count: 2 });
     expect(told.map((m) => m.subject.includes('dispute won'))).toEqual([true, false]);
