@@ -133,6 +133,16 @@ export function emulatorControl(emulator: Fetcher, publicUrl?: string) {
         `/_emulator/invoices/${invoiceId}/pay`,
         card ? { card } : {},
       ),
+    /** Opens a dispute on a charge as the cardholder's bank would (amount: the whole charge by default). */
+    disputeCharge: (chargeId: string, body: { amount?: number; reason?: string } = {}) =>
+      ok<{ dispute: string; status: string; amount: number }>(
+        'POST',
+        `/_emulator/charges/${chargeId}/dispute`,
+        body,
+      ),
+    /** Closes an open dispute as the bank rules: `won` reinstates the funds, `lost` keeps them withdrawn. */
+    closeDispute: (disputeId: string, outcome: 'won' | 'lost') =>
+      ok<{ dispute: string; status: string }>('POST', `/_emulator/disputes/${disputeId}/close`, { outcome }),
     advanceClock: (seconds: number) => ok<{ now: number }>('POST', '/_emulator/clock/advance', { seconds }),
     reset: () => ok<{ reset: true }>('POST', '/_emulator/reset'),
   };

@@ -25,6 +25,7 @@ const LAYERS = [
   ['cart'],
   ['payouts'],
   ['fulfilment'],
+  ['disputes'],
   ['orders'],
   ['subscriptions'],
   ['checkout'],

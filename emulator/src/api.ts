@@ -13,6 +13,7 @@ import { billingRoutes } from './api/billing';
 import { checkoutRoutes, sweepExpiredSessions } from './api/checkout';
 import { connectRoutes } from './api/connect';
 import { customerRoutes } from './api/customers';
+import { disputeRoutes } from './api/disputes';
 import { eventRoutes } from './api/events';
 import { paymentRoutes } from './api/payments';
 
@@ -195,6 +196,7 @@ export const apiRoutes = new Hono<AppEnv>({ strict: false })
   .route('/', customerRoutes)
   .route('/', connectRoutes)
   .route('/', billingRoutes)
+  .route('/', disputeRoutes)
   .route('/', eventRoutes)
   .all('/v1/*', (c) => {
     // A key used with another request is an idempotency error before it is an unknown URL.

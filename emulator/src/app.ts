@@ -2,6 +2,7 @@
 // Stripe's REST API under /v1, control endpoints under /_emulator, and the hosted pages.
 import { Hono } from 'hono';
 import { apiRoutes } from './api';
+import { runDueDisputes } from './api/disputes';
 import { controlRoutes } from './control';
 import type { EmulatorEnv } from './env';
 import type { AppEnv, EmulatorCore } from './http';
@@ -24,7 +25,9 @@ export function createApp(core: EmulatorCore): Hono<AppEnv> {
       // Pages and controls work in this context; the REST API replaces it with one per API request.
       c.set('ctx', core.makeCtx(publicUrl));
       await next();
-      if (c.var.ctx.emitted.length > 0) await core.reschedule();
+      // Disputes the request set in motion open (or close) after its own events, as at Stripe.
+      const later = runDueDisputes(core.makeCtx(publicUrl));
+      if (c.var.ctx.emitted.length > 0 || later > 0) await core.reschedule();
     })
     .route('/', apiRoutes)
     .route('/', controlRoutes)

@@ -8,7 +8,8 @@ import type { AttemptResult } from './delivery';
 import { StripeError, noSuch } from './errors';
 import type { AppEnv, EmulatorCore } from './http';
 import type { EmulatorConfig } from './store';
-import type { AccountObj, InvoiceObj, SessionObj, SubscriptionObj } from './types';
+import type { AccountObj, ChargeObj, InvoiceObj, SessionObj, SubscriptionObj } from './types';
+import { closeDispute, openDispute, type DisputeObj } from './api/disputes';
 import { billDue, payOpenInvoice, renewSubscription } from './api/billing';
 import { createPaymentMethod, normaliseCardNumber } from './payments';
 import { getSession, paySession, sweepExpiredSessions, type PayInput } from './api/checkout';
@@ -60,6 +61,8 @@ const INDEX = {
     'GET  /_emulator/clock | POST /_emulator/clock/advance { seconds }',
     'POST /_emulator/subscriptions/:id/card { card }',
     'POST /_emulator/invoices/:id/pay { card? }',
+    'POST /_emulator/charges/:id/dispute { amount?, reason? }',
+    'POST /_emulator/disputes/:id/close { outcome: won|lost }',
     'POST /_emulator/reset',
   ],
   triggers: TRIGGERS,
@@ -253,6 +256,30 @@ export const controlRoutes = new Hono<AppEnv>({ strict: false })
       if (body.payouts_enabled === true && a.capabilities.transfers) a.capabilities.transfers = 'active';
     });
     return json(c, updated);
+  })
+
+  .post('/_emulator/charges/:id/dispute', async (c) => {
+    const id = c.req.param('id');
+    // The body first: an answer sent before it is read leaves the request stream dangling.
+    const body = await readJson<{ amount?: number; reason?: string }>(c);
+    const found = c.var.core.store.getAny<ChargeObj>(id, 'charge');
+    if (!found) throw noSuch('charge', id);
+    const dispute = openDispute(c.var.ctx.as(found.account), found.obj, {
+      ...(body.amount === undefined ? {} : { amount: body.amount }),
+      ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
+    });
+    return json(c, { dispute: dispute.id, status: dispute.status, amount: dispute.amount });
+  })
+
+  .post('/_emulator/disputes/:id/close', async (c) => {
+    const id = c.req.param('id');
+    const { outcome } = await readJson<{ outcome?: unknown }>(c);
+    const found = c.var.core.store.getAny<DisputeObj>(id, 'dispute');
+    if (!found) throw noSuch('dispute', id);
+    if (outcome !== 'won' && outcome !== 'lost')
+      throw new StripeError(400, 'invalid_request_error', 'outcome must be "won" or "lost".');
+    const dispute = closeDispute(c.var.ctx.as(found.account), found.obj, outcome);
+    return json(c, { dispute: dispute.id, status: dispute.status });
   })
 
   .post('/_emulator/subscriptions/:id/renew', (c) => {

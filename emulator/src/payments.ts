@@ -23,6 +23,8 @@ const TEST_CARDS: Record<string, { brand: string; funding?: string; outcome: Car
   '4000000000000077': { brand: 'visa', outcome: { ok: true } },
   '4000002500003155': { brand: 'visa', outcome: { ok: true } },
   '4000000000003220': { brand: 'visa', outcome: { ok: true } },
+  // Pays, then the cardholder disputes it as fraudulent (src/api/disputes.ts).
+  '4000000000000259': { brand: 'visa', outcome: { ok: true } },
   '4000000000000002': {
     brand: 'visa',
     outcome: { ok: false, code: 'card_declined', decline_code: 'generic_decline', message: DECLINED },
@@ -93,6 +95,7 @@ const TEST_PAYMENT_METHODS: Record<string, string> = {
   card_chargeDeclinedIncorrectCvc: '4000000000000127',
   card_chargeDeclinedProcessingError: '4000000000000119',
   card_chargeCustomerFail: '4000000000000341',
+  card_createDispute: '4000000000000259',
 };
 
 /** Luhn check: Stripe rejects numbers that fail it as `incorrect_number`. */
@@ -205,6 +208,30 @@ export function paymentMethodFromData(ctx: Ctx, params: Params): PaymentMethodOb
   });
 }
 
+/** Stripe's test card that opens a fraudulent dispute after a successful payment (`pm_card_createDispute`). */
+export const DISPUTE_CARD = '4000000000000259';
+
+/** Dispute work Stripe does moments after a request: open a dispute on a charge, or rule on evidence. */
+export interface DueDispute extends StripeObject {
+  object: 'emulator.dispute_due' | 'emulator.dispute_done';
+  action: 'open' | 'rule';
+  /** The charge to dispute (open) or the dispute to rule on (rule). */
+  target: string;
+  account: string | null;
+  outcome?: 'won' | 'lost';
+}
+
+/** Schedules dispute work to run after the current request (see `runDueDisputes`). */
+export function scheduleDispute(
+  ctx: Ctx,
+  due: { action: DueDispute['action']; target: string; outcome?: DueDispute['outcome'] },
+): void {
+  ctx.store.put<DueDispute>(
+    { id: newId('emu_due'), object: 'emulator.dispute_due', account: ctx.account, ...due },
+    null,
+  );
+}
+
 /** Stripe's fee on a card charge in test mode: 2.9% + 30 minor units. */
 export function stripeFee(amount: number): number {
   return Math.round(amount * 0.029) + 30;
@@ -222,6 +249,8 @@ export function balanceTransaction(
     source: string;
     description?: string | null;
     reporting_category: string;
+    /** What the fee is, when it is not Stripe's processing fee (e.g. 'Dispute fee'). */
+    fee_description?: string;
   },
 ): string {
   const fee = t.fee ?? 0;
@@ -242,7 +271,7 @@ export function balanceTransaction(
             amount: fee,
             application: null,
             currency: t.currency,
-            description: 'Stripe processing fees',
+            description: t.fee_description ?? 'Stripe processing fees',
             type: 'stripe_fee',
           },
         ]
@@ -407,6 +436,8 @@ export function chargePaymentIntent(
     ctx.store.put(pi, ctx.account);
     ctx.emit('charge.succeeded', charge);
     ctx.emit('payment_intent.succeeded', pi);
+    // The bank's dispute comes moments later, after this request's own events (src/api/disputes.ts).
+    if (pm._number === DISPUTE_CARD) scheduleDispute(ctx, { action: 'open', target: chargeId });
     return null;
   }
   const { _number: _, ...pmView } = pm;

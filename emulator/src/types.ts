@@ -45,6 +45,7 @@ export interface ChargeObj extends StripeObject {
   status: 'succeeded' | 'failed' | 'pending';
   paid: boolean;
   refunded: boolean;
+  disputed: boolean;
   payment_intent: string | null;
   transfer_group: string | null;
   balance_transaction: string | null;

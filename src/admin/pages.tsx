@@ -5,6 +5,7 @@ import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES }
 import { formatMoney, refundableOf } from '../lib/money';
 import type { MessageListItem } from '../notifications/outbox';
 import { reversalCause, type ReversalCause } from '../payouts/plan';
+import { OrderDisputes } from '../disputes/section';
 import { DataTable } from '../pages/components';
 import { AdminOrderParts } from './fulfilment-pages';
 import type {
@@ -356,6 +357,12 @@ function ReversalCauseCell(props: { cause: ReversalCause; currency: string }) {
         reversal correcting over-sent <code>{cause.stripeTransferId}</code>
       </>
     );
+  if (cause.kind === 'dispute_return')
+    return (
+      <>
+        given back: dispute <code>{cause.disputeId}</code> won
+      </>
+    );
   return <code>{cause.refundId}</code>;
 }
 
@@ -530,6 +537,7 @@ export function OrderPage(props: {
       <TransferTable transfers={transfers} />
       <h3>Reversals</h3>
       <ReversalTable reversals={transfers.flatMap((t) => t.reversals)} currency={order.currency} />
+      <OrderDisputes disputes={props.detail.disputes} detail />
       <h2>Events</h2>
       <ul>
         {events.map((e) => (

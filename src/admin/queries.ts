@@ -5,6 +5,7 @@ import * as z from 'zod';
 import type { Db } from '../db/client';
 import { partsOfOrder } from '../fulfilment/parts';
 import { returnsOfOrder } from '../fulfilment/returns';
+import { disputesOfOrder } from '../disputes/view';
 import { schema } from '../db/client';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { NotFoundError } from '../lib/errors';
@@ -191,6 +192,7 @@ export async function getOrderDetail(db: Db, id: string) {
     // Each vendor's part: state, lines shipped, shipments (fulfilment).
     parts: await partsOfOrder(db, id),
     returns: await returnsOfOrder(db, id),
+    disputes: await disputesOfOrder(db, id),
     events,
   };
 }

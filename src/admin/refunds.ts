@@ -1,6 +1,7 @@
 // The operator's refund action: asks Stripe for a (full or partial) refund, idempotently. The order
 // and the vendors' payouts change when Stripe's `charge.refunded` arrives, like any other refund.
 import { eq } from 'drizzle-orm';
+import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 import * as z from 'zod';
 import { getDb, schema } from '../db/client';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
@@ -64,6 +65,7 @@ export async function refundOrder(env: Env, orderId: string, req: RefundRequest)
   if (!order.paymentIntentId && !order.chargeId) {
     throw new ConflictError(`Order ${orderId} has no Stripe payment recorded yet.`);
   }
+  if (await chargebackHolds(db, orderId)) throw new ConflictError(CHARGEBACK_MESSAGE);
   const remaining = refundableOf(order);
   let amount = req.amount;
   if (amount === undefined && req.amount_decimal) {

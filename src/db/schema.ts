@@ -283,11 +283,16 @@ export const transfers = sqliteTable(
     /** While `held`: what releases it (the part shipping, or delivered plus `hold_days`). */
     heldFor: text('held_for', { enum: ['shipment', 'delivery'] }),
     holdDays: integer('hold_days').notNull().default(0),
+    /**
+     * What the transfer pays: `sale` (the vendor's share of the order, one per vendor) or
+     * `dispute:<du_id>` (what a won dispute had recovered from the vendor, given back once).
+     */
+    purpose: text('purpose').notNull().default('sale'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('transfers_order_store').on(t.orderId, t.storeId),
+    uniqueIndex('transfers_order_store').on(t.orderId, t.storeId, t.purpose),
     index('transfers_status').on(t.status),
     index('transfers_store').on(t.storeId),
   ],
@@ -819,4 +824,47 @@ export const productCategories = sqliteTable(
       .references(() => categories.slug),
   },
   (t) => [index('product_categories_category').on(t.categorySlug)],
+);
+
+// ---------------------------------------------------------------- disputes
+
+export const DISPUTE_STATUSES = [
+  'warning_needs_response',
+  'warning_under_review',
+  'warning_closed',
+  'needs_response',
+  'under_review',
+  'won',
+  'lost',
+  'prevented',
+] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+
+/**
+ * A Stripe dispute of an order's charge, as the newest event we saw describes it (status only moves
+ * forward). src/disputes owns it; the money it moves goes through src/payouts.
+ */
+export const disputes = sqliteTable(
+  'disputes',
+  {
+    /** Stripe dispute id (du_...). */
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    chargeId: text('charge_id').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: DISPUTE_STATUSES }).notNull(),
+    /** When Stripe took the disputed amount from the balance, and when it gave it back (won). */
+    fundsWithdrawnAt: integer('funds_withdrawn_at'),
+    fundsReinstatedAt: integer('funds_reinstated_at'),
+    /** When the dispute reached won or lost. */
+    closedAt: integer('closed_at'),
+    /** Stripe's `created` of the dispute, and of the newest event applied to this row. */
+    disputedAt: integer('disputed_at').notNull(),
+    lastEventAt: integer('last_event_at').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('disputes_order').on(t.orderId), index('disputes_charge').on(t.chargeId)],
 );

@@ -17,6 +17,7 @@ import { classifyStripeError } from '../stripe/errors';
 import { dispatchMessages, queueVendorPartNotice } from '../notifications';
 import { lockPart, partOf, partsOfOrder, type PartView } from './parts';
 import { errorFields } from '../lib/log';
+import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 
 /** Who cancels: the shopper only before anything of the part shipped; an operator also stops the rest. */
 export type CancelledBy = 'shopper' | 'operator';
@@ -71,9 +72,14 @@ export async function cancelPart(
       part.status === 'delivered' ||
       (opts.by === 'shopper' && part.status === 'partially_shipped');
     if (stopped) throw new ConflictError(SHIPPED_MESSAGE, { part_status: part.status });
+    if (await chargebackHolds(db, orderId)) throw new ConflictError(CHARGEBACK_MESSAGE);
 
     const transfer = await db.query.transfers.findFirst({
-      where: and(eq(schema.transfers.orderId, orderId), eq(schema.transfers.storeId, storeId)),
+      where: and(
+        eq(schema.transfers.orderId, orderId),
+        eq(schema.transfers.storeId, storeId),
+        eq(schema.transfers.purpose, 'sale'),
+      ),
     });
     const amounts = cancelAmounts(
       part,

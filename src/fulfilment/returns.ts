@@ -9,6 +9,7 @@ import { getDb, schema } from '../db/client';
 import { changes, runBatch, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
+import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 import { fieldText } from '../lib/input';
 import { newId } from '../lib/ids';
 import { feeOf, refundableOf, sum } from '../lib/money';
@@ -139,6 +140,7 @@ export async function approveReturn(
   const row = await decidable(db, id, who);
   const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, row.orderId) });
   if (!order) throw new NotFoundError('There is no such order.');
+  if (await chargebackHolds(db, order.id)) throw new ConflictError(CHARGEBACK_MESSAGE);
   const amount = Math.min(row.amount, refundableOf(order));
   const token = newId('dec');
   const approved = sql`EXISTS (SELECT 1 FROM ${rr} WHERE ${rr.id} = ${id} AND ${rr.decisionToken} = ${token})`;

@@ -8,6 +8,7 @@ export {
   queueShopperSignIn,
   queueSubscriptionRenewalFailed,
   queueSubscriptionWelcome,
+  queueVendorDisputeNotice,
   queueVendorNewOrders,
   queueVendorPartNotice,
   queueVendorSignIn,

@@ -19,6 +19,7 @@ import {
 import { subscriptionRenewalFailed } from './templates/subscriptions';
 import type { MailAddress, MailLine, Rendered, TemplateContext } from './templates/types';
 import { vendorPartNotice } from './templates/fulfilment';
+import { vendorDisputeNotice } from './templates/disputes';
 
 /** What loading a message needs. */
 interface LoadContext {
@@ -248,6 +249,23 @@ export const KINDS = {
           reason: d.reason,
           dashboardUrl: absoluteUrl(lc.config, d.event === 'cancelled' ? '/vendor' : '/vendor/returns'),
         },
+        tc,
+      );
+      return { ...rendered, to: store.supportEmail ?? store.email };
+    },
+  }),
+  vendor_dispute_notice: spec({
+    data: z.object({
+      orderId: id,
+      storeId: id,
+      event: z.enum(['opened', 'won', 'lost']),
+      amount: z.number().int().nonnegative(),
+      currency: z.string().length(3),
+    }),
+    async prepare(d, lc, tc) {
+      const store = await storeOf(lc.db, d.storeId);
+      const rendered = await vendorDisputeNotice(
+        { ...d, storeName: store.name, dashboardUrl: absoluteUrl(lc.config, '/vendor') },
         tc,
       );
       return { ...rendered, to: store.supportEmail ?? store.email };

@@ -110,6 +110,34 @@ export function queueVendorPartNotice(
   });
 }
 
+/**
+ * A vendor hears that an order with their items was disputed, or how the dispute ended (once per
+ * dispute, event and vendor), with what it takes from or gives back to them.
+ */
+export function queueVendorDisputeNotice(
+  db: Db,
+  p: {
+    disputeId: string;
+    orderId: string;
+    storeId: string;
+    event: 'opened' | 'won' | 'lost';
+    amount: number;
+    currency: string;
+  },
+): Statement {
+  return enqueueMessage(db, {
+    kind: 'vendor_dispute_notice',
+    key: `vendor-dispute:${p.disputeId}:${p.event}:${p.storeId}`,
+    data: {
+      orderId: p.orderId,
+      storeId: p.storeId,
+      event: p.event,
+      amount: p.amount,
+      currency: p.currency,
+    },
+  });
+}
+
 // Not async on purpose: a drizzle statement is a thenable, and returning one from an async function
 // would run it on the spot instead of in the caller's batch.
 

@@ -1,5 +1,5 @@
 // Stripe events that move orders: Checkout Sessions, PaymentIntents (Payment Element path), charges,
-// refunds and disputes. Each handler is idempotent and safe out of order (see state.ts).
+// and refunds (disputes: src/disputes). Each handler is idempotent and safe out of order (see state.ts).
 import { endAttempt, hasLiveAttempt } from './attempts';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
@@ -12,7 +12,6 @@ import {
   applyRefunds,
   cancelOrder,
   confirmPayment,
-  flagOrder,
   markPaymentFailed,
   markPaymentProcessing,
   recordPaymentDetails,
@@ -321,18 +320,6 @@ const chargeRefunded: WebhookHandler = async (event, env) => {
   return 'processed';
 };
 
-const disputeCreated: WebhookHandler = async (event, env) => {
-  const dispute = event.data.object as Stripe.Dispute;
-  const db = getDb(env);
-  const order = await findOrderByPayment(db, {
-    chargeId: idOf(dispute.charge),
-    paymentIntentId: idOf(dispute.payment_intent),
-  });
-  if (!order) return 'ignored';
-  await flagOrder(db, order.id, 'disputed');
-  return 'processed';
-};
-
 /** Handlers for the events that move orders, keyed by event type. */
 export const orderEventHandlers: HandlerMap = Object.fromEntries(
   Object.entries({
@@ -346,6 +333,5 @@ export const orderEventHandlers: HandlerMap = Object.fromEntries(
     'charge.succeeded': chargeSucceeded,
     'charge.failed': chargeFailed,
     'charge.refunded': chargeRefunded,
-    'charge.dispute.created': disputeCreated,
   } satisfies HandlerMap).map(([type, handler]) => [type, platformOnly(handler)]),
 );

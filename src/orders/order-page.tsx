@@ -5,6 +5,8 @@ import { Layout } from '../pages/layout';
 import type { OrderView } from './view';
 import { OrderParts } from '../fulfilment/pages';
 import type { PartView } from '../fulfilment/parts';
+import { OrderDisputes } from '../disputes/section';
+import type { DisputeView } from '../disputes/view';
 
 type PartReturns = Parameters<typeof OrderParts>[0]['returns'];
 
@@ -18,6 +20,7 @@ export function OrderPage(props: {
   retryPath: string | null;
   subscriptionPath?: string | null;
   parts?: PartView[];
+  disputes?: DisputeView[];
   /** Shows "Complete payment" (a fresh payment page for this order). */
   resumable?: boolean;
   /** Return requests and their decisions (fulfilment/returns.ts). */
@@ -162,6 +165,7 @@ export function OrderPage(props: {
         names={new Map(order.lines.map((l) => [l.productId, l.name]))}
         query={props.query}
       />
+      <OrderDisputes disputes={props.disputes ?? []} />
     </Layout>
   );
 }

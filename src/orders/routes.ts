@@ -15,6 +15,7 @@ import { getOrderWithLines } from './model';
 import { OrderPage } from './order-page';
 import { partsOfOrder } from '../fulfilment/parts';
 import { returnsOfOrder } from '../fulfilment/returns';
+import { disputesOfOrder } from '../disputes/view';
 import { toOrderView } from './view';
 import { renderPage } from '../pages/document';
 
@@ -86,10 +87,11 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
   const view = toOrderView(found);
   const parts = await partsOfOrder(db, id);
   const returns = await returnsOfOrder(db, id);
+  const disputes = await disputesOfOrder(db, id);
   c.header('cache-control', 'private, no-store');
   // The order page is not for search engines, and its link may carry a token.
   c.header('x-robots-tag', 'noindex');
-  if (wantsJson(c)) return c.json({ order: { ...view, parts, returns } });
+  if (wantsJson(c)) return c.json({ order: { ...view, parts, returns, disputes } });
 
   const { order } = found;
   const waiting =
@@ -118,6 +120,7 @@ export const orderRoutes = new Hono<{ Bindings: Env }>().get('/orders/:id', asyn
       retryPath,
       subscriptionPath,
       parts,
+      disputes,
       resumable,
       returns,
       notice: ORDER_NOTICES[c.req.query('notice') ?? ''],

@@ -6,7 +6,7 @@ import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { newId } from '../lib/ids';
-import { EXCESS_PREFIX, PART_PREFIX, type ReversalPlan } from './plan';
+import { DISPUTE_RETURN_PREFIX, EXCESS_PREFIX, PART_PREFIX, type ReversalPlan } from './plan';
 import type {
   OrderRefund,
   PayoutKind,
@@ -461,4 +461,79 @@ export async function recordReversalSent(
       .where(eq(t.id, transferId)),
     reversedStatus(db, transferId),
   ]);
+}
+
+// ------------------------------------------------------------------ disputes
+
+/** The payout_refunds key of a dispute's recovery: it counts as an un-attributed refund of the order. */
+export const disputeRecoveryKey = (disputeId: string) => `dispute:${disputeId}`;
+
+/** The reversal-row key that gives back what a won dispute had taken from a transfer (a negative amount). */
+const disputeReturnKey = (disputeId: string) => `${DISPUTE_RETURN_PREFIX}${disputeId}`;
+
+/**
+ * Records a dispute's amount as recovered from the vendors (an un-attributed refund of the order),
+ * once, and never for a dispute already won: the check and the insert are one statement, so a late
+ * `created` racing the `closed (won)` handler cannot bring the recovery back after it was dropped.
+ */
+export async function recordDisputeRecovery(
+  db: Db,
+  d: { orderId: string; disputeId: string; amount: number },
+): Promise<void> {
+  await db.run(sql`INSERT INTO ${schema.payoutRefunds} (refund_id, order_id, amount)
+    SELECT ${disputeRecoveryKey(d.disputeId)}, ${d.orderId}, ${d.amount}
+    WHERE NOT EXISTS (SELECT 1 FROM ${schema.disputes} WHERE id = ${d.disputeId} AND status = 'won')
+    ON CONFLICT DO NOTHING`);
+}
+
+/** A won dispute no longer counts as a refund: the plan's targets fall back to the refunds alone. */
+export async function dropDisputeRecovery(db: Db, disputeId: string): Promise<void> {
+  await db
+    .delete(schema.payoutRefunds)
+    .where(eq(schema.payoutRefunds.refundId, disputeRecoveryKey(disputeId)));
+}
+
+/**
+ * What a won dispute gives back, in one batch per call: for each vendor, a credit on their sale
+ * transfer (an `applied` reversal row of minus the amount, so later refunds are planned as if the
+ * dispute had never taken it) and a new transfer of the amount (purpose `dispute:<du_id>`), both once
+ * per dispute and transfer whatever the redeliveries. The new transfer waits (`held`) under the sale
+ * transfer's hold when that one was never released; otherwise it is pending, for the queue.
+ */
+export function disputeReturnInserts(
+  db: Db,
+  order: { id: string; currency: string },
+  disputeId: string,
+  returns: readonly { transferId: string; storeId: string; amount: number; hold: PayoutHold | null }[],
+): Items {
+  return returns
+    .filter((x) => x.amount > 0)
+    .flatMap((x) => [
+      db
+        .insert(r)
+        .values({
+          id: newId('trev'),
+          transferId: x.transferId,
+          refundId: disputeReturnKey(disputeId),
+          amount: -x.amount,
+          status: 'applied',
+        })
+        .onConflictDoNothing(),
+      db
+        .insert(t)
+        .values({
+          id: newId('xfer'),
+          orderId: order.id,
+          storeId: x.storeId,
+          amount: x.amount,
+          initialAmount: x.amount,
+          fee: 0,
+          currency: order.currency,
+          status: x.hold ? 'held' : 'pending',
+          heldFor: x.hold?.until ?? null,
+          holdDays: x.hold?.days ?? 0,
+          purpose: `dispute:${disputeId}`,
+        })
+        .onConflictDoNothing(),
+    ]);
 }

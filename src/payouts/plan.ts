@@ -21,6 +21,9 @@ export interface ReversalPlan {
 /** The prefix of a reversal row that answers one vendor's part (a cancel or a return): `part:<re_id>`. */
 export const PART_PREFIX = 'part:';
 
+/** The prefix of the (negative) reversal row that gives back what a won dispute took: `returned:<du_id>`. */
+export const DISPUTE_RETURN_PREFIX = 'returned:';
+
 /** The key of the reversals that bring every transfer up to the share of `refunded`. */
 function reversalKey(refunded: number): string {
   return `refunded:${refunded}`;
@@ -31,13 +34,17 @@ export type ReversalCause =
   | { kind: 'refunds'; refunded: number }
   | { kind: 'correction'; stripeTransferId: string }
   | { kind: 'refund'; refundId: string }
-  | { kind: 'part'; refundId: string };
+  | { kind: 'part'; refundId: string }
+  | { kind: 'dispute_return'; disputeId: string };
 
 /** Reads a reversal row's key: a refunded total, a correction of an over-sent transfer, or (older rows) one refund. */
 export function reversalCause(key: string): ReversalCause {
   if (key.startsWith(EXCESS_PREFIX))
     return { kind: 'correction', stripeTransferId: key.slice(EXCESS_PREFIX.length) };
   if (key.startsWith(PART_PREFIX)) return { kind: 'part', refundId: key.slice(PART_PREFIX.length) };
+  // Written by the ledger when a won dispute gives back what it had taken (a negative row).
+  if (key.startsWith('returned:'))
+    return { kind: 'dispute_return', disputeId: key.slice('returned:'.length) };
   const total = /^refunded:(\d+)$/.exec(key);
   if (total) return { kind: 'refunds', refunded: Number(total[1]) };
   return { kind: 'refund', refundId: key };
@@ -58,6 +65,37 @@ function answersRefunds(row: { refundId: string }): boolean {
 function reversalTargets(collected: number, weights: readonly number[], refunded: number): number[] {
   const vendorsTotal = sum(weights);
   return apportion(vendorsShareOfRefunds(collected, vendorsTotal, refunded), weights);
+}
+
+/**
+ * What reversal rows take back from a transfer towards the refund targets (corrections and parts
+ * aside). A won dispute's give-back is a negative row here, so this sum alone may go below its parts.
+ */
+export function takenFrom(
+  recorded: readonly { transferId: string; refundId: string; amount: number }[],
+  transferId: string,
+): number {
+  return recorded
+    .filter((r) => r.transferId === transferId && answersRefunds(r))
+    .reduce((total, r) => total + r.amount, 0);
+}
+
+/**
+ * What the recorded pro-rata refunds take back from each transfer in all (aligned with `transfers`):
+ * the targets `planReversals` works towards.
+ */
+export function refundTargets(input: {
+  collected: number;
+  transfers: readonly { initialAmount: number }[];
+  refunds: readonly { refundId: string; amount: number }[];
+}): number[] {
+  const refunded = sum([...new Map(input.refunds.map((r) => [r.refundId, r.amount])).values()]);
+  if (refunded === 0) return input.transfers.map(() => 0);
+  return reversalTargets(
+    input.collected,
+    input.transfers.map((t) => t.initialAmount),
+    refunded,
+  );
 }
 
 /**
@@ -83,9 +121,7 @@ export function planReversals(input: {
   );
   const plans: ReversalPlan[] = [];
   transfers.forEach((t, i) => {
-    const taken = sum(
-      recorded.filter((r) => r.transferId === t.id && answersRefunds(r)).map((r) => r.amount),
-    );
+    const taken = takenFrom(recorded, t.id);
     const target = targets[i]!;
     if (target > taken)
       plans.push({ transferId: t.id, refundId: reversalKey(refunded), amount: target - taken, target });

@@ -2,12 +2,13 @@
 // unsent transfer by reducing it, from a sent one by a reversal sent through the queue.
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { runBatch } from '../db/batch';
+import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { assertMinorUnits, collectedOf, sum } from '../lib/money';
 import { partReversalInserts, recordPayoutRefund, reversalInserts } from './ledger';
 import { enqueueReversals } from './outbox';
-import { planReversals } from './plan';
-import type { OrderRefund } from './types';
+import { planReversals, takenFrom, type ReversalPlan } from './plan';
+import type { OrderRefund, ReversalRow, TransferRow } from './types';
 import type { RefundInfo } from '../stripe/reshape';
 
 /**
@@ -22,19 +23,16 @@ export async function onOrderRefunded(env: Env, refund: OrderRefund): Promise<vo
 }
 
 /**
- * Brings the order's reversals up to date with the set of refunds recorded for it: each transfer is
- * brought up to its share of the refunded total (a sent transfer gets a pending reversal, queued; an
- * unsent one is reduced in the same D1 batch). Which refunds arrived first makes no difference. Safe
- * to run any number of times and concurrently: the ledger never writes past a transfer's target.
+ * What an order's reversal plan is computed from; null while there is nothing to plan (no refunds,
+ * unless `always`, or no transfers yet).
  */
-export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<void> {
-  const db = getDb(env);
+export async function refundPlanInputs(db: Db, orderId: string, always = false) {
   const refunds = await db
     .select()
     .from(schema.payoutRefunds)
     .where(eq(schema.payoutRefunds.orderId, orderId));
-  if (refunds.length === 0) return;
-  const [order, transfers] = await Promise.all([
+  if (refunds.length === 0 && !always) return null;
+  const [order, all] = await Promise.all([
     db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) }),
     db
       .select()
@@ -42,19 +40,35 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
       .where(eq(schema.transfers.orderId, orderId))
       .orderBy(asc(schema.transfers.id)),
   ]);
+  // The plan weighs the vendors' shares of the sale; a won dispute's give-back transfer only adds to
+  // what its vendor holds (what later refunds may reverse from it).
+  const transfers = all.filter((t) => t.purpose === 'sale');
+  const giveBacks = all.filter((t) => t.purpose !== 'sale');
   // No transfers yet: the consumer runs this again before it sends the first one.
-  if (!order || transfers.length === 0) return;
-  const recorded = await db
+  if (!order || transfers.length === 0) return null;
+  const raw = await db
     .select()
     .from(schema.transferReversals)
     .where(
       inArray(
         schema.transferReversals.transferId,
-        transfers.map((t) => t.id),
+        all.map((t) => t.id),
       ),
     );
+  // For the plan, what a give-back gave up counts against its vendor's sale transfer.
+  const saleOf = new Map(
+    giveBacks.map((g) => [g.id, transfers.find((t) => t.storeId === g.storeId)?.id ?? g.id]),
+  );
+  const recorded = raw.map((r) =>
+    saleOf.has(r.transferId) ? { ...r, transferId: saleOf.get(r.transferId)! } : r,
+  );
   const applied = (id: string) =>
-    sum(recorded.filter((r) => r.transferId === id && r.status === 'applied').map((r) => r.amount));
+    // Reductions only: a won dispute's give-back is a negative `applied` row, not a reduction.
+    sum(
+      recorded
+        .filter((r) => r.transferId === id && r.status === 'applied' && r.amount > 0)
+        .map((r) => r.amount),
+    );
   // Refunds of one vendor's part (cancels, returns) come from that vendor alone; the others are split
   // pro rata over what the order collected and each vendor was paid apart from them.
   const attributions = await db
@@ -70,16 +84,77 @@ export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<
         .filter((a) => a.storeId === storeId)
         .map((a) => a.vendorAmount),
     );
-  const plans = planReversals({
-    collected: Math.max(0, collectedOf(order) - sum(partRefunds.map((r) => r.amount))),
-    // Rows written before initial_amount existed: what is left plus what refunds already took.
-    transfers: transfers.map((t) => ({
-      id: t.id,
-      initialAmount: Math.max(0, (t.initialAmount || t.amount + applied(t.id)) - owedByStore(t.storeId)),
-    })),
-    refunds: refunds.filter((r) => !attributed.has(r.refundId)),
-    recorded,
+  return {
+    transfers,
+    giveBacks,
+    raw,
+    partRefunds,
+    attributed,
+    plan: {
+      collected: Math.max(0, collectedOf(order) - sum(partRefunds.map((r) => r.amount))),
+      // Rows written before initial_amount existed: what is left plus what refunds already took.
+      transfers: transfers.map((t) => ({
+        id: t.id,
+        initialAmount: Math.max(0, (t.initialAmount || t.amount + applied(t.id)) - owedByStore(t.storeId)),
+      })),
+      refunds: refunds.filter((r) => !attributed.has(r.refundId)),
+      recorded,
+    },
+  };
+}
+
+/** What is still left with the vendor on a transfer row: at Stripe once sent, else its (reduced) amount. */
+function leftOn(t: TransferRow, raw: readonly ReversalRow[]): number {
+  const taking = raw
+    .filter((r) => r.transferId === t.id && r.amount > 0 && r.status !== 'applied')
+    .reduce((n, r) => n + r.amount, 0);
+  return Math.max(0, t.amount - taking);
+}
+
+/**
+ * Spreads each sale transfer's planned reversal over what its vendor holds: the sale transfer first,
+ * up to what is left on it, then the vendor's give-back transfers (a won dispute's), so a refund after
+ * a won dispute never asks Stripe to reverse more than a transfer holds. Each row's target is what
+ * rows of that transfer take in all once it is written, as the ledger expects.
+ */
+function overGiveBacks(
+  plans: ReversalPlan[],
+  inputs: { transfers: TransferRow[]; giveBacks: TransferRow[]; raw: ReversalRow[] },
+): ReversalPlan[] {
+  if (inputs.giveBacks.length === 0) return plans;
+  return plans.flatMap((p) => {
+    const sale = inputs.transfers.find((t) => t.id === p.transferId)!;
+    const own = inputs.giveBacks.filter((g) => g.storeId === sale.storeId);
+    if (own.length === 0) return [p];
+    const out: ReversalPlan[] = [];
+    let rest = p.amount;
+    for (const t of [sale, ...own]) {
+      const share = t === own[own.length - 1] ? rest : Math.min(rest, leftOn(t, inputs.raw));
+      if (share <= 0) continue;
+      out.push({
+        transferId: t.id,
+        refundId: p.refundId,
+        amount: share,
+        target: takenFrom(inputs.raw, t.id) + share,
+      });
+      rest -= share;
+    }
+    return out;
   });
+}
+
+/**
+ * Brings the order's reversals up to date with the set of refunds recorded for it: each transfer is
+ * brought up to its share of the refunded total (a sent transfer gets a pending reversal, queued; an
+ * unsent one is reduced in the same D1 batch). Which refunds arrived first makes no difference. Safe
+ * to run any number of times and concurrently: the ledger never writes past a transfer's target.
+ */
+export async function reconcileOrderRefunds(env: Env, orderId: string): Promise<void> {
+  const db = getDb(env);
+  const inputs = await refundPlanInputs(db, orderId);
+  if (!inputs) return;
+  const { transfers, partRefunds, attributed } = inputs;
+  const plans = overGiveBacks(planReversals(inputs.plan), inputs);
   const parts = partRefunds.flatMap((r) => {
     const a = attributed.get(r.refundId)!;
     const transfer = transfers.find((t) => t.storeId === a.storeId);

@@ -2,6 +2,8 @@
 import { getDb } from '../db/client';
 import { customerEventHandlers } from '../orders/customers';
 import { orderEventHandlers } from '../orders/events';
+import { disputeEventHandlers } from '../disputes/events';
+import { flagOrder } from '../orders/state';
 import { payoutEventHandlers } from '../payouts/events';
 import { vendorEventHandlers } from '../catalog/account-events';
 import { subscriptionEventHandlers } from '../subscriptions/events';
@@ -17,6 +19,7 @@ const REGISTRIES: readonly HandlerMap[] = [
   vendorEventHandlers,
   payoutEventHandlers,
   subscriptionEventHandlers,
+  disputeEventHandlers((db, orderId) => flagOrder(db, orderId, 'disputed')),
 ];
 
 /** The handlers registered for an event type (empty: the event is stored as `ignored`). */

@@ -38,7 +38,7 @@ export interface PartJson {
 export async function paidMultiVendorOrder(
   emu: EmulatorControl,
   vendors: { unitAmount: number; qty: number; note?: string; stock?: number | null }[][],
-  opts: { onboarded?: boolean; confirmWith?: Env } = {},
+  opts: { onboarded?: boolean; confirmWith?: Env; card?: string } = {},
 ) {
   const seeded: { storeId: string; storeName: string; products: SeededProduct[] }[] = [];
   for (const products of vendors) {
@@ -58,6 +58,7 @@ export async function paidMultiVendorOrder(
   if (res.status !== 200) throw new Error(`checkout → ${res.status}: ${await res.text()}`);
   const { orderId, sessionId } = await res.json<{ orderId: string; sessionId: string }>();
   await emu.pay(sessionId, {
+    ...(opts.card ? { card: opts.card } : {}),
     name: 'Ada Lovelace',
     shipping: {
       name: 'Ada Lovelace',

@@ -396,6 +396,7 @@ export function createTransfer(
     object: 'charge',
     amount: f.amount,
     amount_refunded: 0,
+    disputed: false,
     balance_transaction: balanceTransaction(platform, dest.id, {
       amount: f.amount,
       currency: f.currency,

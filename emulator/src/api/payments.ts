@@ -251,6 +251,18 @@ export function createRefund(
       'charge_not_refundable',
     );
   }
+  // A chargeback already took the money back: Stripe refuses to refund it too (unless the dispute was won).
+  const chargeback = charge.disputed
+    ? ctx.store
+        .all<StripeObject & { charge: string; status: string }>('dispute', ctx.account)
+        .find((d) => d.charge === charge.id && d.status !== 'won' && !d.status.startsWith('warning_'))
+    : undefined;
+  if (chargeback) {
+    throw invalidRequest(
+      `Charge ${charge.id} has been charged back; cannot issue a refund.`,
+      'charge_disputed',
+    );
+  }
   const remaining = charge.amount - charge.amount_refunded;
   if (remaining <= 0) {
     throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded');
