@@ -10,7 +10,7 @@ import { runBatch, changes, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, UpstreamError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { feeOf, refundableOf, sum } from '../lib/money';
+import { collectedOf, feeOf, refundableOf, sum, unrefundedPartOf } from '../lib/money';
 import { nowSeconds } from '../lib/time';
 import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
@@ -18,6 +18,7 @@ import { dispatchMessages, queueVendorPartNotice } from '../notifications';
 import { lockPart, partOf, partsOfOrder, type PartView } from './parts';
 import { errorFields } from '../lib/log';
 import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
+import { sharedRefundsOf } from '../payouts/refunds';
 
 /** Who cancels: the shopper only before anything of the part shipped; an operator also stops the rest. */
 export type CancelledBy = 'shopper' | 'operator';
@@ -25,13 +26,17 @@ export type CancelledBy = 'shopper' | 'operator';
 const SHIPPED_MESSAGE =
   'This part has already shipped, so it can no longer be cancelled. Ask for a return instead.';
 
-/** The refund (lines not shipped; plus shipping and tax when nothing of the order ships) and the vendor's share. */
+/**
+ * The refund (lines not shipped; plus shipping and tax when nothing of the order ships, less what refunds
+ * without a vendor already gave back of them) and the vendor's share.
+ */
 function cancelAmounts(
   part: PartView,
   others: PartView[],
   order: { shippingAmount: number; taxAmount: number },
   transfer: { initialAmount: number; amount: number } | undefined,
   feeBps: number,
+  refunded: { collected: number; shared: number },
 ) {
   const gross = sum(part.lines.map((l) => (l.quantity - l.shipped) * l.unitAmount));
   const nothingShipped = part.lines.every((l) => l.shipped === 0);
@@ -39,9 +44,11 @@ function cancelAmounts(
     nothingShipped && others.every((o) => o.status === 'cancelled' && o.shipments.length === 0);
   const vendorPaid = transfer ? transfer.initialAmount || transfer.amount : 0;
   // All of the vendor's lines back: their whole transfer; some: those lines minus the platform's fee.
-  const vendorAmount = nothingShipped ? vendorPaid : Math.min(vendorPaid, gross - feeOf(gross, feeBps));
+  // Refunds without a vendor already gave these lines (and the vendor's share of them) their part.
+  const left = (n: number) => unrefundedPartOf(n, refunded.collected, refunded.shared);
+  const vendorAmount = nothingShipped ? vendorPaid : Math.min(vendorPaid, left(gross - feeOf(gross, feeBps)));
   return {
-    refund: gross + (wholeOrder ? order.shippingAmount + order.taxAmount : 0),
+    refund: left(gross + (wholeOrder ? order.shippingAmount + order.taxAmount : 0)),
     vendorAmount,
   };
 }
@@ -87,6 +94,7 @@ export async function cancelPart(
       order,
       transfer,
       storeConfig(env).platformFeeBps,
+      { collected: collectedOf(order), shared: await sharedRefundsOf(db, orderId) },
     );
     const refund = Math.min(amounts.refund, refundableOf(order));
     const token = newId('lock');

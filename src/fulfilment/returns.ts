@@ -10,9 +10,10 @@ import { changes, runBatch, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
+import { sharedRefundsOf } from '../payouts/refunds';
 import { fieldText } from '../lib/input';
 import { newId } from '../lib/ids';
-import { feeOf, refundableOf, sum } from '../lib/money';
+import { collectedOf, feeOf, refundableOf, sum, unrefundedPartOf } from '../lib/money';
 import { nowSeconds } from '../lib/time';
 import { getStripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
@@ -141,7 +142,10 @@ export async function approveReturn(
   const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, row.orderId) });
   if (!order) throw new NotFoundError('There is no such order.');
   if (await chargebackHolds(db, order.id)) throw new ConflictError(CHARGEBACK_MESSAGE);
-  const amount = Math.min(row.amount, refundableOf(order));
+  // Refunds without a vendor already gave these lines (and the vendor's share of them) their part.
+  const shared = await sharedRefundsOf(db, order.id);
+  const left = (n: number) => unrefundedPartOf(n, collectedOf(order), shared);
+  const amount = Math.min(left(row.amount), refundableOf(order));
   const token = newId('dec');
   const approved = sql`EXISTS (SELECT 1 FROM ${rr} WHERE ${rr.id} = ${id} AND ${rr.decisionToken} = ${token})`;
   const statements: Statement[] = [
@@ -151,7 +155,7 @@ export async function approveReturn(
         status: 'approved',
         restock,
         amount,
-        vendorAmount: Math.min(row.vendorAmount, amount),
+        vendorAmount: Math.min(left(row.vendorAmount), amount),
         decidedBy: deciderName(who),
         decidedAt: nowSeconds(),
         decisionToken: token,

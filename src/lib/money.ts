@@ -182,6 +182,22 @@ export function vendorsShareOfRefunds(collected: number, vendorsTotal: number, r
   return Math.min(allocate(refunded, [vendors, collected - vendors])[0]!, vendorsTotal);
 }
 
+/**
+ * What a cancel or return still refunds on lines worth `gross`, after refunds without a vendor (an
+ * operator's partial refund) gave back `shared` of the `collected` amount: those were shared pro rata by
+ * every line and the shipping, so they already gave these lines their part (largest remainder, like
+ * `vendorsShareOfRefunds`), and refunding the whole lines again would pay the shopper twice.
+ */
+export function unrefundedPartOf(gross: number, collected: number, shared: number): number {
+  assertMinorUnits(gross, 'gross');
+  assertMinorUnits(collected, 'collected');
+  assertMinorUnits(shared, 'shared refunds');
+  if (shared <= 0 || collected <= 0) return gross;
+  if (shared >= collected) return 0;
+  const lines = Math.min(gross, collected);
+  return gross - allocate(shared, [lines, collected - lines])[0]!;
+}
+
 /** The platform's fee on an amount, in basis points, rounded half up. */
 export function feeOf(amount: number, feeBps: number): number {
   assertMinorUnits(amount);

@@ -207,3 +207,19 @@ export function refundAttributionInserts(
       : [],
   );
 }
+
+/**
+ * What refunds without a vendor (not a cancel's or a return's) have given back on this order so far, as
+ * recorded from Stripe's refunds: a later cancel or return refunds only what they left of its lines.
+ */
+export async function sharedRefundsOf(db: Db, orderId: string): Promise<number> {
+  const [refunds, attributions] = await Promise.all([
+    db.select().from(schema.payoutRefunds).where(eq(schema.payoutRefunds.orderId, orderId)),
+    db
+      .select({ refundId: schema.refundAttributions.refundId })
+      .from(schema.refundAttributions)
+      .where(eq(schema.refundAttributions.orderId, orderId)),
+  ]);
+  const attributed = new Set(attributions.map((a) => a.refundId));
+  return sum(refunds.filter((r) => !attributed.has(r.refundId)).map((r) => r.amount));
+}

@@ -1,6 +1,7 @@
 // Money math: parts always add up to the whole, to the cent.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, feeOf, formatMoney, splitByVendor } from '../../src/lib/money';
+import { allocate, feeOf, formatMoney, splitByVendor, unrefundedPartOf } from '../../src/lib/money';
 
 describe('money', () => {
   it('allocate splits a total into integer parts that add up exactly', () => {
@@ -40,5 +41,28 @@ describe('money', () => {
   it('formats minor units for people, zero-decimal currencies included', () => {
     expect(formatMoney(1250, 'usd')).toBe('$12.50');
     expect(formatMoney(1250, 'jpy')).toBe('¥1,250');
+  });
+
+  it('unrefundedPartOf: what shared refunds left of some lines, never more than the lines nor below 0', () => {
+    expect(unrefundedPartOf(101, 702, 587)).toBe(17);
+    expect(unrefundedPartOf(101, 702, 0)).toBe(101);
+    expect(unrefundedPartOf(101, 702, 702)).toBe(0);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 0, max: 120_000 }),
+        (collected, g, shared) => {
+          const gross = Math.min(g, collected);
+          const left = unrefundedPartOf(gross, collected, shared);
+          expect(Number.isInteger(left)).toBe(true);
+          expect(left).toBeGreaterThanOrEqual(0);
+          expect(left).toBeLessThanOrEqual(gross);
+          // With the rest of the order's share, exactly what the shared refunds did not give back.
+          const rest = unrefundedPartOf(collected - gross, collected, shared);
+          expect(left + rest).toBe(Math.max(0, collected - Math.min(shared, collected)));
+        },
+      ),
+    );
   });
 });
