@@ -341,16 +341,17 @@ describe('the emulator against Stripe published examples', () => {
     expect(problems).toEqual([]);
   });
 
-  it('flags what it should: a missing field, an extra field, a wrong kind and a wrong prefix', () => {
+  it('flags what it should: a missing field, an extra field, a wrong kind, a null Stripe never sends, a wrong prefix', () => {
     const example = fixtures.refund!;
     const refund = made.find((m) => m.resource === 'refund')!.json;
-    const actual: Json = { ...refund, id: 'rf_123', amount: '100', surplus: 1 };
+    const actual: Json = { ...refund, id: 'rf_123', amount: '100', created: null, surplus: 1 };
     delete actual.currency;
     expect(differences('refund', example, actual)).toEqual(
       expect.arrayContaining([
         "id rf_123 lacks Stripe's prefix re_ or pyr_",
         'missing currency',
         'amount: string, Stripe: number',
+        'created: null, Stripe: number',
         'extra surplus',
       ]),
     );
