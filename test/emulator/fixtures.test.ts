@@ -243,6 +243,7 @@ async function makeEverything(): Promise<Made[]> {
   const setup = await raw(`/v1/checkout/sessions/${setupSession.id}`);
 
   await emu.updateAccount(vendor.id, { payouts_enabled: true });
+  const triggered = await emu.trigger({ type: 'account.updated' });
   const events = (await raw('/v1/events?limit=1')) as { data: Json[] };
   const connectEvents = (await raw('/v1/events?type=account.updated&limit=1', vendor.id)) as { data: Json[] };
   const transferRead = await raw(`/v1/transfers/${transfer.id}`);
@@ -274,6 +275,8 @@ async function makeEverything(): Promise<Made[]> {
   add('customer', await raw(`/v1/customers/${customer.id}`), 'created by the API');
   add('customer', await raw(`/v1/customers/${String(subscription.customer)}`), 'created by Checkout');
   add('account', await raw(`/v1/accounts/${vendor.id}`), 'an onboarded Express vendor');
+  add('account', await raw(`/v1/accounts/${triggered.objects.account!}`), 'made by emu.trigger');
+  add('account', await raw('/v1/account'), 'the platform, GET /v1/account');
   add('transfer', transferRead, 'to a vendor, partly reversed');
   add('transfer_reversal', reversalRead, 'partial');
   add(

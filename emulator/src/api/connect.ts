@@ -94,20 +94,25 @@ function platformAccount(ctx: Ctx): AccountObj {
     business_type: 'company',
     capabilities: { card_payments: 'active', transfers: 'active' },
     charges_enabled: true,
+    controller: { type: 'account' },
     country: 'US',
     created: ctx.now(),
     default_currency: 'usd',
     details_submitted: true,
     email: 'platform@example.com',
+    external_accounts: embeddedList([], `/v1/accounts/${PLATFORM_ACCOUNT_ID}/external_accounts`),
+    future_requirements: requirements([]),
     metadata: {},
     payouts_enabled: true,
     requirements: requirements([]),
     settings: { dashboard: { display_name: 'Harbor Market', timezone: 'Etc/UTC' } },
+    tos_acceptance: { date: null, ip: null, user_agent: null },
     type: 'standard',
   };
 }
 
-function createAccount(ctx: Ctx, p: Params): AccountObj {
+/** Creates a connected account (acct_...) from `POST /v1/accounts` params, before onboarding. */
+export function createAccount(ctx: Ctx, p: Params): AccountObj {
   const controller = obj(p, 'controller');
   let type = oneOf(p, 'type', ['express', 'standard', 'custom'] as const);
   if (!type && !controller) throw missingParam('type');
