@@ -344,6 +344,16 @@ describe('the emulator against Stripe published examples', () => {
     expect(problems).toEqual([]);
   });
 
+  it('links the connected refund to its reversal as Stripe does (source_transfer_reversal, not transfer_reversal)', () => {
+    const reversal = made.find((m) => m.resource === 'transfer_reversal')!.json;
+    const pyr = made.find((m) => m.label === 'refund (destination payment refund)')!.json;
+    expect(pyr).toMatchObject({
+      id: reversal.destination_payment_refund,
+      source_transfer_reversal: reversal.id,
+    });
+    expect(pyr.transfer_reversal).toBeNull();
+  });
+
   it('flags what it should: a missing field, an extra field, a wrong kind, a null Stripe never sends, a wrong prefix', () => {
     const example = fixtures.refund!;
     const refund = made.find((m) => m.resource === 'refund')!.json;

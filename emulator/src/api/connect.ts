@@ -531,9 +531,9 @@ export function createReversal(
       payment_method: null,
       reason: null,
       receipt_number: null,
-      source_transfer_reversal: null,
+      source_transfer_reversal: id,
       status: 'succeeded',
-      transfer_reversal: id,
+      transfer_reversal: null,
     },
     transfer.destination,
   );
