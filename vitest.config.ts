@@ -1,16 +1,42 @@
 // Tests run inside workerd (the Workers runtime) with the storefront's own wrangler.toml bindings,
 // real D1 migrations, and the Stripe emulator as an auxiliary Worker.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The plugin renames the Worker under test to `vitest-plugin-runner-<project name>` (no name here).
 const STOREFRONT_RUNNER = 'vitest-plugin-runner-';
 
+// Stripe's published example objects (reference data outside the repo, read by test/emulator/fixtures.test.ts
+// as `stripe-fixtures?raw`): the first existing of these; when none exists the import fails naming them all.
+const STRIPE_FIXTURE_PATHS = [
+  process.env.STRIPE_FIXTURES,
+  path.join(import.meta.dirname, '../shared/stripe/fixtures3.json'),
+  '/work/shared/stripe/fixtures3.json',
+].filter((p): p is string => Boolean(p));
+const STRIPE_FIXTURES = STRIPE_FIXTURE_PATHS.find((p) => existsSync(p));
+const MISSING_FIXTURES = '\0stripe-fixtures-missing';
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
   return {
+    resolve: {
+      alias: [{ find: /^stripe-fixtures(?=\?|$)/, replacement: STRIPE_FIXTURES ?? MISSING_FIXTURES }],
+    },
     plugins: [
+      {
+        name: 'stripe-fixtures-missing',
+        enforce: 'pre' as const,
+        resolveId(id: string) {
+          return id.startsWith(MISSING_FIXTURES) ? id : null;
+        },
+        load(id: string) {
+          if (!id.startsWith(MISSING_FIXTURES)) return null;
+          const tried = STRIPE_FIXTURE_PATHS.join(', ');
+          return `throw new Error(${JSON.stringify(`Stripe fixtures not found; tried (set STRIPE_FIXTURES to override): ${tried}`)});`;
+        },
+      },
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {

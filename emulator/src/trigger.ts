@@ -8,7 +8,7 @@ import type { StripeObject } from './store';
 import type { AccountObj, ChargeObj, PaymentIntentObj, SessionObj, SubscriptionObj } from './types';
 import { cancelSubscription } from './api/billing';
 import { createSession, expireSession, paySession } from './api/checkout';
-import { completeOnboarding, createReversal, createTransfer, getAccount } from './api/connect';
+import { completeOnboarding, createAccount, createReversal, createTransfer, getAccount } from './api/connect';
 import { createCustomer } from './api/customers';
 import { createRefund } from './api/payments';
 
@@ -88,25 +88,13 @@ function sessionParams(b: TriggerBody, mode: 'payment' | 'subscription'): Params
 
 function onboardedAccount(ctx: Ctx, id?: string): AccountObj {
   if (id) return getAccount(ctx, id);
-  const account: AccountObj = {
-    id: '',
-    object: 'account',
+  const platform = ctx.as(null);
+  const account = createAccount(platform, {
     type: 'express',
-    email: null,
-    charges_enabled: false,
-    payouts_enabled: false,
-    details_submitted: false,
-    capabilities: { transfers: 'inactive', card_payments: 'inactive' },
     business_profile: { name: 'Triggered Vendor' },
-    requirements: {},
-    metadata: {},
-    default_currency: 'usd',
-    country: 'US',
-    created: ctx.now(),
-  };
-  account.id = `acct_trig${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  ctx.store.put(account, null);
-  return completeOnboarding(ctx.as(null), account);
+    capabilities: { transfers: { requested: 'true' }, card_payments: { requested: 'true' } },
+  });
+  return completeOnboarding(platform, account);
 }
 
 /** Runs a trigger; answers the objects it made. */

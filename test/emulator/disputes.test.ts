@@ -2,9 +2,8 @@
 // evidence that wins or loses (test mode's magic values), accepting, balances and errors.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-// Stripe's published example objects, kept beside the repository (reference data, not copied into it):
-// an absolute path, so the main checkout and its worktrees read the same file.
-import fixturesText from '/work/shared/stripe/fixtures3.json?raw';
+// Stripe's published example objects, found beside the repository (vitest.config.ts, `stripe-fixtures`).
+import fixturesText from 'stripe-fixtures?raw';
 import { emu, paidSession, stripe } from './helpers';
 
 const fixture = (JSON.parse(fixturesText) as { resources: Record<string, Record<string, unknown>> }).resources
