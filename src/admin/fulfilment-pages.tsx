@@ -2,7 +2,7 @@
 // the vendor's transfer (held, sent, reduced, reversed), the cancel refund, return requests with their
 // decisions, and the operator's buttons (mark delivered, cancel with a reason, approve/decline a return).
 import { formatMoney } from '../lib/money';
-import { PART_LABEL, Tracking } from '../fulfilment/pages';
+import { PART_LABEL, PartItems } from '../fulfilment/pages';
 import type { getOrderDetail } from './queries';
 
 type Detail = Awaited<ReturnType<typeof getOrderDetail>>;
@@ -61,22 +61,7 @@ export function AdminOrderParts(props: { detail: Detail }) {
                 vendor gives back {money(part.cancelVendorAmount)}
               </p>
             ) : null}
-            <ul>
-              {part.lines.map((l) => (
-                <li>
-                  {l.name}: {l.shipped} of {l.quantity} shipped
-                </li>
-              ))}
-            </ul>
-            {part.shipments.length ? (
-              <ul class="shipments">
-                {part.shipments.map((s) => (
-                  <Tracking shipment={s} names={names} />
-                ))}
-              </ul>
-            ) : (
-              <p>No shipments yet.</p>
-            )}
+            <PartItems part={part} empty="No shipments yet." />
             <p data-part-transfer={transfer?.status ?? 'none'}>
               Payout: {transfer ? payoutSummary(transfer, order.currency) : 'no transfer'}
             </p>

@@ -31,7 +31,7 @@ export const PART_LABEL: Record<PartView['status'], string> = {
 };
 
 /** A shipment's tracking: a link when the vendor gave an http(s) address, else the number. */
-export function Tracking(props: { shipment: PartView['shipments'][number]; names?: Map<string, string> }) {
+function Tracking(props: { shipment: PartView['shipments'][number]; names?: Map<string, string> }) {
   const s = props.shipment;
   const name = (id: string) => props.names?.get(id) ?? id;
   return (
@@ -58,6 +58,35 @@ const RETURN_LABEL: Record<ReturnRow['status'], string> = {
 };
 
 /** Units of each product a part's earlier return requests (not declined) already cover. */
+/**
+ * A part's lines (shipped of ordered) and its shipments with tracking, as the shopper and the operator see
+ * them; `empty` is said when nothing has shipped yet.
+ */
+export function PartItems(props: { part: PartView; empty?: string }) {
+  const { part } = props;
+  const names = new Map(part.lines.map((l) => [l.productId, l.name]));
+  return (
+    <>
+      <ul>
+        {part.lines.map((l) => (
+          <li>
+            {l.name}: {l.shipped} of {l.quantity} shipped
+          </li>
+        ))}
+      </ul>
+      {part.shipments.length ? (
+        <ul class="shipments">
+          {part.shipments.map((s) => (
+            <Tracking shipment={s} names={names} />
+          ))}
+        </ul>
+      ) : props.empty ? (
+        <p>{props.empty}</p>
+      ) : null}
+    </>
+  );
+}
+
 function coveredByReturns(returns: readonly ReturnRow[], storeId: string): Map<string, number> {
   const covered = new Map<string, number>();
   for (const r of returns)
@@ -175,20 +204,7 @@ export function OrderParts(props: {
               {part.storeName}: <span class={`status status-${part.status}`}>{PART_LABEL[part.status]}</span>
             </h3>
             {part.cancelReason ? <p>Reason: {part.cancelReason}</p> : null}
-            <ul>
-              {part.lines.map((l) => (
-                <li>
-                  {l.name}: {l.shipped} of {l.quantity} shipped
-                </li>
-              ))}
-            </ul>
-            {part.shipments.length ? (
-              <ul class="shipments">
-                {part.shipments.map((s) => (
-                  <Tracking shipment={s} names={new Map(part.lines.map((l) => [l.productId, l.name]))} />
-                ))}
-              </ul>
-            ) : null}
+            <PartItems part={part} />
             {props.actions && part.status === 'unfulfilled' ? (
               <CancelDisclosure
                 action={`${base}/parts/${part.storeId}/cancel${q}`}

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { heldEmulator } from '../helpers/emulator';
 import { admin, paidMultiVendorOrder, vendorClient, type PartJson } from '../helpers/fulfilment';
-import { check, settle } from '../helpers/money-check';
+import { check, openDispute, settle } from '../helpers/money-check';
 import { messagesFor, runBatch, transfersOf } from '../helpers/payout-fixtures';
 
 const emu = heldEmulator();
@@ -79,16 +79,8 @@ describe('disputes keep the money exact', () => {
             const res = await admin(`/admin/api/orders/${orderId}/refunds`, { amount: s.amount });
             if (res.status === 201) refundActions++;
           } else if (s.kind === 'dispute') {
-            const o = (await env.DB.prepare(
-              'SELECT charge_id, amount_received, amount_refunded FROM orders WHERE id = ?',
-            )
-              .bind(orderId)
-              .first<{ charge_id: string; amount_received: number; amount_refunded: number }>())!;
-            const left = o.amount_received - o.amount_refunded;
-            if (!dispute && left > 0) {
-              const opened = await emu.disputeCharge(o.charge_id, { amount: Math.min(s.amount, left) });
-              dispute = { id: opened.dispute, closed: false };
-            }
+            const opened: string | null = dispute ? null : await openDispute(emu, orderId, s.amount);
+            if (opened) dispute = { id: opened, closed: false };
           } else if (s.kind === 'close') {
             if (dispute && !dispute.closed) {
               await emu.closeDispute(dispute.id, s.won ? 'won' : 'lost');

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { heldEmulator } from '../helpers/emulator';
 import { admin, paidMultiVendorOrder, vendorClient, type PartJson } from '../helpers/fulfilment';
-import { check, settle } from '../helpers/money-check';
+import { check, openDispute, settle } from '../helpers/money-check';
 import { messagesFor, runBatch, transfersOf } from '../helpers/payout-fixtures';
 
 const emu = heldEmulator();
@@ -108,16 +108,8 @@ describe('money invariant', () => {
             const res = await admin(`/admin/api/orders/${orderId}/refunds`, { amount: s.amount });
             if (res.status === 201) refundActions++;
           } else if (s.kind === 'dispute') {
-            const o = (await env.DB.prepare(
-              'SELECT charge_id, amount_received, amount_refunded FROM orders WHERE id = ?',
-            )
-              .bind(orderId)
-              .first<{ charge_id: string; amount_received: number; amount_refunded: number }>())!;
-            const left = o.amount_received - o.amount_refunded;
-            if (!dispute && left > 0) {
-              const opened = await emu.disputeCharge(o.charge_id, { amount: Math.min(s.amount, left) });
-              dispute = { id: opened.dispute, closed: false, blocksRefunds: true };
-            }
+            const opened: string | null = dispute ? null : await openDispute(emu, orderId, s.amount);
+            if (opened) dispute = { id: opened, closed: false, blocksRefunds: true };
           } else if (s.kind === 'close') {
             if (dispute && !dispute.closed) {
               await emu.closeDispute(dispute.id, s.won ? 'won' : 'lost');

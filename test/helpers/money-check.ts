@@ -29,6 +29,21 @@ export async function settle(emu: EmulatorControl, orderId: string) {
 }
 
 /**
+ * Opens a dispute on the order's charge for up to `amount` of what is left unrefunded, as the cardholder's bank
+ * would; null when nothing is left to dispute.
+ */
+export async function openDispute(emu: EmulatorControl, orderId: string, amount: number) {
+  const o = (await env.DB.prepare(
+    'SELECT charge_id, amount_received, amount_refunded FROM orders WHERE id = ?',
+  )
+    .bind(orderId)
+    .first<{ charge_id: string; amount_received: number; amount_refunded: number }>())!;
+  const left = o.amount_received - o.amount_refunded;
+  if (left <= 0) return null;
+  return (await emu.disputeCharge(o.charge_id, { amount: Math.min(amount, left) })).dispute;
+}
+
+/**
  * After a step: every figure an integer; Stripe refunded what D1 says; each transfer at Stripe matches
  * its row; no vendor gives back more than it was paid; a cancelled part's vendor keeps nothing;
  * collected − refunded − dispute losses = platform's part + Σ vendors' net, the platform's part never
