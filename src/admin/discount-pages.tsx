@@ -2,7 +2,7 @@
 // deactivate each, and the form to create a platform or vendor code. Props only.
 import type { DiscountRow } from '../discounts/pricing';
 import { formatMoney } from '../lib/money';
-import { DataTable } from '../pages/components';
+import { DataTable, PostButton } from '../pages/components';
 import { AdminLayout } from './pages';
 
 /** What a code takes off, in words: "10% off", "$5.00 off", "+ free shipping". */
@@ -54,11 +54,13 @@ export function DiscountsPage(props: {
             <td>{d.active ? 'active' : 'inactive'}</td>
             <td>
               {d.active ? (
-                <form method="post" action={`/admin/discounts/${d.id}/deactivate`} class="inline">
-                  <button class="button button-small" type="submit">
-                    Deactivate
-                  </button>
-                </form>
+                <PostButton
+                  action={`/admin/discounts/${d.id}/deactivate`}
+                  class="button button-small"
+                  formClass="inline"
+                >
+                  Deactivate
+                </PostButton>
               ) : null}
             </td>
           </tr>

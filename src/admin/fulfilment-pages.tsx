@@ -4,6 +4,7 @@
 import { formatMoney } from '../lib/money';
 import { PART_LABEL, PartItems } from '../fulfilment/pages';
 import type { getOrderDetail } from './queries';
+import { PostButton } from '../pages/components';
 
 type Detail = Awaited<ReturnType<typeof getOrderDetail>>;
 type Transfer = Detail['transfers'][number];
@@ -107,11 +108,13 @@ export function AdminOrderParts(props: { detail: Detail }) {
             ) : null}
             <div class="actions">
               {part.status === 'shipped' ? (
-                <form method="post" action={`${base}/parts/${part.storeId}/delivered`} class="inline">
-                  <button class="button button-small" type="submit">
-                    Mark delivered
-                  </button>
-                </form>
+                <PostButton
+                  action={`${base}/parts/${part.storeId}/delivered`}
+                  class="button button-small"
+                  formClass="inline"
+                >
+                  Mark delivered
+                </PostButton>
               ) : null}
               {part.status === 'unfulfilled' || part.status === 'partially_shipped' ? (
                 <form method="post" action={`${base}/parts/${part.storeId}/cancel`} class="inline">

@@ -6,7 +6,7 @@ import { formatMoney, refundableOf } from '../lib/money';
 import type { MessageListItem } from '../notifications/outbox';
 import { reversalCause, type ReversalCause } from '../payouts/plan';
 import { OrderDisputes } from '../disputes/section';
-import { DataTable } from '../pages/components';
+import { DataTable, PostButton } from '../pages/components';
 import { AdminOrderParts } from './fulfilment-pages';
 import type {
   getOrderDetail,
@@ -67,11 +67,9 @@ export function AdminLayout(props: {
                     {label}
                   </a>
                 ))}
-                <form method="post" action="/admin/logout" class="inline">
-                  <button class="button button-ghost" type="submit">
-                    Sign out
-                  </button>
-                </form>
+                <PostButton action="/admin/logout" class="button button-ghost" formClass="inline">
+                  Sign out
+                </PostButton>
               </nav>
             ) : null}
           </div>
@@ -650,11 +648,7 @@ export function EventPage(props: {
           {when(e.created)} / {when(e.receivedAt)} / {when(e.processedAt)}
         </dd>
       </dl>
-      <form method="post" action={`/admin/events/${e.id}/replay`}>
-        <button class="button" type="submit">
-          Replay this event
-        </button>
-      </form>
+      <PostButton action={`/admin/events/${e.id}/replay`}>Replay this event</PostButton>
       <h2>Payload</h2>
       <pre class="payload">{JSON.stringify(e.payload, null, 2)}</pre>
     </AdminLayout>
@@ -704,13 +698,7 @@ export function MessagesPage(props: {
             <td>{r.lastError ?? ''}</td>
             <td>{when(r.sentAt)}</td>
             <td>
-              {r.canResend ? (
-                <form method="post" action={`/admin/messages/${r.id}/resend`}>
-                  <button class="button" type="submit">
-                    Resend
-                  </button>
-                </form>
-              ) : null}
+              {r.canResend ? <PostButton action={`/admin/messages/${r.id}/resend`}>Resend</PostButton> : null}
             </td>
           </tr>
         ))}

@@ -9,7 +9,7 @@ import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { body, validate } from '../lib/input';
 import { formatMoney } from '../lib/money';
-import { DataTable } from '../pages/components';
+import { DataTable, PostButton } from '../pages/components';
 import { renderPage } from '../pages/document';
 import { cancelNow, setCancelAtPeriodEnd } from '../subscriptions/actions';
 import {
@@ -165,18 +165,13 @@ function SubscriptionPage(props: {
       {s.live ? (
         <div class="actions">
           {s.cancelAtPeriodEnd ? null : (
-            <form method="post" action={`/admin/subscriptions/${s.id}/cancel`}>
-              <input type="hidden" name="at_period_end" value="true" />
-              <button class="button" type="submit">
-                Cancel at period end
-              </button>
-            </form>
+            <PostButton action={`/admin/subscriptions/${s.id}/cancel`} fields={{ at_period_end: 'true' }}>
+              Cancel at period end
+            </PostButton>
           )}
-          <form method="post" action={`/admin/subscriptions/${s.id}/cancel`}>
-            <button class="button button-danger" type="submit">
-              Cancel now (no refund)
-            </button>
-          </form>
+          <PostButton action={`/admin/subscriptions/${s.id}/cancel`} class="button button-danger">
+            Cancel now (no refund)
+          </PostButton>
         </div>
       ) : null}
     </AdminLayout>

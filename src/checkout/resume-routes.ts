@@ -2,7 +2,7 @@
 // signed-in shopper only). A form goes straight to the new payment page; JSON gets its address.
 import { Hono } from 'hono';
 import { isForm } from '../lib/http';
-import { orderForShopper } from '../orders/part-routes';
+import { orderForShopper } from '../orders/access';
 import { resumePayment } from './resume';
 
 export const resumeRoutes = new Hono<{ Bindings: Env }>().post('/orders/:id/resume', async (c) => {

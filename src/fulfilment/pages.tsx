@@ -5,6 +5,7 @@ import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { PartToFulfil, PartView } from './parts';
 import type { ReturnView } from './views';
+import { PostButton } from '../pages/components';
 
 /** Shipping as Stripe gives it ({ name, address: { line1, ... } }), as lines of text. */
 function addressLines(shipping: unknown): string[] {
@@ -214,11 +215,7 @@ export function OrderParts(props: {
               />
             ) : null}
             {props.actions && part.status === 'shipped' ? (
-              <form method="post" action={`${base}/parts/${part.storeId}/received${q}`}>
-                <button class="button" type="submit">
-                  I received it
-                </button>
-              </form>
+              <PostButton action={`${base}/parts/${part.storeId}/received${q}`}>I received it</PostButton>
             ) : null}
             {props.actions ? (
               <ReturnForm
@@ -342,11 +339,9 @@ export function FulfilmentPage(props: {
               ))}
             </ul>
             {part.status === 'shipped' ? (
-              <form method="post" action={`/vendor/orders/${part.orderId}/delivered`}>
-                <button class="button button-small" type="submit">
-                  Mark delivered
-                </button>
-              </form>
+              <PostButton action={`/vendor/orders/${part.orderId}/delivered`} class="button button-small">
+                Mark delivered
+              </PostButton>
             ) : null}
           </article>
         ))}

@@ -7,6 +7,7 @@ import { OrderParts } from '../fulfilment/pages';
 import type { PartView } from '../fulfilment/parts';
 import { OrderDisputes } from '../disputes/section';
 import type { DisputeView } from '../disputes/view';
+import { PostButton } from '../pages/components';
 
 type PartReturns = Parameters<typeof OrderParts>[0]['returns'];
 
@@ -47,11 +48,7 @@ export function OrderPage(props: {
           <strong>{order.statusLabel}</strong> — {order.statusDetail}
         </p>
         {props.resumable ? (
-          <form method="post" action={`/orders/${order.id}/resume`}>
-            <button class="button" type="submit">
-              Complete payment
-            </button>
-          </form>
+          <PostButton action={`/orders/${order.id}/resume`}>Complete payment</PostButton>
         ) : null}
         {props.retryPath ? (
           <p>

@@ -2,38 +2,17 @@
 // it". Same access rule as the order page; forms get a 303 back to it with a flash, JSON callers JSON.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { readCartId } from '../cart/session';
-import { getDb } from '../db/client';
 import { AppError, NotFoundError } from '../lib/errors';
 import { storeConfig } from '../lib/config';
 import { renderPage } from '../pages/document';
 import { ActionRefusedPage } from '../fulfilment/pages';
 import { returnFormSchema } from '../fulfilment/views';
 import { isForm } from '../lib/http';
-import { readShopperSession } from '../lib/shopper-session';
 import { markDelivered, optionalReason } from '../fulfilment/shipments';
 import { cancelPart, cancelWholeOrder } from '../fulfilment/cancel';
 import { body } from '../lib/input';
 import { requestReturn, returnSchema } from '../fulfilment/returns';
-import { canViewOrder } from './access';
-import { getOrderWithLines } from './model';
-
-const notFound = () => new NotFoundError('There is no such order.');
-
-/** The order if this request may act on it (its cart, a signed link `?t=`, or its signed-in shopper). */
-export async function orderForShopper(c: Context<{ Bindings: Env }>, orderId: string) {
-  const db = getDb(c.env);
-  const found = await getOrderWithLines(db, orderId);
-  if (!found) throw notFound();
-  const allowed = await canViewOrder(
-    c.env,
-    found.order,
-    { cartId: await readCartId(c), token: c.req.query('t'), shopperEmail: await readShopperSession(c) },
-    db,
-  );
-  if (!allowed) throw notFound();
-  return found;
-}
+import { orderForShopper } from './access';
 
 const cancelInput = body(['form', 'json', 'empty'], optionalReason);
 

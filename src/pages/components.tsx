@@ -1,4 +1,4 @@
-// Small pieces any page may use; they take props only: prices, pictures, stock notes, listing tables.
+// Small pieces any page may use; they take props only: prices, pictures, stock notes, listing tables, one-button forms.
 import type { Child } from 'hono/jsx';
 import { formatMoney } from '../lib/money';
 
@@ -86,5 +86,28 @@ export function ReceiptEmailField(props: { id: string; email?: string | null; re
         required={props.required ?? false}
       />
     </div>
+  );
+}
+
+/**
+ * A button that POSTs to `action`: a form of its own (works without JavaScript), with `fields` as hidden
+ * inputs. `class` styles the button (default `button`), `formClass` the form.
+ */
+export function PostButton(props: {
+  action: string;
+  class?: string;
+  formClass?: string;
+  fields?: Record<string, string>;
+  children?: Child;
+}) {
+  return (
+    <form method="post" action={props.action} class={props.formClass}>
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button class={props.class ?? 'button'} type="submit">
+        {props.children}
+      </button>
+    </form>
   );
 }

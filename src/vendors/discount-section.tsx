@@ -2,7 +2,7 @@
 // products) with their use count, a button to deactivate each, and the form to create one. Props only.
 import type { DiscountRow } from '../discounts/pricing';
 import { formatMoney } from '../lib/money';
-import { DataTable } from '../pages/components';
+import { DataTable, PostButton } from '../pages/components';
 
 function terms(d: DiscountRow, currency: string): string {
   if (d.percentOff !== null) return `${d.percentOff}% off`;
@@ -45,11 +45,9 @@ export function VendorDiscounts(props: {
               <td>{d.active ? 'active' : 'inactive'}</td>
               <td>
                 {d.active ? (
-                  <form method="post" action={`/vendor/discounts/${d.id}/deactivate`}>
-                    <button class="button button-small" type="submit">
-                      Deactivate
-                    </button>
-                  </form>
+                  <PostButton action={`/vendor/discounts/${d.id}/deactivate`} class="button button-small">
+                    Deactivate
+                  </PostButton>
                 ) : null}
               </td>
             </tr>

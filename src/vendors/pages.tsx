@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx';
 import { LineDiscount } from '../pages/line-discount';
 import { ShopHeader } from '../catalog/components';
-import { DataTable } from '../pages/components';
+import { DataTable, PostButton } from '../pages/components';
 import { Layout } from '../pages/layout';
 import { shopPath } from '../catalog/urls';
 import type { TransferStatus } from '../db/schema';
@@ -345,11 +345,9 @@ export function VendorLoginConfirmPage(props: { storeName: string; store: StoreR
     <Layout title="Sign in" storeName={props.storeName}>
       <section class="panel narrow">
         <h1>Sign in to {props.store.name}</h1>
-        <form method="post" action={`/vendor/login/${props.token}`} class="form">
-          <button class="button button-primary" type="submit">
-            Sign in
-          </button>
-        </form>
+        <PostButton action={`/vendor/login/${props.token}`} class="button button-primary" formClass="form">
+          Sign in
+        </PostButton>
       </section>
     </Layout>
   );
@@ -423,17 +421,11 @@ export function VendorDashboard(props: {
         ) : null}
         <div class="actions">
           {store.detailsSubmitted && store.stripeAccountId ? (
-            <form method="post" action="/vendor/stripe-dashboard">
-              <button class="button" type="submit">
-                Open your Stripe Express dashboard
-              </button>
-            </form>
+            <PostButton action="/vendor/stripe-dashboard">Open your Stripe Express dashboard</PostButton>
           ) : null}
-          <form method="post" action="/vendor/logout">
-            <button class="button button-ghost" type="submit">
-              Sign out
-            </button>
-          </form>
+          <PostButton action="/vendor/logout" class="button button-ghost">
+            Sign out
+          </PostButton>
         </div>
       </section>
 
@@ -454,12 +446,13 @@ export function VendorDashboard(props: {
                 <td>{p.active ? 'Yes' : 'Hidden'}</td>
                 <td class="row-actions">
                   <a href={`/vendor/products/${p.id}/edit`}>Edit</a>
-                  <form method="post" action={`/vendor/products/${p.id}/visibility`}>
-                    <input type="hidden" name="active" value={p.active ? 'false' : 'true'} />
-                    <button class="button button-small" type="submit">
-                      {p.active ? 'Hide' : 'Show'}
-                    </button>
-                  </form>
+                  <PostButton
+                    action={`/vendor/products/${p.id}/visibility`}
+                    class="button button-small"
+                    fields={{ active: p.active ? 'false' : 'true' }}
+                  >
+                    {p.active ? 'Hide' : 'Show'}
+                  </PostButton>
                 </td>
               </tr>
             ))}
