@@ -1,6 +1,6 @@
 // The operator's admin pages (server-rendered, no JavaScript): listings, one order, one event, actions.
+import { type Child } from '../lib/jsx/jsx-runtime';
 import { LineDiscount } from '../pages/line-discount';
-import type { Child } from 'hono/jsx';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { formatMoney, refundableOf } from '../lib/money';
 import type { MessageListItem } from '../notifications/outbox';

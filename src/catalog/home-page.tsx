@@ -1,9 +1,9 @@
 // The home page: featured products across vendors and the makers who sell here.
+import { type JSX } from '../lib/jsx/jsx-runtime';
 import type { ProductWithStore, Store } from './queries';
 import { shopPath } from './urls';
 import { ProductGrid } from './components';
 import { Layout } from '../pages/layout';
-import type { JSX } from 'hono/jsx/jsx-runtime';
 
 export function HomePage(props: {
   storeName: string;

@@ -1,8 +1,7 @@
 // Home, product and shop pages. They hold nothing personal (the cart badge is filled by the page's
 // script), so an edge cache may keep them for a few minutes, and this isolate for a few seconds.
+import { raw, type JSX } from '../lib/jsx/jsx-runtime';
 import { Hono, type Context } from 'hono';
-import { raw } from 'hono/html';
-import type { JSX } from 'hono/jsx/jsx-runtime';
 import { readDb } from '../db/replica';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
@@ -38,8 +37,8 @@ async function catalogPage(c: Context<{ Bindings: Env }>, key: string, build: ()
 }
 
 /** The HTML text of a page, to keep in the cache. */
-async function html(page: JSX.Element): Promise<string> {
-  return (await page).toString();
+function html(page: JSX.Element): string {
+  return page.html;
 }
 
 export const catalogRoutes = new Hono<{ Bindings: Env }>()

@@ -1,9 +1,9 @@
 // A vendor's shop: Home (featured products and a word about the maker) and Products (the whole range).
+import { type JSX } from '../lib/jsx/jsx-runtime';
 import { productAvailability, storeCanSell, type Product, type Store } from './availability';
 import { shopPath } from './urls';
 import { ProductGrid, ShopHeader } from './components';
 import { Layout } from '../pages/layout';
-import type { JSX } from 'hono/jsx/jsx-runtime';
 
 /** How many products the shop's Home shows (featured first). */
 const SHOP_HOME_PRODUCTS = 8;

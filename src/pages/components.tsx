@@ -1,5 +1,5 @@
 // Small pieces any page may use; they take props only: prices, pictures, stock notes, listing tables, one-button forms.
-import type { Child } from 'hono/jsx';
+import { type Child } from '../lib/jsx/jsx-runtime';
 import { formatMoney } from '../lib/money';
 
 const INTERVAL_LABEL: Record<string, string> = { day: 'day', week: 'week', month: 'month', year: 'year' };

@@ -5,22 +5,17 @@
 // into the bundle; no page uses either.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { SafeHtml } from '../lib/jsx/jsx-runtime';
 
 const DOCTYPE = '<!DOCTYPE html>';
-
-/** A page as it is at run time: HTML text or a JSX node. */
-type Renderable = { toString(): string | Promise<string> };
 
 /** Answers `page` (JSX, or HTML already rendered) as a whole document, with `status` (default 200). */
 export async function renderPage(
   c: Context,
-  page: string | Promise<string>,
+  page: SafeHtml | Promise<SafeHtml>,
   status?: ContentfulStatusCode,
 ): Promise<Response> {
-  // Typed as text, a JSX element is a node at run time: its toString() renders it, and is a promise when
-  // an async component is inside.
-  const node = (await page) as unknown as Renderable;
-  const html = await node.toString();
+  const { html } = await page;
   if (status !== undefined) c.status(status);
   return c.html(DOCTYPE + html);
 }

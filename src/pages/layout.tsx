@@ -1,8 +1,5 @@
 // The shared page shell: header with the live cart count, main, footer. Pages pass their content.
-import type { Child } from 'hono/jsx';
-import type { JSX } from 'hono/jsx/jsx-runtime';
-import { raw } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Child, SafeHtml } from '../lib/jsx/jsx-runtime';
 
 export interface LayoutProps {
   title: string;
@@ -42,9 +39,9 @@ export function Layout({ title, storeName, cartCount, description, children }: L
 
 /** The parts of the shell that depend on the store's name alone, rendered once per isolate and name. */
 interface StaticParts {
-  head: HtmlEscapedString;
-  header: HtmlEscapedString;
-  footer: HtmlEscapedString;
+  head: SafeHtml;
+  header: SafeHtml;
+  footer: SafeHtml;
 }
 const rendered = new Map<string, StaticParts>();
 
@@ -52,20 +49,15 @@ function staticParts(storeName: string): StaticParts {
   let parts = rendered.get(storeName);
   if (!parts) {
     parts = {
-      head: html(<Head />),
-      header: html(<Header storeName={storeName} count={null} />),
-      footer: html(<Footer storeName={storeName} />),
+      head: <Head />,
+      header: <Header storeName={storeName} count={null} />,
+      footer: <Footer storeName={storeName} />,
     };
     // One name per deployment; the bound only guards against a misconfiguration growing it.
     if (rendered.size >= 8) rendered.clear();
     rendered.set(storeName, parts);
   }
   return parts;
-}
-
-/** The HTML of a component without async parts (its node renders to text at once), kept as it is. */
-function html(element: JSX.Element): HtmlEscapedString {
-  return raw((element as unknown as { toString(): string }).toString());
 }
 
 function Head() {

@@ -1,5 +1,5 @@
 // Vendor-facing pages: "Sell with us", a shop's About and Contact, vendor sign-in and the dashboard.
-import type { Child } from 'hono/jsx';
+import { type Child } from '../lib/jsx/jsx-runtime';
 import { LineDiscount } from '../pages/line-discount';
 import { ShopHeader } from '../catalog/components';
 import { DataTable, PostButton } from '../pages/components';

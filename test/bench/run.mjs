@@ -204,7 +204,12 @@ async function wrapWithBaseline(appEntry, outFile) {
     entry,
     `import * as app from ${spec};\nexport * from ${spec};\nconst inner = app.default;\n` +
       `export default { ...inner, fetch(request, env, ctx) {\n` +
-      `  if (new URL(request.url).pathname === '/__bench/ok') return new Response('ok');\n` +
+      `  const p = new URL(request.url).pathname;\n` +
+      `  if (p === '/__bench/ok') return new Response('ok');\n` +
+      // Floors: what one round trip to local D1, and one call to a cart's Durable Object, cost by themselves.
+      `  if (p === '/__bench/d1') return env.DB.prepare('select 1 as one').first().then((r) => new Response(String(r.one)));\n` +
+      `  if (p === '/__bench/d1-session') return env.DB.withSession('first-unconstrained').prepare('select 1 as one').first().then((r) => new Response(String(r.one)));\n` +
+      `  if (p === '/__bench/do') return env.CART.getByName('bench-floor').ping().then((r) => new Response(r));\n` +
       `  return inner.fetch(request, env, ctx);\n} };\n`,
   );
   await esbuild.build({
@@ -387,8 +392,42 @@ async function profileWhile(inspectorPort, workerName, run, lookup, top = 10) {
     frames.set(name, (frames.get(name) ?? 0) + count);
   }
   const total = profile.samples.length;
+  // Inclusive time: each sample counts once for every distinct frame on its stack, so "under viewCart" or
+  // "under drizzle" reads as a share of the whole pass.
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const nameOf = new Map();
+  for (const n of profile.nodes) {
+    const f = n.callFrame ?? {};
+    const file = String(f.url ?? '')
+      .split('/')
+      .pop();
+    const original = file === 'index.mjs' && lookup ? lookup(f.lineNumber ?? 0, f.columnNumber ?? 0) : null;
+    const where = original ?? (file ? `${file}:${(f.lineNumber ?? 0) + 1}` : '');
+    nameOf.set(n.id, `${f.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`);
+  }
+  const inclusive = new Map();
+  for (const [id, count] of self) {
+    const seen = new Set();
+    for (let at = id; at != null; at = parent.get(at)) seen.add(nameOf.get(at));
+    for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + count);
+  }
+  if (process.env.BENCH_PROFILE_DIR) {
+    mkdirSync(process.env.BENCH_PROFILE_DIR, { recursive: true });
+    const file = path.join(process.env.BENCH_PROFILE_DIR, `${workerName}-${Date.now()}.txt`);
+    const rows = [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 120);
+    writeFileSync(
+      file,
+      rows.map(([f, c]) => `${((c / profile.samples.length) * 100).toFixed(1)}%\t${f}`).join('\n'),
+    );
+  }
   return {
     samples: total,
+    inclusiveTop: [...inclusive.entries()]
+      .filter(([name]) => /src\/|node_modules\//.test(name))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([frame, count]) => ({ frame, inclusivePercent: Math.round((count / total) * 1000) / 10 })),
     top: [...frames.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
@@ -634,6 +673,21 @@ try {
       method: 'GET',
       path: '/__bench/ok',
       baseUrl: assetsUrl,
+    },
+    { name: 'floor: one D1 round trip', key: 'floorD1', kind: 'plain', method: 'GET', path: '/__bench/d1' },
+    {
+      name: 'floor: one D1 round trip in a session',
+      key: 'floorD1Session',
+      kind: 'plain',
+      method: 'GET',
+      path: '/__bench/d1-session',
+    },
+    {
+      name: 'floor: one Durable Object call',
+      key: 'floorDo',
+      kind: 'plain',
+      method: 'GET',
+      path: '/__bench/do',
     },
   ];
   /** @type {Record<string, string>} */
@@ -1370,6 +1424,12 @@ try {
   const order = [
     ['baseline', 'baseline (GET /__bench/ok)'],
     ['assetsBaseline', 'baseline through the assets path'],
+    ['floorD1', 'floor: one D1 round trip (GET /__bench/d1, `select 1`)'],
+    [
+      'floorD1Session',
+      "floor: the same through a D1 session (GET /__bench/d1-session, `withSession('first-unconstrained')`)",
+    ],
+    ['floorDo', "floor: one Durable Object call (GET /__bench/do, a cart object's ping)"],
     ['home', 'home page (GET /)'],
     ['product', `product page (GET ${productPath ?? '/products/…'})`],
     ['homeUncached', 'home page, uncached (vendor session)'],
@@ -1487,6 +1547,8 @@ if (results.bundleBreakdown) {
 for (const [key, profile] of Object.entries(results.profiles ?? {})) {
   lines.push('', `Profile of ${key} (${profile.samples} samples, self time):`);
   for (const f of profile.top) lines.push(`- ${f.selfPercent}% ${f.frame}`);
+  lines.push(`Under these (inclusive time, the app's and its packages' frames):`);
+  for (const f of profile.inclusiveTop ?? []) lines.push(`- ${f.inclusivePercent}% ${f.frame}`);
 }
 for (const r of results.routes)
   if (r.available && r.settleCpuMsPerRequest)

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // The hosted test checkout page at a session's `url`: line items, total, a card form with Stripe's
 // test cards; submitting pays the session and redirects to `success_url`.
 import type { Context } from 'hono';

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // Connect's hosted pages: the test onboarding form at an account link's `url`, and the Express
 // dashboard a login link opens.
 import type { Context } from 'hono';

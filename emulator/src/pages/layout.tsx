@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // The shell of the emulator's hosted pages: plain HTML with inline CSS and no scripts, clearly
 // marked as a local test stand-in for Stripe.
 import type { Context } from 'hono';

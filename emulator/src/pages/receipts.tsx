@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // Receipt (`charge.receipt_url`) and hosted invoice (`invoice.hosted_invoice_url`) pages.
 import type { Context } from 'hono';
 import type { AppEnv } from '../http';

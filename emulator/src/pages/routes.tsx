@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // The hosted pages a browser opens (through the storefront's /__stripe proxy in dev): Stripe.js
 // stand-in, checkout, onboarding, Express dashboard, receipts and invoices.
 import { Hono } from 'hono';

@@ -21,7 +21,7 @@ export const vendorSignIn: Template<VendorSignInData> = async (d, ctx) => {
     '',
     'If you did not ask for it, ignore this e-mail.',
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Sign in to {store}</h1>
       <p>The link works once, for {d.minutes} minutes.</p>
@@ -42,7 +42,7 @@ export const shopperSignIn: Template<ShopperSignInData> = async (d, ctx) => {
     '',
     'If you did not ask for it, ignore this e-mail.',
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Sign in to {ctx.marketplace}</h1>
       <p>The link works once, for {d.minutes} minutes.</p>
@@ -66,7 +66,7 @@ export const contactMessage: Template<ContactMessageData> = async (d, ctx) => {
     '',
     `Reply to this e-mail (or to ${d.fromEmail}) to answer.`,
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">A message for {store}</h1>
       <p>
@@ -93,7 +93,7 @@ export const subscriptionWelcome: Template<SubscriptionWelcomeData> = async (d, 
     `your subscription to ${plan} (${price}) is active.`,
     d.manageUrl ? `Manage it here: ${d.manageUrl}` : '',
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Welcome to {plan}</h1>
       <p>{hello}</p>

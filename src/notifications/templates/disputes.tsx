@@ -39,7 +39,7 @@ export const vendorDisputeNotice: Template<VendorDisputeNoticeData> = async (d, 
   const subject = oneLine(`Order ${d.orderId}: ${what.subject} (${store})`);
   const amount = formatMoney(d.amount, d.currency);
   const text = [what.lead, '', `${what.money} ${amount}.`, '', d.dashboardUrl].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Order {d.orderId}</h1>
       <p>{what.lead}</p>

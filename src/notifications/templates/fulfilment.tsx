@@ -38,7 +38,7 @@ export const vendorPartNotice: Template<VendorPartNoticeData> = async (d, ctx) =
     '',
     d.dashboardUrl,
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Order {d.orderId}</h1>
       <p>{what.lead}</p>

@@ -1,9 +1,7 @@
 // The e-mail HTML shell and the parts templates share (line table, address). Inline styles only:
 // mail clients drop <style> and external sheets. Every value goes through JSX, so it is escaped.
+import { raw, type Child, type JSX } from '../../lib/jsx/jsx-runtime';
 import { discountNote } from '../../pages/line-discount';
-import { raw } from 'hono/html';
-import type { Child } from 'hono/jsx';
-import type { JSX } from 'hono/jsx/jsx-runtime';
 import { formatMoney } from '../../lib/money';
 import { clip, displayName } from '../text';
 import type { MailAddress, MailLine, TemplateContext } from './types';
@@ -126,10 +124,7 @@ export function linesText(lines: MailLine[], currency: string, showVendor = fals
     .join('\n');
 }
 
-/**
- * Renders a JSX e-mail document to a string. At run time a JSX element is a JSXNode (its types say
- * string): String() renders it through its toString(), and gives a primitive string either way.
- */
-export async function toHtml(node: JSX.Element): Promise<string> {
-  return String(await node);
+/** A JSX e-mail document as its HTML text (the page runtime has rendered it already). */
+export function toHtml(node: JSX.Element): string {
+  return node.html;
 }

@@ -39,7 +39,7 @@ export const orderReceipt: Template<OrderReceiptData> = async (d, ctx) => {
     addressText('Shipping to', d.shippingAddress),
     `See your order at any time: ${d.orderUrl}`,
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Thank you for your order</h1>
       <p>
@@ -68,7 +68,7 @@ export const vendorNewOrder: Template<VendorNewOrderData> = async (d, ctx) => {
     addressText('Ship to', d.shippingAddress),
     `Your dashboard: ${d.dashboardUrl}`,
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">New order for {store}</h1>
       <p>
@@ -94,7 +94,7 @@ export const paymentFailed: Template<PaymentFailedData> = async (d, ctx) => {
     `Try again from your cart: ${d.retryUrl}`,
     `Your order: ${d.orderUrl}`,
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Your payment did not go through</h1>
       <p>
@@ -127,7 +127,7 @@ export const refundIssued: Template<RefundIssuedData> = async (d, ctx) => {
     '',
     `Your order: ${d.orderUrl}`,
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">We refunded {amount}</h1>
       <p>
@@ -161,7 +161,7 @@ export const shipmentNotice: Template<ShipmentNoticeData> = async (d, ctx) => {
     addressText('Shipping to', d.shippingAddress),
     `Your order: ${d.orderUrl}`,
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">On its way from {store}</h1>
       <ul>

@@ -30,7 +30,7 @@ export const subscriptionRenewalFailed: Template<RenewalFailedData> = async (d, 
     d.payUrl ? `Pay the invoice: ${d.payUrl}` : '',
     d.manageUrl ? `Manage your subscription: ${d.manageUrl}` : '',
   ].join('\n');
-  const html = await toHtml(
+  const html = toHtml(
     <MailLayout ctx={ctx} title={subject}>
       <h1 style="font-size:20px">Your payment for {plan} failed</h1>
       <p>{hello}</p>
