@@ -1,5 +1,5 @@
 // The Hono app: middleware and route mounting, nothing else.
-import type { Context } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { onError, renderError } from './app-errors';
@@ -41,26 +41,34 @@ app.route('/', emulatorProxyRoutes);
 app.route('/', mailCatcherRoutes);
 
 // Stripe's origins, or in emulator mode exactly the emulator's (see stripe/csp.ts). public/_headers gives
-// static assets the same headers (test/http/security-headers.test.ts holds them equal).
-const stripeSrc = (directive: StripeCspDirective) => (c: Context<{ Bindings: Env }>) =>
-  stripeCspSources(c.env, directive);
-app.use(
-  secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", stripeSrc('scriptSrc')],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:', 'https:'],
-      connectSrc: ["'self'", stripeSrc('connectSrc')],
-      frameSrc: [stripeSrc('frameSrc')],
-      formAction: ["'self'", stripeSrc('formAction')],
-      frameAncestors: ["'none'"],
-      baseUri: ["'self'"],
-      objectSrc: ["'none'"],
-    },
-    referrerPolicy: 'strict-origin-when-cross-origin',
-  }),
-);
+// static assets the same headers (test/http/security-headers.test.ts holds them equal). The policy depends
+// on the environment only, so hono's middleware is made once per environment with every value written
+// out: hono then builds the headers once, not on every request as it does for callback values.
+const secureHeadersByEnv = new WeakMap<Env, MiddlewareHandler>();
+function secureHeadersFor(env: Env): MiddlewareHandler {
+  let middleware = secureHeadersByEnv.get(env);
+  if (!middleware) {
+    const stripe = (directive: StripeCspDirective) => stripeCspSources(env, directive);
+    middleware = secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", stripe('scriptSrc')],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'", stripe('connectSrc')],
+        frameSrc: [stripe('frameSrc')],
+        formAction: ["'self'", stripe('formAction')],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'strict-origin-when-cross-origin',
+    });
+    secureHeadersByEnv.set(env, middleware);
+  }
+  return middleware;
+}
+app.use((c, next) => secureHeadersFor(c.env)(c, next));
 // Cross-site form posts are refused; JSON posts rely on the SameSite=Lax cookie. Webhooks are exempt
 // (Stripe posts JSON, which csrf() does not check anyway), and so are Bearer-authenticated API calls.
 app.use(csrfUnlessBearer);

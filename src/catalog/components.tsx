@@ -5,9 +5,15 @@ import { MAX_NOTE_CHARS, MAX_QTY } from './line-limits';
 import { productPath, shopPath } from './urls';
 import { Price, ProductImage, StockNote } from '../pages/components';
 
+/** What a product card shows (the home page reads only these columns). */
+export type CardProduct = Pick<
+  Product,
+  'id' | 'slug' | 'name' | 'image' | 'unitAmount' | 'currency' | 'recurringInterval' | 'stock'
+>;
+
 /** A product in a grid: picture, name, maker, price, and a quick add when it can be bought. */
 function ProductCard(props: {
-  product: Product;
+  product: CardProduct;
   store: Pick<Store, 'slug' | 'name'>;
   canSell: boolean;
   showStore?: boolean;
@@ -37,7 +43,7 @@ function ProductCard(props: {
 
 /** A grid of product cards. */
 export function ProductGrid(props: {
-  items: { product: Product; store: Pick<Store, 'slug' | 'name'>; canSell: boolean }[];
+  items: { product: CardProduct; store: Pick<Store, 'slug' | 'name'>; canSell: boolean }[];
   showStore?: boolean;
   label: string;
 }) {

@@ -1,14 +1,14 @@
 // The home page: featured products across vendors and the makers who sell here.
 import { type JSX } from '../lib/jsx/jsx-runtime';
-import type { ProductWithStore, Store } from './queries';
+import type { Store } from './queries';
 import { shopPath } from './urls';
-import { ProductGrid } from './components';
+import { ProductGrid, type CardProduct } from './components';
 import { Layout } from '../pages/layout';
 
 export function HomePage(props: {
   storeName: string;
-  featured: ProductWithStore[];
-  stores: Store[];
+  featured: { product: CardProduct; store: Pick<Store, 'slug' | 'name'> }[];
+  stores: Pick<Store, 'slug' | 'name' | 'tagline'>[];
   /** The category chips. */
   filter?: JSX.Element | null;
   /** The chosen category's name: the grid then shows its products instead of the featured ones. */

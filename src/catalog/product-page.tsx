@@ -3,6 +3,7 @@ import { productAvailability, type Product, type Store } from './availability';
 import { productPath, shopPath } from './urls';
 import { Price, ProductImage, StockNote } from '../pages/components';
 import { AddToCartForm, ProductGrid } from './components';
+import type { PricingProduct } from './rows';
 import { Layout } from '../pages/layout';
 
 export function ProductPage(props: {
@@ -10,7 +11,7 @@ export function ProductPage(props: {
   currency: string;
   product: Product;
   store: Store;
-  more: Product[];
+  more: PricingProduct[];
   added: boolean;
 }) {
   const { product, store } = props;

@@ -5,12 +5,17 @@ import { schema } from '../db/client';
 import { storeCanSell, type Product, type Store } from './availability';
 import { categoryCountsOf, categoryCountsStatement, type CategoryCount } from './categories';
 import {
+  CARD_PRODUCT_SELECT,
+  cardProductOf,
+  LISTING_STORE_SELECT,
+  listingStoreOf,
   PRICING_SELECT,
   pricingRowOf,
   PRODUCT_SELECT,
   productOf,
   STORE_SELECT,
   storeOf,
+  type ListingStore,
   type PricingProduct,
   type PricingStore,
 } from './rows';
@@ -132,22 +137,27 @@ function featuredQuery(db: Db, limit: number) {
 export async function loadHome(
   db: Db,
   limits: { products?: number; stores?: number } = {},
-): Promise<{ featured: ProductWithStore[]; stores: Store[]; categories: CategoryCount[] }> {
+): Promise<{
+  featured: { product: PricingProduct; store: PricingStore }[];
+  stores: ListingStore[];
+  categories: CategoryCount[];
+}> {
   const productLimit = limits.products ?? 12;
   const storeLimit = limits.stores ?? 24;
   // SQL narrows to what storeCanSell() allows (charges and payouts on, not disconnected), so the limits
-  // need no slack; storeCanSell() still decides.
+  // need no slack; storeCanSell() still decides. Only the columns the cards show are read (no
+  // descriptions, contact details or Stripe ids): the home page is the most viewed page.
   const [productRows, storeRows, categoryRows] = await db.$client.batch<Record<string, unknown>>([
     db.$client
       .prepare(
-        `SELECT ${PRODUCT_SELECT}, ${STORE_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+        `SELECT ${PRICING_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
          WHERE p.active = 1 AND s.charges_enabled = 1 AND s.payouts_enabled = 1 AND s.deauthorized_at IS NULL
          ORDER BY p.featured DESC, p.created_at DESC, p.name ASC LIMIT ?`,
       )
       .bind(productLimit),
     db.$client
       .prepare(
-        `SELECT ${STORE_SELECT} FROM stores s
+        `SELECT ${LISTING_STORE_SELECT} FROM stores s
          WHERE s.charges_enabled = 1 AND s.payouts_enabled = 1 AND s.deauthorized_at IS NULL
          ORDER BY s.name ASC LIMIT ?`,
       )
@@ -155,10 +165,8 @@ export async function loadHome(
     categoryCountsStatement(db),
   ]);
   return {
-    featured: productRows!.results
-      .map((row) => ({ product: productOf(row), store: storeOf(row) }))
-      .filter((r) => storeCanSell(r.store)),
-    stores: storeRows!.results.map(storeOf).filter(storeCanSell),
+    featured: productRows!.results.map(pricingRowOf).filter((r) => storeCanSell(r.store)),
+    stores: storeRows!.results.map(listingStoreOf).filter(storeCanSell),
     categories: categoryCountsOf(categoryRows!.results),
   };
 }
@@ -186,7 +194,7 @@ export async function loadProductPage(
   storeSlug: string,
   productSlug: string,
   moreLimit = 4,
-): Promise<{ product: Product; store: Store; more: Product[] } | null> {
+): Promise<{ product: Product; store: Store; more: PricingProduct[] } | null> {
   const [found, others] = await db.$client.batch<Record<string, unknown>>([
     db.$client
       .prepare(
@@ -196,12 +204,12 @@ export async function loadProductPage(
       .bind(storeSlug, productSlug),
     db.$client
       .prepare(
-        `SELECT ${PRODUCT_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+        `SELECT ${CARD_PRODUCT_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
          WHERE s.slug = ? AND p.active = 1 AND p.slug <> ? ORDER BY p.featured DESC, p.name ASC LIMIT ?`,
       )
       .bind(storeSlug, productSlug, moreLimit),
   ]);
   const row = found!.results[0];
   if (!row) return null;
-  return { product: productOf(row), store: storeOf(row), more: others!.results.map(productOf) };
+  return { product: productOf(row), store: storeOf(row), more: others!.results.map(cardProductOf) };
 }

@@ -81,7 +81,8 @@ const pricingStoreReaders = readers(pricingStoreColumns, 's_');
 
 /**
  * `SELECT` list for pricing a cart: products `p` and stores `s`, only the columns pricing reads (no
- * descriptions or contact details: this runs on every cart read and write).
+ * descriptions or contact details: this runs on every cart read and write). A product card in a grid
+ * (home page) shows the same columns, so it reads them too.
  */
 export const PRICING_SELECT = `${selectList('p', pricingProductColumns, 'p_')}, ${selectList('s', pricingStoreColumns, 's_')}`;
 
@@ -91,6 +92,27 @@ export function pricingRowOf(row: Record<string, unknown>): { product: PricingPr
     product: mapRow(row, pricingProductReaders) as PricingProduct,
     store: mapRow(row, pricingStoreReaders) as PricingStore,
   };
+}
+
+/** `SELECT` list for a product card without its store (products aliased `p`): pricing's product columns. */
+export const CARD_PRODUCT_SELECT = selectList('p', pricingProductColumns, 'p_');
+
+/** The product in a row selected with CARD_PRODUCT_SELECT. */
+export function cardProductOf(row: Record<string, unknown>): PricingProduct {
+  return mapRow(row, pricingProductReaders) as PricingProduct;
+}
+
+/** The store columns a list of shops shows (the home page's makers): pricing's, and the tagline. */
+const LISTING_STORE_KEYS = [...PRICING_STORE_KEYS, 'tagline'] as const satisfies readonly (keyof Store)[];
+export type ListingStore = Pick<Store, (typeof LISTING_STORE_KEYS)[number]>;
+const listingStoreColumns = only(storeColumns, LISTING_STORE_KEYS);
+const listingStoreReaders = readers(listingStoreColumns, 's_');
+/** `SELECT` list for a store in a list of shops (stores aliased `s`). */
+export const LISTING_STORE_SELECT = selectList('s', listingStoreColumns, 's_');
+
+/** The store in a row selected with LISTING_STORE_SELECT. */
+export function listingStoreOf(row: Record<string, unknown>): ListingStore {
+  return mapRow(row, listingStoreReaders) as ListingStore;
 }
 
 /** The product in a row selected with PRODUCT_SELECT. */

@@ -15,9 +15,12 @@ const ANY_HOST = /^\/(?:health$|webhooks\/|__stripe\/)/;
 export const canonicalOrigin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   const method = c.req.method;
   if ((method === 'GET' || method === 'HEAD') && wantsHtml(c)) {
-    const url = new URL(c.req.url);
     const origin = publicOrigin(c.env);
-    if (url.origin !== origin && !ANY_HOST.test(url.pathname)) {
+    const href = c.req.url;
+    // The usual case, on the site's own origin, is told from the text alone (no URL parsed per page).
+    const sameOrigin = href.startsWith(origin) && href.charCodeAt(origin.length) === 47; // '/'
+    const url = sameOrigin ? null : new URL(href);
+    if (url && url.origin !== origin && !ANY_HOST.test(url.pathname)) {
       // Not stored: a browser keeps a cached permanent redirect even after PUBLIC_URL changes.
       c.header('cache-control', 'no-store');
       return c.redirect(`${origin}${url.pathname}${url.search}`, 308);
