@@ -5,7 +5,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { storeConfig } from '../lib/config';
 import { lineCountProblem, noteProblem, normalizeNote, qtyProblem } from './rules';
-import { changeAndPriceFrom, type PricedAnswer, type PricedResult } from './service';
+import { changeAndPriceFrom, viewCart, type PricedAnswer, type PricedResult } from './service';
 import type {
   CartFailure,
   CartFailureCode,
@@ -59,6 +59,16 @@ export class CartObject extends DurableObject<Env> {
     const state = this.load();
     if (state.version > 0 && Date.now() - this.touchedAt > TOUCH_EVERY_MS) await this.touch();
     return state;
+  }
+
+  /**
+   * The cart priced from D1 here, as the JSON text GET /cart answers: the text crosses back to the route
+   * cheaper than the cart's lines going out and its priced view being built and serialised there.
+   */
+  async viewPricedJson(): Promise<{ version: number; json: string }> {
+    const state = await this.getState();
+    const view = await viewCart(this.env, state.id, state);
+    return { version: view.version, json: JSON.stringify(view) };
   }
 
   /**

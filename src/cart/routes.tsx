@@ -82,19 +82,26 @@ for (const path of ['/cart', '/cart/*'])
 cartRoutes
   /** The cart page for browsers, the priced cart as JSON for everyone else. */
   .get('/cart', async (c) => {
+    if (!wantsHtml(c)) {
+      // The API's answer, priced and serialised in the cart's object (one call; a new cart is empty).
+      const { id, created } = await ensureCart(c);
+      const { version, json } = created
+        ? { version: 0, json: JSON.stringify(await viewCart(c.env, id, emptyCart(id))) }
+        : await cartStub(c.env, id).viewPricedJson();
+      c.header('etag', `"${version}"`);
+      return c.body(json, 200, { 'content-type': 'application/json' });
+    }
     const view = await currentView(c);
     c.header('etag', `"${view.version}"`);
-    if (wantsHtml(c))
-      return renderPage(
-        c,
-        <CartPage
-          view={view}
-          config={storeConfig(c.env)}
-          checkout={c.req.query('checkout')}
-          email={await readShopperSession(c)}
-        />,
-      );
-    return c.json(view);
+    return renderPage(
+      c,
+      <CartPage
+        view={view}
+        config={storeConfig(c.env)}
+        checkout={c.req.query('checkout')}
+        email={await readShopperSession(c)}
+      />,
+    );
   })
 
   /** Whole-cart replacement, only from the version it was based on (If-Match); else 409 and the current cart. */

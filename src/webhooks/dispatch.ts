@@ -27,6 +27,11 @@ function handlersFor(type: string): WebhookHandler[] {
   return REGISTRIES.map((registry) => registry[type]).filter((h): h is WebhookHandler => Boolean(h));
 }
 
+/** Whether any domain handles this event type (one that none does is logged as `ignored` at once). */
+export function isHandled(type: string): boolean {
+  return REGISTRIES.some((registry) => Boolean(registry[type]));
+}
+
 /** Runs every handler for the event; `processed` if any of them did something. */
 async function dispatchEvent(event: Stripe.Event, env: Env): Promise<HandlerOutcome> {
   let outcome: HandlerOutcome = 'ignored';

@@ -15,11 +15,18 @@ const MAX_ERROR_CHARS = 1000;
 /**
  * Stores a verified event unless its id is already there (`ON CONFLICT DO NOTHING`: a duplicate or a
  * concurrent delivery stores nothing) and counts this delivery as an attempt to apply it unless it is
- * done already, in one D1 round trip. Returns the stored row's status after the insert.
+ * done already, in one D1 round trip. An event no handler takes (`handled` false) is stored as
+ * `ignored` at once: its log entry is final in this one write. Returns the stored row's status after
+ * the insert, and whether this delivery inserted it.
  */
-export async function storeEvent(db: Db, event: Stripe.Event, rawBody: string): Promise<WebhookStatus> {
+export async function storeEvent(
+  db: Db,
+  event: Stripe.Event,
+  rawBody: string,
+  handled = true,
+): Promise<{ status: WebhookStatus; inserted: boolean }> {
   const t = schema.webhookEvents;
-  const [, , rows] = await db.batch([
+  const [insert, , rows] = await db.batch([
     db
       .insert(t)
       .values({
@@ -29,7 +36,7 @@ export async function storeEvent(db: Db, event: Stripe.Event, rawBody: string): 
         livemode: event.livemode,
         created: event.created,
         payload: rawBody,
-        status: 'received',
+        ...(handled ? { status: 'received' } : { status: 'ignored', attempts: 1, processedAt: now() }),
       })
       .onConflictDoNothing({ target: t.id }),
     db
@@ -38,7 +45,7 @@ export async function storeEvent(db: Db, event: Stripe.Event, rawBody: string): 
       .where(and(eq(t.id, event.id), notInArray(t.status, ['processed', 'ignored']))),
     db.select({ status: t.status }).from(t).where(eq(t.id, event.id)),
   ]);
-  return rows[0]?.status ?? 'received';
+  return { status: rows[0]?.status ?? 'received', inserted: insert.meta.changes > 0 };
 }
 
 /** One stored event, or null. */

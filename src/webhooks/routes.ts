@@ -4,8 +4,8 @@ import { Hono } from 'hono';
 import { getDb } from '../db/client';
 import { BadRequestError, PayloadTooLargeError, problemResponse } from '../lib/errors';
 import { webhookSecrets } from '../stripe/client';
-import { applyVerifiedEvent } from './dispatch';
-import { storeEvent } from './log';
+import { applyVerifiedEvent, isHandled } from './dispatch';
+import { markDone, storeEvent } from './log';
 import { verifyStripeEvent } from '../stripe/verify';
 
 /** Stripe's events are far below this; anything larger is not from Stripe. */
@@ -22,9 +22,16 @@ export const webhookRoutes = new Hono<{ Bindings: Env }>().post('/webhooks/strip
     return problemResponse(new BadRequestError('The Stripe-Signature header is missing or invalid.'));
 
   const db = getDb(c.env);
-  const stored = await storeEvent(db, event, raw);
-  if (stored === 'processed' || stored === 'ignored') {
-    return c.json({ received: true, id: event.id, status: stored, duplicate: true });
+  const handled = isHandled(event.type);
+  const stored = await storeEvent(db, event, raw, handled);
+  if (!stored.inserted && (stored.status === 'processed' || stored.status === 'ignored')) {
+    return c.json({ received: true, id: event.id, status: stored.status, duplicate: true });
+  }
+  if (!handled) {
+    // No handler takes it: stored as ignored by the write above (or, for a row an earlier release left
+    // unfinished, marked so now); nothing to apply.
+    if (!stored.inserted) await markDone(db, event.id, 'ignored');
+    return c.json({ received: true, id: event.id, status: 'ignored' });
   }
   // Stored and its attempt counted above: applied from the verified event, not read back from D1.
   const result = await applyVerifiedEvent(c.env, event);

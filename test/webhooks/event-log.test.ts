@@ -4,6 +4,7 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { processStoredEvent } from '../../src/webhooks/dispatch';
+import { startCounting, takeCounts } from '../helpers/statement-counter';
 import { deliver, storedEvent, stripeEvent, stripeId } from '../helpers/webhook-events';
 
 const ADMIN = { authorization: 'Bearer test-admin-token', accept: 'application/json' };
@@ -29,6 +30,27 @@ describe('webhook event log', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ received: true, status: 'ignored' });
     expect(await storedEvent(env.DB, event.id as string)).toMatchObject({ status: 'ignored', attempts: 1 });
+  });
+
+  it('logs an unhandled event in one D1 write; its redelivery is a duplicate that writes nothing more', async () => {
+    const event = stripeEvent('price.updated', { id: stripeId('price'), object: 'price' });
+    const stop = startCounting(env);
+    try {
+      takeCounts();
+      const first = await deliver(event);
+      expect(await first.json()).toEqual({ received: true, id: event.id, status: 'ignored' });
+      expect(takeCounts()).toMatchObject({ d1RoundTrips: 1, d1WriteTrips: 1 });
+      const again = await deliver(event);
+      expect(await again.json()).toMatchObject({ status: 'ignored', duplicate: true });
+      expect(takeCounts()).toMatchObject({ d1RoundTrips: 1 });
+    } finally {
+      stop();
+    }
+    const row = await env.DB.prepare('SELECT status, attempts, processed_at FROM webhook_events WHERE id = ?')
+      .bind(event.id)
+      .first();
+    expect(row).toMatchObject({ status: 'ignored', attempts: 1 });
+    expect(typeof row?.processed_at).toBe('number');
   });
 
   it('applies an event once: the same event again answers 200 and changes nothing', async () => {
