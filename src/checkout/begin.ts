@@ -9,7 +9,7 @@ import { runBatch } from '../db/batch';
 import { publicOrigin } from '../lib/config';
 import { checkoutIdFor, getOrderWithLines, isPaidStatus, orderSlotFor } from '../orders/model';
 import { ensureCustomer } from '../orders/customers';
-import { cancelOrder, recordPaymentDetails } from '../orders/state';
+import { cancelOrder, paymentDetailsUpdate } from '../orders/state';
 import { heldProducts, reserveStatements } from '../orders/stock';
 import { getStripe, type Stripe } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
@@ -502,11 +502,13 @@ export async function beginCheckoutSession(
     throw upstream(err);
   }
   if (!session.url) throw new UpstreamError('The payment provider returned no checkout page.');
-  const opened = await openAttempt(db, id, {
-    stripeId: session.id,
-    url: session.url,
-    expiresAt: session.expires_at,
-  });
+  // The attempt opens and the order learns its session in one batch (the order only if the attempt opened).
+  const opened = await openAttempt(
+    db,
+    id,
+    { stripeId: session.id, url: session.url, expiresAt: session.expires_at },
+    (onlyIf) => paymentDetailsUpdate(db, orderId, { checkoutSessionId: session.id }, onlyIf),
+  );
   if (!opened) {
     // A newer checkout of this cart superseded this one while Stripe answered.
     await stripe.checkout.sessions.expire(session.id).catch(() => undefined);
@@ -514,7 +516,6 @@ export async function beginCheckoutSession(
       code: 'superseded',
     });
   }
-  await recordPaymentDetails(db, orderId, { checkoutSessionId: session.id });
   return { url: session.url, orderId, sessionId: session.id };
 }
 
@@ -553,14 +554,18 @@ export async function beginPaymentIntent(
     throw upstream(err);
   }
   if (!intent.client_secret) throw new UpstreamError('The payment provider returned no client secret.');
-  const opened = await openAttempt(db, id, { stripeId: intent.id, clientSecret: intent.client_secret });
+  const opened = await openAttempt(
+    db,
+    id,
+    { stripeId: intent.id, clientSecret: intent.client_secret },
+    (onlyIf) => paymentDetailsUpdate(db, orderId, { paymentIntentId: intent.id }, onlyIf),
+  );
   if (!opened) {
     await stripe.paymentIntents.cancel(intent.id).catch(() => undefined);
     throw new ConflictError('Your cart changed during checkout. Please check out again.', {
       code: 'superseded',
     });
   }
-  await recordPaymentDetails(db, orderId, { paymentIntentId: intent.id });
   return {
     clientSecret: intent.client_secret,
     orderId,

@@ -1,6 +1,7 @@
 // Payment attempts (the `checkouts` table): one row per Checkout Session or PaymentIntent created for an
 // order, with its own lifecycle creating → open → complete | expired | failed.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { nowSeconds as now } from '../lib/time';
@@ -63,8 +64,9 @@ export async function openAttempt(
   db: Db,
   id: string,
   created: { stripeId: string; url?: string | null; clientSecret?: string | null; expiresAt?: number | null },
+  alsoWhenOpened?: (opened: SQL) => BatchItem<'sqlite'>,
 ): Promise<boolean> {
-  const res = await db
+  const open = db
     .update(schema.checkouts)
     .set({
       stripeId: created.stripeId,
@@ -75,6 +77,14 @@ export async function openAttempt(
       updatedAt: now(),
     })
     .where(and(eq(schema.checkouts.id, id), inArray(schema.checkouts.status, LIVE_STATUSES)));
+  if (!alsoWhenOpened) return changed(await open);
+  // In the same batch, a statement that applies only if this attempt was opened by the update before it.
+  const opened = sql`EXISTS (SELECT 1 FROM checkouts WHERE id = ${id} AND stripe_id = ${created.stripeId} AND status = 'open')`;
+  const [res] = await db.batch([open, alsoWhenOpened(opened)]);
+  return changed(res);
+}
+
+function changed(res: unknown): boolean {
   return ((res as { meta?: { changes?: number } }).meta?.changes ?? 0) > 0;
 }
 

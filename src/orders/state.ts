@@ -1,7 +1,7 @@
 // The order state machine, in one place: every change of an order's status is written here, only
 // forward (pending → paid → partially_refunded → refunded, or pending → canceled), with conditional SQL
 // so that a webhook delivered twice, concurrently or out of order applies once.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { changes, runBatch } from '../db/batch';
@@ -108,12 +108,19 @@ function detailsOf(p: Partial<ConfirmedPayment>) {
 
 /** Records payment details (ids, receipt, e-mail, shipping) without touching the status. */
 export async function recordPaymentDetails(db: Db, orderId: string, p: Partial<ConfirmedPayment>) {
-  const details = detailsOf(p);
-  if (Object.keys(details).length === 0) return;
-  await db
+  if (Object.keys(detailsOf(p)).length === 0) return;
+  await paymentDetailsUpdate(db, orderId, p);
+}
+
+/**
+ * The statement recordPaymentDetails runs (for a caller's D1 batch), applied only while `onlyIf` holds
+ * when given. `p` must name at least one detail.
+ */
+export function paymentDetailsUpdate(db: Db, orderId: string, p: Partial<ConfirmedPayment>, onlyIf?: SQL) {
+  return db
     .update(schema.orders)
-    .set({ ...details, updatedAt: now() })
-    .where(eq(schema.orders.id, orderId));
+    .set({ ...detailsOf(p), updatedAt: now() })
+    .where(onlyIf ? and(eq(schema.orders.id, orderId), onlyIf) : eq(schema.orders.id, orderId));
 }
 
 /**
