@@ -93,6 +93,24 @@ const TARGETS = {
   gzipKiB: 200,
 };
 
+/**
+ * The I/O each route makes, as `npm run bench:statements` counts it (docs/SCALING.md): D1 round trips
+ * (plain or through a session) and Durable Object calls. With the floor rows of the same run they give
+ * each route's I/O floor: what its calls cost in this runtime before any of the app's own work. Local D1
+ * is a SQLite object in the same workerd process, so its CPU is in every figure here (on Cloudflare it
+ * runs elsewhere). Checkout and the webhook make more calls than these; a payment can't be taken with
+ * fewer than two D1 round trips (store the event or the order, then apply it), so `min` is that bound.
+ */
+const IO = {
+  homeUncached: { d1Session: 1 },
+  productUncached: { d1Session: 1 },
+  cart: { do: 1, d1: 1 },
+  cartAdd: { do: 1, d1: 1 },
+  cartAddBig: { do: 1, d1: 1 },
+  webhook: { d1: 2, min: true },
+  checkout: { d1: 2, min: true },
+};
+
 const log = (msg) => console.error(`[bench] ${msg}`);
 const require = createRequire(import.meta.url);
 const wranglerRequire = createRequire(require.resolve('wrangler/package.json'));
@@ -1531,6 +1549,42 @@ for (const r of results.routes) {
       `| ${r.route} | ${fmt(r.rps)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${fmt(r.cpuMsPerRequest, 2)} | ${r.emulatorCpuMsPerRequest ? fmt(r.emulatorCpuMsPerRequest, 2) : ''} | ${r.ratio == null ? 'n/a' : `${fmt(r.ratio * 100, 1)}%`} | ${
         target[r.key] ? `${target[r.key]} (${verdict(r.key, r)})` : ''
       } | ${r.errors} |`,
+    );
+}
+{
+  // Against the I/O floor: a route's calls priced at the floor rows' cost, each less the bare route.
+  const cpuOf = (key) => results.routes.find((r) => r.key === key && r.available)?.cpuMsPerRequest ?? null;
+  const bare = cpuOf('baseline');
+  const per = { d1: cpuOf('floorD1'), d1Session: cpuOf('floorD1Session'), do: cpuOf('floorDo') };
+  const rows = [];
+  for (const [key, io] of Object.entries(IO)) {
+    const r = results.routes.find((x) => x.key === key && x.available);
+    if (!r || bare == null || Object.keys(io).some((k) => k !== 'min' && per[k] == null)) continue;
+    const floor =
+      bare + Object.entries(io).reduce((sum, [k, n]) => (k === 'min' ? sum : sum + n * (per[k] - bare)), 0);
+    const calls = Object.entries(io)
+      .filter(([k]) => k !== 'min')
+      .map(([k, n]) => `${n} ${{ d1: 'D1', d1Session: 'D1 (session)', do: 'object' }[k]}`)
+      .join(' + ');
+    const t = TARGETS[key];
+    const reach =
+      t && 'ratio' in t
+        ? `best possible ${fmt((bare / floor) * 100, 1)}% of the bare route (target ≥ ${t.ratio * 100}%)`
+        : t && 'cpu' in t
+          ? `${fmt(t.cpu - floor, 2)} ms left for the app's own work under the ${t.cpu} ms target`
+          : '';
+    rows.push(
+      `| ${r.route} | ${io.min ? `at least ${calls}` : calls} | ${fmt(floor, 2)} | ${fmt(r.cpuMsPerRequest, 2)} | ${fmt(r.cpuMsPerRequest - floor, 2)} | ${reach} |`,
+    );
+  }
+  if (rows.length)
+    lines.push(
+      '',
+      'Against the I/O floor (floor = the bare route + each call at its floor row, less the bare route; local D1 runs in this process):',
+      '',
+      '| route | calls (npm run bench:statements) | I/O floor CPU ms | CPU ms/req | above the floor | |',
+      '| --- | --- | ---: | ---: | ---: | --- |',
+      ...rows,
     );
 }
 if (results.bundle) {
