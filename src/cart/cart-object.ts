@@ -592,7 +592,10 @@ function sameLines(a: readonly CartLine[], b: readonly CartLine[]): boolean {
 
 /** The priced cart as the JSON text the API answers: a string crosses back to the route cheaper than the object. */
 function answerOf({ result, view }: PricedResult): PricedAnswer {
-  return result.ok && view ? { result, json: JSON.stringify(view) } : { result };
+  if (!result.ok) return result;
+  // changeAndPriceFrom prices every change it makes; an unpriced success would be a bug there.
+  if (!view) throw new Error('A cart change came back without its priced view.');
+  return { ok: true, version: result.cart.version, json: JSON.stringify(view) };
 }
 
 function safeAmount(n: number): number {

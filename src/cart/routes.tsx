@@ -147,20 +147,15 @@ cartRoutes
   .post('/cart/items', body(['json', 'form'], addSchema, { form: addForm }), async (c) => {
     const input: z.output<typeof addForm> = c.req.valid('json');
     const { id } = await ensureCart(c);
-    const { result, json } = await cartStub(c.env, id).addItemPriced(
-      input.productId,
-      input.qty,
-      input.note ?? '',
-    );
+    const priced = await cartStub(c.env, id).addItemPriced(input.productId, input.qty, input.note ?? '');
     // The no-JS pages' form posts get a 303 back; the API gets JSON.
-    if (isForm(c)) return redirectBack(c, input.return_to, result);
-    return answer(c, result, json);
+    if (isForm(c)) return redirectBack(c, input.return_to, priced);
+    return answer(c, priced);
   })
 
   /** Sets a line's quantity (0 removes) and/or note. */
   .patch('/cart/items/:productId', validate('param', lineParam), body(['json'], patchSchema), async (c) => {
-    const { result, json } = await patchLine(c, c.req.valid('param').productId, c.req.valid('json'));
-    return answer(c, result, json);
+    return answer(c, await patchLine(c, c.req.valid('param').productId, c.req.valid('json')));
   })
 
   /** Removes a line (removing a product that is not there changes nothing). */
@@ -178,7 +173,7 @@ cartRoutes
       return redirectBack(c, form.return_to, await cartStub(c.env, id).removeItem(pid));
     }
     const change = { qty: form.qty, note: form.note };
-    return redirectBack(c, form.return_to, (await patchLine(c, pid, change)).result);
+    return redirectBack(c, form.return_to, await patchLine(c, pid, change));
   })
 
   /** Enters a discount code (`{ code }`, case-insensitive, surrounding spaces ignored); 422 if it does not apply. */
@@ -271,13 +266,16 @@ async function patchLine(
 }
 
 /**
- * JSON answer: the new priced cart (`json`: its JSON text, when the object already priced it), or the
- * typed error for a refusal.
+ * JSON answer: the new priced cart (its JSON text, when the object already priced it), or the typed
+ * error for a refusal.
  */
-async function answer(c: AppContext, result: CartResult, json?: string): Promise<Response> {
+async function answer(c: AppContext, result: CartResult | PricedAnswer): Promise<Response> {
   if (!result.ok) throw await failureError(c.env, result.error);
+  if ('json' in result) {
+    c.header('etag', `"${result.version}"`);
+    return c.body(result.json, 200, { 'content-type': 'application/json' });
+  }
   c.header('etag', `"${result.cart.version}"`);
-  if (json !== undefined) return c.body(json, 200, { 'content-type': 'application/json' });
   return c.json(await viewCart(c.env, result.cart.id, result.cart));
 }
 
@@ -285,7 +283,7 @@ async function answer(c: AppContext, result: CartResult, json?: string): Promise
 async function redirectBack(
   c: AppContext,
   returnPath: string | undefined,
-  result: CartResult,
+  result: CartResult | PricedAnswer,
 ): Promise<Response> {
   if (!result.ok) throw await failureError(c.env, result.error);
   return c.redirect(safeReturnPath(returnPath ?? null) ?? '/cart', 303);

@@ -73,8 +73,12 @@ function limitsFrom(
 
 /** A change's outcome and, when it was made, the new cart priced from the same D1 read. */
 export type PricedResult = { result: CartResult; view?: CartView };
-/** A PricedResult with the view as the JSON text of the API's answer (what the cart object returns). */
-export type PricedAnswer = { result: CartResult; json?: string };
+/**
+ * What a priced change answers across the object boundary (what the cart object returns): on success the
+ * new version and the priced cart as the JSON text of the API's answer (the lines stay in the object: a
+ * 50-line cart is not copied out to be thrown away); a refusal as it is.
+ */
+export type PricedAnswer = { ok: true; version: number; json: string } | { ok: false; error: CartFailure };
 
 /**
  * Runs one change on a cart with a single D1 read, for a caller that holds the cart's lines as they are
