@@ -872,6 +872,7 @@ try {
       scenarios.push({
         name: 'POST /checkout (new session)',
         key: 'checkout',
+        phase: 1,
         kind: 'rotate-cookie',
         method: 'POST',
         path: '/checkout',
@@ -922,6 +923,7 @@ try {
       scenarios.push({
         name: 'POST /checkout (subscription mode)',
         key: 'subCheckout',
+        phase: 1,
         kind: 'rotate-cookie',
         method: 'POST',
         path: '/checkout',
@@ -995,6 +997,7 @@ try {
       scenarios.push({
         name: 'invoice.paid ingest (renewal order)',
         key: 'invoicePaid',
+        phase: 1,
         kind: 'webhook',
         method: 'POST',
         path: '/webhooks/stripe',
@@ -1079,6 +1082,7 @@ try {
       scenarios.push({
         name: 'webhook: payment_intent.succeeded (pending order paid)',
         key: 'webhook',
+        phase: 1,
         kind: 'webhook',
         method: 'POST',
         path: '/webhooks/stripe',
