@@ -662,7 +662,8 @@ try {
   const cartCookies =
     productIds.length && ['cart', 'cartDiscount', 'cartAdd'].some(wanted) ? await makeCarts(CART_POOL) : [];
   // The carts GET /cart reads: their own, never written during the run (the add row grows its carts, and a
-  // read after it would measure bigger carts than a read before it). Three lines each, as a cart usually is.
+  // read after it would measure bigger carts than a read before it). Three lines each (three products in a
+  // row of the list, so distinct when there are three or more), as a cart usually is.
   /** @type {string[]} */
   const viewCookies = [];
   if (productIds.length && wanted('cart')) {
@@ -673,7 +674,7 @@ try {
           method: 'POST',
           headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify({
-            productId: productIds[(viewCookies.length + step * 5) % productIds.length],
+            productId: productIds[(viewCookies.length + step) % productIds.length],
             qty: 1,
           }),
         });

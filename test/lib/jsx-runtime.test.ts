@@ -114,6 +114,12 @@ const CASES: [string, Tree][] = [
     'event handlers are dropped',
     ['button', { type: 'submit', onclick: 'return confirm("Sure?")' }, 'Cancel'],
   ],
+  ['boolean attributes under their HTML names', ['script', { src: '/a.js', noModule: true }]],
+  ['a rendered element as an attribute value is escaped', ['a', { title: ['b', { class: 'x' }, 'hi'] }, 'x']],
+  [
+    'objects as attribute values are written as text',
+    ['a', { href: new URL('https://shop.example/a?b=1&c=2') }, 'x'],
+  ],
   ['unicode and emoji', ['p', { lang: 'fr' }, 'Crème brûlée ☕ — 5 €']],
 ];
 

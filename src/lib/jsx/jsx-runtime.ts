@@ -17,9 +17,15 @@ export class SafeHtml {
   }
 }
 
-/** Marks trusted HTML (a script body, pre-rendered markup) so children and attributes insert it unescaped. */
+/** HTML marked trusted by `raw()`: the one kind of SafeHtml an attribute takes as it is. */
+class RawHtml extends SafeHtml {}
+
+/**
+ * Marks trusted HTML (a script body, pre-rendered markup) so children and attributes insert it unescaped.
+ * A rendered element used as an attribute value is escaped there, as hono/jsx does.
+ */
 export function raw(html: string): SafeHtml {
-  return new SafeHtml(html);
+  return new RawHtml(html);
 }
 
 /** What a component may hold: text is escaped, SafeHtml is not, empty values vanish, arrays flatten. */
@@ -145,26 +151,24 @@ const INVALID_NAME = /[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
 const INVALID_TAG = /^[!?]|[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
 
 /**
- * What a prop name becomes: its attribute name, BOOLEAN for a boolean attribute, or SKIP (children, ref,
+ * What a prop name becomes: its attribute name and whether it is boolean, or null (children, ref,
  * dangerouslySetInnerHTML, names hono/jsx refuses). Worked out once per name per isolate: a page has a
  * few dozen distinct names and thousands of attributes.
  */
-const SKIP = 0;
-const BOOLEAN = 1;
-const names = new Map<string, string | typeof SKIP | typeof BOOLEAN>();
+/** An attribute's name as written, and whether it is a boolean attribute (`disabled=""` or nothing). */
+type AttributeName = { key: string; boolean: boolean };
+const names = new Map<string, AttributeName | null>();
 
-function nameOf(prop: string): string | typeof SKIP | typeof BOOLEAN {
+function nameOf(prop: string): AttributeName | null {
   let known = names.get(prop);
   if (known === undefined) {
     const key = KEY_NAMES[prop] ?? prop;
     known =
       prop === 'children' || prop === 'ref' || prop === 'dangerouslySetInnerHTML'
-        ? SKIP
+        ? null
         : key.length === 0 || INVALID_NAME.test(key)
-          ? SKIP
-          : BOOLEAN_ATTRIBUTES.has(key)
-            ? BOOLEAN
-            : key;
+          ? null
+          : { key, boolean: BOOLEAN_ATTRIBUTES.has(key) };
     if (names.size < 1024) names.set(prop, known);
   }
   return known;
@@ -176,21 +180,23 @@ function attributes(tag: string, props: Props): string {
     const v = props[prop];
     if (v === null || v === undefined) continue;
     const name = nameOf(prop);
-    if (name === SKIP) continue;
-    const key = name === BOOLEAN ? prop : name;
+    if (name === null) continue;
+    const key = name.key;
     if (typeof v === 'string') text += ` ${key}="${escapeHtml(v)}"`;
     else if (typeof v === 'number') text += ` ${key}="${v}"`;
     else if (typeof v === 'boolean') {
-      if (name !== BOOLEAN) text += ` ${key}="${v}"`;
+      if (!name.boolean) text += ` ${key}="${v}"`;
       else if (v) text += ` ${key}=""`;
-    } else if (v instanceof SafeHtml) text += ` ${key}="${v.html}"`;
+    } else if (v instanceof RawHtml) text += ` ${key}="${v.html}"`;
+    else if (v instanceof SafeHtml) text += ` ${key}="${escapeHtml(v.html)}"`;
     else if (typeof v === 'function') {
       if (!key.startsWith('on'))
         throw new TypeError(`Invalid prop '${key}' of type 'function' supplied to '${tag}'.`);
-    } else
-      throw new TypeError(
-        `'${tag}' got a${typeof v === 'object' ? 'n object' : ` ${typeof v}`} for '${key}': write it as a string.`,
-      );
+    } else if (key === 'style' && typeof v === 'object')
+      throw new TypeError(`'${tag}' got a style object: write the style as a string.`);
+    // Anything else (a URL, a Date, a bigint) as its text, escaped, as hono/jsx writes it.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- hono/jsx stringifies any object here too
+    else text += ` ${key}="${escapeHtml(String(v))}"`;
   }
   return text;
 }
