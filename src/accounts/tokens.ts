@@ -38,7 +38,12 @@ const usable = async (token: string) =>
 /** True when the token is valid, unused and unexpired (the confirmation page; does not use it). */
 export async function peekLoginToken(db: Db, token: string): Promise<boolean> {
   if (!looksLikeToken(token)) return false;
-  const row = await db.query.shopperLoginTokens.findFirst({ where: await usable(token) });
+  const row = await db
+    .select()
+    .from(schema.shopperLoginTokens)
+    .where(await usable(token))
+    .limit(1)
+    .get();
   return Boolean(row);
 }
 

@@ -60,7 +60,7 @@ export async function listStores(db: Db, q: z.infer<typeof pageQuery>) {
 
 /** One store with its products, payouts and recent contact messages. */
 export async function getStoreDetail(db: Db, id: string) {
-  const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, id) });
+  const store = await db.select().from(schema.stores).where(eq(schema.stores.id, id)).limit(1).get();
   if (!store) throw new NotFoundError(`No store ${id}.`);
   const [products, transfers, messages] = await Promise.all([
     db
@@ -114,7 +114,7 @@ export async function listOrders(db: Db, q: z.infer<typeof orderQuery>) {
 
 /** One order with its lines, payment attempts, transfers (and reversals), refunds and Stripe events. */
 export async function getOrderDetail(db: Db, id: string) {
-  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, id) });
+  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, id)).limit(1).get();
   if (!order) throw new NotFoundError(`No order ${id}.`);
   const [lines, checkouts, transferRows, refunds] = await Promise.all([
     db.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, id)),

@@ -55,7 +55,7 @@ export interface RefundResult {
 /** Refunds `orderId` in full (no amount) or in part. */
 export async function refundOrder(env: Env, orderId: string, req: RefundRequest): Promise<RefundResult> {
   const db = getDb(env);
-  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) });
+  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
   if (!order) throw new NotFoundError(`No order ${orderId}.`);
   if (order.status !== 'paid' && order.status !== 'partially_refunded') {
     throw new ConflictError(`Order ${orderId} is ${order.status}: only a paid order can be refunded.`, {

@@ -151,10 +151,20 @@ async function findStoreForAccount(
     where: eq(schema.vendorAccounts.accountId, accountId),
   });
   if (link) {
-    const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, link.storeId) });
+    const store = await db
+      .select()
+      .from(schema.stores)
+      .where(eq(schema.stores.id, link.storeId))
+      .limit(1)
+      .get();
     if (store) return store;
   }
-  const byAccount = await db.query.stores.findFirst({ where: eq(schema.stores.stripeAccountId, accountId) });
+  const byAccount = await db
+    .select()
+    .from(schema.stores)
+    .where(eq(schema.stores.stripeAccountId, accountId))
+    .limit(1)
+    .get();
   if (byAccount) return byAccount;
   if (metadataStoreId) {
     // An event that overtook the connect request's own write of the account id.
@@ -269,5 +279,5 @@ export async function closeAccountStore(
 
 /** A store by its public slug. */
 export async function storeBySlug(db: Db, slug: string): Promise<StoreRow | undefined> {
-  return db.query.stores.findFirst({ where: eq(schema.stores.slug, slug) });
+  return db.select().from(schema.stores).where(eq(schema.stores.slug, slug)).limit(1).get();
 }

@@ -14,7 +14,14 @@ const d = schema.discounts;
 
 /** The code's row (by its normalised form), or null. */
 export async function findDiscountByCode(db: Db, code: string): Promise<DiscountRow | null> {
-  return (await db.query.discounts.findFirst({ where: eq(d.code, normalizeCode(code)) })) ?? null;
+  return (
+    (await db
+      .select()
+      .from(schema.discounts)
+      .where(eq(d.code, normalizeCode(code)))
+      .limit(1)
+      .get()) ?? null
+  );
 }
 
 /** Every code (operators), or one store's (vendors), oldest first. */
@@ -28,7 +35,7 @@ export function listDiscounts(db: Db, storeId?: string): Promise<DiscountRow[]> 
 
 /** One code by id; a vendor (`storeId`) sees only its own. */
 export async function getDiscount(db: Db, id: string, storeId?: string): Promise<DiscountRow> {
-  const row = await db.query.discounts.findFirst({ where: eq(d.id, id) });
+  const row = await db.select().from(schema.discounts).where(eq(d.id, id)).limit(1).get();
   if (!row || (storeId !== undefined && row.storeId !== storeId))
     throw new NotFoundError('There is no such discount code.');
   return row;
@@ -56,7 +63,12 @@ async function checkScope(
   if (input.fundedBy === 'vendor' && !input.storeId)
     throw invalid('storeId', 'A vendor-funded code names the store that funds it.');
   if (input.storeId) {
-    const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, input.storeId) });
+    const store = await db
+      .select()
+      .from(schema.stores)
+      .where(eq(schema.stores.id, input.storeId))
+      .limit(1)
+      .get();
     if (!store) throw invalid('storeId', 'There is no such store.');
   }
   const ids = input.productIds ?? [];
@@ -205,6 +217,11 @@ export async function missedRedemption(db: Db, orderId: string): Promise<boolean
 /** The code an order was priced with, or null. */
 export async function orderDiscountOf(db: Db, orderId: string) {
   return (
-    (await db.query.orderDiscounts.findFirst({ where: eq(schema.orderDiscounts.orderId, orderId) })) ?? null
+    (await db
+      .select()
+      .from(schema.orderDiscounts)
+      .where(eq(schema.orderDiscounts.orderId, orderId))
+      .limit(1)
+      .get()) ?? null
   );
 }

@@ -78,5 +78,5 @@ export function mergeDispute(s: DisputeSnapshot): SQL {
 
 /** The row of a dispute, if we know it. */
 export async function getDispute(db: Db, id: string): Promise<DisputeRow | undefined> {
-  return db.query.disputes.findFirst({ where: eq(schema.disputes.id, id) });
+  return db.select().from(schema.disputes).where(eq(schema.disputes.id, id)).limit(1).get();
 }

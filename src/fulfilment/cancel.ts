@@ -66,7 +66,7 @@ export async function cancelPart(
 ): Promise<PartView> {
   const db = getDb(env);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) });
+    const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
     const parts = await partsOfOrder(db, orderId);
     const part = parts.find((p) => p.storeId === storeId);
     if (!order || !part) throw new NotFoundError('There is no such order part.');
@@ -159,7 +159,7 @@ async function issueCancelRefund(env: Env, db: Db, orderId: string, storeId: str
     where: and(eq(p.orderId, orderId), eq(p.storeId, storeId)),
   });
   if (!row || row.cancelRefundId || row.cancelRefundAmount <= 0) return;
-  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) });
+  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
   if (!order?.chargeId && !order?.paymentIntentId) return;
   try {
     const refund = await getStripe(env).refunds.create(

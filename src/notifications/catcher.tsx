@@ -26,7 +26,7 @@ async function listCaughtMail(db: Db, q: { to?: string; limit: number }): Promis
 /** One caught message, or NotFoundError. */
 async function getCaughtMail(db: Db, id: number): Promise<Caught> {
   const row = Number.isSafeInteger(id)
-    ? await db.query.caughtMail.findFirst({ where: eq(schema.caughtMail.id, id) })
+    ? await db.select().from(schema.caughtMail).where(eq(schema.caughtMail.id, id)).limit(1).get()
     : undefined;
   if (!row) throw new NotFoundError(`No caught message ${id}.`);
   return row;

@@ -85,13 +85,13 @@ export async function handleNotificationBatch(
 }
 
 async function rowOrStub(env: MailEnv, id: string) {
-  const row = await getDb(env).query.outbox.findFirst({ where: eq(schema.outbox.id, id) });
+  const row = await getDb(env).select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
   return row ?? { id, kind: 'unknown', recipient: null };
 }
 
 /** A message the main queue gave up on: recorded as failed with its last error (a sent one is left alone). */
 async function recordDeadLetter(env: MailEnv, id: string, attempts: number): Promise<void> {
-  const row = await getDb(env).query.outbox.findFirst({ where: eq(schema.outbox.id, id) });
+  const row = await getDb(env).select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
   if (!row) return;
   await markFailed(
     getDb(env),

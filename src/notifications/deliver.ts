@@ -45,7 +45,7 @@ async function prepareMessage(
 /** The outbox row `id` sent once: the outcome, or a thrown TransientError to retry later. */
 export async function deliverMessage(env: MailEnv, id: string): Promise<DeliveryOutcome> {
   const db = getDb(env);
-  const row = await db.query.outbox.findFirst({ where: eq(schema.outbox.id, id) });
+  const row = await db.select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
   if (!row || row.status !== 'queued') return { status: 'skipped' };
   let config: MailConfig;
   try {

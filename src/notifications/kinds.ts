@@ -55,7 +55,7 @@ type OrderRow = typeof schema.orders.$inferSelect;
 type LineRow = typeof schema.orderLines.$inferSelect;
 
 async function loadOrder(db: Db, orderId: string): Promise<{ order: OrderRow; lines: LineRow[] }> {
-  const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) });
+  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
   // Deleted (or never committed): nothing to tell anyone about, and retrying will not bring it back.
   if (!order) throw new PermanentError(`Order ${orderId} no longer exists.`);
   const lines = await db
@@ -98,7 +98,7 @@ async function orderUrl(lc: LoadContext, orderId: string): Promise<string> {
 }
 
 async function storeOf(db: Db, storeId: string) {
-  const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, storeId) });
+  const store = await db.select().from(schema.stores).where(eq(schema.stores.id, storeId)).limit(1).get();
   if (!store) throw new PermanentError(`Store ${storeId} no longer exists.`);
   return store;
 }
@@ -171,7 +171,12 @@ export const KINDS = {
     data: z.object({ orderId: id, refundId: id }),
     async prepare({ orderId, refundId }, lc, tc) {
       const { order, lines } = await loadOrder(lc.db, orderId);
-      const refund = await lc.db.query.refunds.findFirst({ where: eq(schema.refunds.id, refundId) });
+      const refund = await lc.db
+        .select()
+        .from(schema.refunds)
+        .where(eq(schema.refunds.id, refundId))
+        .limit(1)
+        .get();
       if (!refund || refund.orderId !== orderId)
         throw new PermanentError(`Refund ${refundId} of order ${orderId} no longer exists.`);
       const all = await lc.db

@@ -130,7 +130,7 @@ export function resendQueuedMessages(
  */
 export async function resendMessage(env: Pick<Env, 'DB' | 'NOTIFY'>, id: string): Promise<MessageListItem> {
   const db = getDb(env);
-  const row = await db.query.outbox.findFirst({ where: eq(schema.outbox.id, id) });
+  const row = await db.select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
   if (!row) throw new NotFoundError(`No message ${id}.`);
   if (row.status === 'queued')
     throw new ConflictError('This message is still queued; it is sent as soon as it can be.');
@@ -147,7 +147,7 @@ export async function resendMessage(env: Pick<Env, 'DB' | 'NOTIFY'>, id: string)
     })
     .where(and(eq(schema.outbox.id, id), inArray(schema.outbox.status, ['sent', 'failed'])));
   await dispatchMessages(env);
-  const after = await db.query.outbox.findFirst({ where: eq(schema.outbox.id, id) });
+  const after = await db.select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
   return toListItem(after!);
 }
 

@@ -33,7 +33,7 @@ export async function refundPlanInputs(db: Db, orderId: string, always = false) 
     .where(eq(schema.payoutRefunds.orderId, orderId));
   if (refunds.length === 0 && !always) return null;
   const [order, all] = await Promise.all([
-    db.query.orders.findFirst({ where: eq(schema.orders.id, orderId) }),
+    db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get(),
     db
       .select()
       .from(schema.transfers)

@@ -21,7 +21,12 @@ export async function sendReversal(env: Env, reversalId: string): Promise<SendOu
   });
   if (!row) return { done: true, status: 'missing' };
   if (row.status !== 'pending') return { done: true, status: row.status };
-  const transfer = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, row.transferId) });
+  const transfer = await db
+    .select()
+    .from(schema.transfers)
+    .where(eq(schema.transfers.id, row.transferId))
+    .limit(1)
+    .get();
   if (!transfer) return giveUp(db, 'reversal', row.id, `Transfer ${row.transferId} does not exist.`);
 
   if (!transfer.stripeTransferId) {

@@ -22,7 +22,12 @@ function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): st
  */
 export async function sendTransfer(env: Env, transferId: string): Promise<SendOutcome> {
   const db = getDb(env);
-  const before = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
+  const before = await db
+    .select()
+    .from(schema.transfers)
+    .where(eq(schema.transfers.id, transferId))
+    .limit(1)
+    .get();
   if (!before) return { done: true, status: 'missing' };
   if (before.status !== 'pending' && before.status !== 'sending')
     return { done: true, status: before.status };
@@ -32,12 +37,22 @@ export async function sendTransfer(env: Env, transferId: string): Promise<SendOu
 
   const row = await claimTransfer(db, transferId);
   if (!row) {
-    const current = await db.query.transfers.findFirst({ where: eq(schema.transfers.id, transferId) });
+    const current = await db
+      .select()
+      .from(schema.transfers)
+      .where(eq(schema.transfers.id, transferId))
+      .limit(1)
+      .get();
     return { done: true, status: current?.status ?? 'missing' };
   }
 
   return attempt(db, 'transfer', row.id, async () => {
-    const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, row.storeId) });
+    const store = await db
+      .select()
+      .from(schema.stores)
+      .where(eq(schema.stores.id, row.storeId))
+      .limit(1)
+      .get();
     const destination = store?.stripeAccountId ?? row.destination;
     if (!store || !destination) {
       return giveUp(db, 'transfer', row.id, `Store ${row.storeId} has no connected Stripe account.`);
@@ -45,7 +60,12 @@ export async function sendTransfer(env: Env, transferId: string): Promise<SendOu
     if (store.deauthorizedAt) {
       return giveUp(db, 'transfer', row.id, `Store ${store.name} disconnected its Stripe account.`);
     }
-    const order = await db.query.orders.findFirst({ where: eq(schema.orders.id, row.orderId) });
+    const order = await db
+      .select()
+      .from(schema.orders)
+      .where(eq(schema.orders.id, row.orderId))
+      .limit(1)
+      .get();
     if (!order) return giveUp(db, 'transfer', row.id, `Order ${row.orderId} does not exist.`);
 
     const stripe = getStripe(env);

@@ -63,7 +63,7 @@ export async function connectVendor(
   // The account as created is the store's first state (an account event may still overtake it).
   await applyAccount(env, account, account.created ?? 0);
   const url = await onboardingLink(env, account.id);
-  const store = await db.query.stores.findFirst({ where: eq(schema.stores.id, storeId) });
+  const store = await db.select().from(schema.stores).where(eq(schema.stores.id, storeId)).limit(1).get();
   return { store: store!, url };
 }
 
@@ -97,7 +97,10 @@ export async function refreshStoreFromStripe(env: Env, store: StoreRow): Promise
     );
     return store;
   }
-  return (await getDb(env).query.stores.findFirst({ where: eq(schema.stores.id, store.id) })) ?? store;
+  return (
+    (await getDb(env).select().from(schema.stores).where(eq(schema.stores.id, store.id)).limit(1).get()) ??
+    store
+  );
 }
 
 /** A one-time link into the vendor's Stripe Express dashboard. */

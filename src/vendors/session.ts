@@ -53,7 +53,7 @@ export function endVendorSession<E extends { Bindings: Env }>(c: Context<E>): vo
 export const requireVendor: MiddlewareHandler<VendorEnv> = async (c, next) => {
   const storeId = await vendorSessionStoreId(c);
   const store = storeId
-    ? await getDb(c.env).query.stores.findFirst({ where: eq(schema.stores.id, storeId) })
+    ? await getDb(c.env).select().from(schema.stores).where(eq(schema.stores.id, storeId)).limit(1).get()
     : undefined;
   if (!store) {
     if (c.req.method === 'GET' && wantsHtml(c)) return c.redirect('/vendor/login', 303);
@@ -132,7 +132,9 @@ export async function peekLoginToken(env: Env, token: string): Promise<StoreRow 
     ),
   });
   if (!row) return null;
-  return (await db.query.stores.findFirst({ where: eq(schema.stores.id, row.storeId) })) ?? null;
+  return (
+    (await db.select().from(schema.stores).where(eq(schema.stores.id, row.storeId)).limit(1).get()) ?? null
+  );
 }
 
 /** Uses a token (once: a conditional update, so two clicks can't both sign in). Returns the store id. */
