@@ -4,7 +4,7 @@
 import { formatMoney } from '../lib/money';
 import { PART_LABEL, PartItems } from '../fulfilment/pages';
 import type { getOrderDetail } from './queries';
-import { PostButton } from '../pages/components';
+import { PostButton, ReasonButton } from '../pages/components';
 
 type Detail = Awaited<ReturnType<typeof getOrderDetail>>;
 type Transfer = Detail['transfers'][number];
@@ -92,14 +92,7 @@ export function AdminOrderParts(props: { detail: Detail }) {
                             Approve return
                           </button>
                         </form>
-                        <form method="post" action={`${base}/returns/${r.id}/decline`} class="inline">
-                          <label>
-                            Reason <input name="reason" required maxlength={1000} />
-                          </label>{' '}
-                          <button class="button button-small button-ghost" type="submit">
-                            Decline return
-                          </button>
-                        </form>
+                        <ReasonButton action={`${base}/returns/${r.id}/decline`}>Decline return</ReasonButton>
                       </div>
                     ) : null}
                   </li>
@@ -117,14 +110,7 @@ export function AdminOrderParts(props: { detail: Detail }) {
                 </PostButton>
               ) : null}
               {part.status === 'unfulfilled' || part.status === 'partially_shipped' ? (
-                <form method="post" action={`${base}/parts/${part.storeId}/cancel`} class="inline">
-                  <label>
-                    Reason <input name="reason" required maxlength={1000} />
-                  </label>{' '}
-                  <button class="button button-small button-ghost" type="submit">
-                    Cancel part
-                  </button>
-                </form>
+                <ReasonButton action={`${base}/parts/${part.storeId}/cancel`}>Cancel part</ReasonButton>
               ) : null}
             </div>
           </article>

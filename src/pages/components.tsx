@@ -111,3 +111,20 @@ export function PostButton(props: {
     </form>
   );
 }
+
+/**
+ * A one-button POST that asks for a reason first (decline a return, cancel a part): the reason is
+ * required and at most 1,000 characters, as the routes validate it. `class` styles the button.
+ */
+export function ReasonButton(props: { action: string; class?: string; children?: Child }) {
+  return (
+    <form method="post" action={props.action} class="inline">
+      <label>
+        Reason <input name="reason" required maxlength={1000} />
+      </label>{' '}
+      <button class={props.class ?? 'button button-small button-ghost'} type="submit">
+        {props.children}
+      </button>
+    </form>
+  );
+}

@@ -138,22 +138,28 @@ vendorFulfilmentRoutes.get('/vendor/returns', requireVendor, async (c) => {
   return c.json({ returns: await openReturnsOfStore(getDb(c.env), c.var.store.id) });
 });
 
+/**
+ * A vendor's decision on a return request: made by `decide` for this store, then 303 back to the returns
+ * page with `notice` for a form, the decided request as JSON for the API; a refusal re-renders the page.
+ */
+function decideReturn(
+  c: Ctx,
+  notice: 'approved' | 'declined',
+  decide: (id: string, by: { kind: 'vendor'; storeId: string }) => Promise<unknown>,
+) {
+  return orRefused(c, returnsPage, async () => {
+    const decided = await decide(c.req.param('id') ?? '', { kind: 'vendor', storeId: c.var.store.id });
+    c.header('cache-control', PRIVATE);
+    if (isForm(c)) return c.redirect(`/vendor/returns?notice=${notice}`, 303);
+    return c.json({ return: decided });
+  });
+}
+
 vendorFulfilmentRoutes.post(
   '/vendor/returns/:id/approve',
   requireVendor,
   body<typeof approveSchema, VendorEnv>(['form', 'json', 'empty'], approveSchema),
-  (c) =>
-    orRefused(c, returnsPage, async () => {
-      const decided = await approveReturn(
-        c.env,
-        c.req.param('id'),
-        { kind: 'vendor', storeId: c.var.store.id },
-        c.req.valid('json').restock,
-      );
-      c.header('cache-control', PRIVATE);
-      if (isForm(c)) return c.redirect('/vendor/returns?notice=approved', 303);
-      return c.json({ return: decided });
-    }),
+  (c) => decideReturn(c, 'approved', (id, by) => approveReturn(c.env, id, by, c.req.valid('json').restock)),
 );
 
 vendorFulfilmentRoutes.post(
@@ -162,16 +168,5 @@ vendorFulfilmentRoutes.post(
   body<typeof declineSchema, VendorEnv>(['form', 'json'], declineSchema, {
     invalidForm: invalidOn(returnsPage),
   }),
-  (c) =>
-    orRefused(c, returnsPage, async () => {
-      const decided = await declineReturn(
-        c.env,
-        c.req.param('id'),
-        { kind: 'vendor', storeId: c.var.store.id },
-        c.req.valid('json').reason,
-      );
-      c.header('cache-control', PRIVATE);
-      if (isForm(c)) return c.redirect('/vendor/returns?notice=declined', 303);
-      return c.json({ return: decided });
-    }),
+  (c) => decideReturn(c, 'declined', (id, by) => declineReturn(c.env, id, by, c.req.valid('json').reason)),
 );
