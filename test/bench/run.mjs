@@ -94,7 +94,7 @@ const TARGETS = {
 };
 
 /**
- * The I/O each route makes, as `npm run bench:statements` counts it (docs/SCALING.md): D1 round trips
+ * The I/O each route makes, as `npm run bench:statements` counts it and asserts (docs/SCALING.md): D1 round trips
  * (plain or through a session) and Durable Object calls. With the floor rows of the same run they give
  * each route's I/O floor: what its calls cost in this runtime before any of the app's own work. Local D1
  * is a SQLite object in the same workerd process, so its CPU is in every figure here (on Cloudflare it

@@ -176,20 +176,16 @@ describe('admin order page: fulfilment', () => {
       trackingNumber: 'RM1',
       trackingUrl: 'https://track.example/RM1',
     });
-    const r1 = (
-      await (
-        await requestReturn(buyer, orderId, a!.storeId, a!.products[0]!.id)
-      ).json<{
-        return: { id: string };
-      }>()
-    ).return.id;
-    const r2 = (
-      await (
-        await requestReturn(buyer, orderId, a!.storeId, a!.products[0]!.id)
-      ).json<{
-        return: { id: string };
-      }>()
-    ).return.id;
+    const askForReturn = async () =>
+      (
+        await (
+          await requestReturn(buyer, orderId, a!.storeId, a!.products[0]!.id)
+        ).json<{
+          return: { id: string };
+        }>()
+      ).return.id;
+    const r1 = await askForReturn();
+    const r2 = await askForReturn();
 
     let html = await (await adminPage(`/admin/orders/${orderId}`)).text();
     const partA = section(html, `class="panel admin-part" data-store-id="${a!.storeId}"`);
