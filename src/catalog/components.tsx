@@ -3,6 +3,7 @@
 import type { Product, Store } from './availability';
 import { MAX_NOTE_CHARS, MAX_QTY } from './line-limits';
 import { productPath, shopPath } from './urls';
+import type { SafeHtml } from '../lib/jsx/jsx-runtime';
 import { Price, ProductImage, StockNote } from '../pages/components';
 
 /** What a product card shows (the home page reads only these columns). */
@@ -41,6 +42,41 @@ function ProductCard(props: {
   );
 }
 
+type CardProps = Parameters<typeof ProductCard>[0];
+
+/**
+ * Rendered cards by everything a card shows. A card is a pure function of these fields, so the same fields
+ * give the same HTML: a page built from fresh rows renders only the cards whose product changed. Bounded;
+ * emptied when full (the catalog's cards fit many times over).
+ */
+const renderedCards = new Map<string, SafeHtml>();
+const RENDERED_CARDS_MAX = 2000;
+
+function MemoCard(props: CardProps): SafeHtml {
+  const { product: p, store } = props;
+  const key = JSON.stringify([
+    p.id,
+    p.slug,
+    p.name,
+    p.image,
+    p.unitAmount,
+    p.currency,
+    p.recurringInterval,
+    p.stock,
+    store.slug,
+    store.name,
+    props.canSell,
+    props.showStore !== false,
+  ]);
+  let card = renderedCards.get(key);
+  if (!card) {
+    card = <ProductCard {...props} />;
+    if (renderedCards.size >= RENDERED_CARDS_MAX) renderedCards.clear();
+    renderedCards.set(key, card);
+  }
+  return card;
+}
+
 /** A grid of product cards. */
 export function ProductGrid(props: {
   items: { product: CardProduct; store: Pick<Store, 'slug' | 'name'>; canSell: boolean }[];
@@ -50,7 +86,7 @@ export function ProductGrid(props: {
   return (
     <ul class="product-grid" aria-label={props.label}>
       {props.items.map((i) => (
-        <ProductCard product={i.product} store={i.store} canSell={i.canSell} showStore={props.showStore} />
+        <MemoCard product={i.product} store={i.store} canSell={i.canSell} showStore={props.showStore} />
       ))}
     </ul>
   );

@@ -72,4 +72,29 @@ describe('catalog page cache', () => {
     const signedIn = await (await get(path, await vendorCookie(store.id))).text();
     expect(signedIn).toContain('Renamed Behind The Cache');
   });
+
+  it("shows a product's new price, stock and name on its card at once, though cards are reused between builds", async () => {
+    const { store, products } = await createCatalog(2);
+    const [changed, same] = [products[0]!, products[1]!];
+    const cookie = await vendorCookie(store.id);
+    const cardOf = (html: string, href: string) =>
+      html.match(
+        new RegExp(`<li class="card product-card"><a class="card-link" href="${href}">.*?</li>`),
+      )?.[0];
+    const shop = `/shops/${store.slug}`;
+    const before = await (await get(shop, cookie)).text();
+    expect(cardOf(before, productPath(store.slug, changed.slug))).toContain('$10.00');
+
+    await updateProduct(changed.id, { unitAmount: 1234, stock: 2, name: 'Changed Card' });
+    const after = await (await get(shop, cookie)).text();
+    const card = cardOf(after, productPath(store.slug, changed.slug));
+    expect(card).toContain('$12.34');
+    expect(card).toContain('Only 2 left');
+    expect(card).toContain('Changed Card');
+    expect(card).not.toContain('$10.00');
+    // The product that did not change shows the same card as before.
+    const sameHref = productPath(store.slug, same.slug);
+    expect(cardOf(after, sameHref)).toBeDefined();
+    expect(cardOf(after, sameHref)).toBe(cardOf(before, sameHref));
+  });
 });
