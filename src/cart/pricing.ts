@@ -1,13 +1,14 @@
 // Server-side pricing of a cart: every read prices the lines from D1; nothing the browser sent counts.
 import type { CartState, CartView, PricedLine } from './types';
+import { readTogether, type Read } from '../db/batch';
 import type { Db } from '../db/client';
 import type { StoreConfig } from '../lib/config';
 import { formatMoney } from '../lib/money';
 import { productAvailability } from '../catalog/availability';
-import { getPricingRows, type PricingRow } from '../catalog/queries';
+import { pricingRowsRead, type PricingRow } from '../catalog/queries';
 import { productPath } from '../catalog/urls';
 import { priceDiscount, type DiscountRow } from '../discounts/pricing';
-import { findDiscountByCode } from '../discounts/store';
+import { discountByCodeRead } from '../discounts/store';
 import { nowSeconds } from '../lib/time';
 
 /**
@@ -17,19 +18,25 @@ import { nowSeconds } from '../lib/time';
  * say so. `items` keeps the shape of the original cart API: `{ [productId]: { price, qty } }`.
  */
 export async function priceCart(db: Db, state: CartState, config: StoreConfig): Promise<CartView> {
-  const [found, discount] = await Promise.all([
-    getPricingRows(
-      db,
-      state.lines.map((l) => l.productId),
-    ),
-    discountRowFor(db, state),
+  const [found, discount] = await readTogether(db, [
+    pricingRowsRead(state.lines.map((l) => l.productId)),
+    discountRead(state),
   ]);
   return priceWithRows(state, found, config, discount);
 }
 
-/** The row of the code the cart holds (null: none held, or no such code), read from D1 on every read. */
-export function discountRowFor(db: Db, state: CartState): Promise<DiscountRow | null> {
-  return state.discountCode ? findDiscountByCode(db, state.discountCode) : Promise.resolve(null);
+/**
+ * The row of the code the cart holds (null: none held, or no such code), read from D1 on every read; as a
+ * read that goes in the same round trip as the cart's products (`readTogether`).
+ */
+export function discountRead(state: Pick<CartState, 'discountCode'>): Read<DiscountRow | null> {
+  return state.discountCode ? discountByCodeRead(state.discountCode) : { query: null, value: () => null };
+}
+
+/** The row of the code the cart holds, read alone. */
+export async function discountRowFor(db: Db, state: CartState): Promise<DiscountRow | null> {
+  const [row] = await readTogether(db, [discountRead(state)]);
+  return row;
 }
 
 /**

@@ -7,8 +7,9 @@ import {
   type StoreFacts,
 } from '../catalog/availability';
 import { MAX_QTY } from '../catalog/line-limits';
-import { discountRowFor, priceCart, priceWithRows } from './pricing';
-import { getPricingRows, type PricingRow } from '../catalog/queries';
+import { discountRead, discountRowFor, priceCart, priceWithRows } from './pricing';
+import { getPricingRows, pricingRowsRead, type PricingRow } from '../catalog/queries';
+import { readTogether } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
@@ -95,9 +96,9 @@ export async function changeAndPriceFrom(
   const db = getDb(env);
   const wanted = [...new Set([...ids, ...before.lines.map((l) => l.productId)])];
   // Over D1's 100 bound parameters only when the cart is full: then the change alone is looked up.
-  const [rows, discount] = await Promise.all([
-    getPricingRows(db, wanted.length <= 100 ? wanted : ids),
-    discountRowFor(db, before),
+  const [rows, discount] = await readTogether(db, [
+    pricingRowsRead(wanted.length <= 100 ? wanted : ids),
+    discountRead(before),
   ]);
   const result = await change(limitsFrom(rows, env, ids));
   if (!result.ok) return { result };

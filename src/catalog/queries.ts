@@ -1,5 +1,6 @@
 // Catalog reads from D1, shared by pages, the cart, checkout and the vendors' pages.
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { readTogether, type Read } from '../db/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { storeCanSell, type Product, type Store } from './availability';
@@ -68,22 +69,32 @@ export interface PricingRow {
  * the columns pricing reads. At most 100 ids (D1's bound-parameter limit).
  */
 export async function getPricingRows(db: Db, ids: readonly string[]): Promise<Map<string, PricingRow>> {
+  const [rows] = await readTogether(db, [pricingRowsRead(ids)]);
+  return rows;
+}
+
+/** getPricingRows as a read that can share its D1 round trip with others (`readTogether`). */
+export function pricingRowsRead(ids: readonly string[]): Read<Map<string, PricingRow>> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
   if (unique.length > 100) throw new RangeError('getPricingRows takes at most 100 ids');
-  const { results } = await db.$client
-    .prepare(
-      `SELECT ${PRICING_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
+  return {
+    // Raw SQL: this runs on every cart read and write, and drizzle's query building is measurable there.
+    query: unique.length
+      ? {
+          sql: `SELECT ${PRICING_SELECT} FROM products p JOIN stores s ON s.id = p.store_id
        WHERE p.id IN (${unique.map(() => '?').join(', ')})`,
-    )
-    .bind(...unique)
-    .all();
-  const found = new Map<string, PricingRow>();
-  for (const row of results) {
-    const priced = pricingRowOf(row);
-    found.set(priced.product.id, priced);
-  }
-  return found;
+          params: unique,
+        }
+      : null,
+    value: (results) => {
+      const found = new Map<string, PricingRow>();
+      for (const row of results) {
+        const priced = pricingRowOf(row);
+        found.set(priced.product.id, priced);
+      }
+      return found;
+    },
+  };
 }
 
 /** An active product by its shop's slug and its own slug (the product page's address). */

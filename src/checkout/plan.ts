@@ -1,16 +1,17 @@
 // What a checkout would charge: the cart re-priced from D1, checked line by line. A price that went
 // down is passed on; one that went up, or a line that can't be bought, refuses the checkout and sends
 // the shopper back to the cart with the change shown. Never charged silently.
-import { discountRowFor, priceWithRows } from '../cart/pricing';
+import { discountRead, priceWithRows } from '../cart/pricing';
 import type { DiscountFunder } from '../discounts/pricing';
 import { hasRedeemed } from '../discounts/store';
-import { getPricingRows, type PricingRow } from '../catalog/queries';
+import { pricingRowsRead, type PricingRow } from '../catalog/queries';
+import { readTogether } from '../db/batch';
 import type { CartState, CartView, PricedLine } from '../cart/types';
 import type { Db } from '../db/client';
 import { storeConfig, type StoreConfig } from '../lib/config';
 import { ConflictError, ValidationError } from '../lib/errors';
 import { formatMoney, lineAmount, orderTotal, sum } from '../lib/money';
-import { heldForCart } from '../orders/stock';
+import { heldForCartRead } from '../orders/stock';
 
 /** Stripe Checkout takes at most 100 line items. */
 const MAX_CHECKOUT_LINES = 100;
@@ -186,13 +187,11 @@ export async function planCheckout(
     });
   // Units this cart already holds (a second click, a retry after Stripe failed) count as the
   // shopper's own: priced against what is left for everyone else plus what they hold.
-  const [rows, own, code] = await Promise.all([
-    getPricingRows(
-      db,
-      state.lines.map((l) => l.productId),
-    ),
-    heldForCart(db, cartId, state.version),
-    discountRowFor(db, state),
+  // One D1 round trip for the three reads.
+  const [rows, own, code] = await readTogether(db, [
+    pricingRowsRead(state.lines.map((l) => l.productId)),
+    heldForCartRead(db, cartId, state.version),
+    discountRead(state),
   ]);
   const view = priceWithRows(state, withOwnUnits(rows, own), config, code);
   const problems = problemsOf(view, config, acceptedSubtotal);

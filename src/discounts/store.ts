@@ -1,6 +1,7 @@
 // Discount codes in D1: look-ups for pricing, the operators' and vendors' writes, and the statements the
 // paid batch runs to count a redemption (conditional, so a code is never redeemed past its limit).
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { readTogether, tableRowOf, type Read } from '../db/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 import { normalizeEmail } from '../lib/email';
@@ -14,14 +15,16 @@ const d = schema.discounts;
 
 /** The code's row (by its normalised form), or null. */
 export async function findDiscountByCode(db: Db, code: string): Promise<DiscountRow | null> {
-  return (
-    (await db
-      .select()
-      .from(schema.discounts)
-      .where(eq(d.code, normalizeCode(code)))
-      .limit(1)
-      .get()) ?? null
-  );
+  const [row] = await readTogether(db, [discountByCodeRead(code)]);
+  return row;
+}
+
+/** findDiscountByCode as a read that can share its D1 round trip with others (`readTogether`). */
+export function discountByCodeRead(code: string): Read<DiscountRow | null> {
+  return {
+    query: { sql: 'SELECT * FROM discounts WHERE code = ? LIMIT 1', params: [normalizeCode(code)] },
+    value: (rows) => (rows[0] ? tableRowOf(d, rows[0]) : null),
+  };
 }
 
 /** Every code (operators), or one store's (vendors), oldest first. */

@@ -3,6 +3,7 @@
 // Every statement is conditional so that running it twice, or concurrently, changes stock once.
 import { and, eq, exists, inArray, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { Read } from '../db/batch';
 import type { Db } from '../db/client';
 import { schema } from '../db/client';
 
@@ -65,7 +66,7 @@ export async function heldProducts(db: Db, orderId: string): Promise<Map<string,
  * checkout supersedes them, giving their units back, before it reserves). A shopper's own
  * reservation is theirs: a second click, or a retry after Stripe failed, must not count it as sold.
  */
-export async function heldForCart(db: Db, cartId: string, cartVersion: number): Promise<Map<string, number>> {
+export function heldForCartRead(db: Db, cartId: string, cartVersion: number): Read<Map<string, number>> {
   const r = schema.stockReservations;
   const o = schema.orders;
   const c = schema.checkouts;
@@ -73,18 +74,23 @@ export async function heldForCart(db: Db, cartId: string, cartVersion: number): 
     .select({ one: sql`1` })
     .from(c)
     .where(and(eq(c.orderId, o.id), inArray(c.status, ['creating', 'open'])));
-  const rows = await db
-    .select({ productId: r.productId, quantity: sql<number>`SUM(${r.quantity})` })
-    .from(r)
-    .innerJoin(o, eq(o.id, r.orderId))
-    .where(
-      and(
-        eq(r.status, 'held'),
-        eq(o.cartId, cartId),
-        eq(o.status, 'pending'),
-        or(eq(o.cartVersion, cartVersion), exists(live)),
-      ),
-    )
-    .groupBy(r.productId);
-  return new Map(rows.map((row) => [row.productId, row.quantity]));
+  return {
+    query: db
+      .select({
+        productId: sql<string>`${r.productId}`.as('productId'),
+        quantity: sql<number>`SUM(${r.quantity})`.as('quantity'),
+      })
+      .from(r)
+      .innerJoin(o, eq(o.id, r.orderId))
+      .where(
+        and(
+          eq(r.status, 'held'),
+          eq(o.cartId, cartId),
+          eq(o.status, 'pending'),
+          or(eq(o.cartVersion, cartVersion), exists(live)),
+        ),
+      )
+      .groupBy(r.productId),
+    value: (rows) => new Map(rows.map((row) => [String(row.productId), Number(row.quantity)])),
+  };
 }

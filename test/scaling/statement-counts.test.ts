@@ -10,6 +10,7 @@ import { invalidateCatalogPages } from '../../src/catalog/page-cache';
 import { CartClient } from '../cart/client';
 import { seedDemoCatalog } from '../helpers/catalog';
 import { seedCatalog } from '../helpers/checkout-fixtures';
+import { applyCode, createCode, freshCode } from '../helpers/discount-fixtures';
 import { heldEmulator } from '../helpers/emulator';
 import { admin, vendorClient } from '../helpers/fulfilment';
 import { linkIn, waitForMail } from '../helpers/mail';
@@ -169,6 +170,16 @@ describe('statements per user action', () => {
       }),
     );
     expect(viewed.status).toBe(200);
+    // A cart holding a code reads the code with its products, in the same round trip.
+    const { code } = await createCode({ code: freshCode('COUNTS'), percentOff: 10, fundedBy: 'platform' });
+    expect((await applyCode(shopperCart, code)).status).toBe(200);
+    const withCode = await measure('view cart (code held)', 'GET /cart (JSON)', () =>
+      shopperCart.fetch('/cart', { headers: { accept: 'application/json' } }).then(async (r) => {
+        await r.arrayBuffer();
+        return r;
+      }),
+    );
+    expect(withCode.status).toBe(200);
 
     const email = `counts.${crypto.randomUUID().slice(0, 8)}@example.com`;
     const checkout = await measure('checkout', 'POST /checkout', () =>
@@ -248,6 +259,7 @@ describe('statements per user action', () => {
     expect(calls('view home')).toEqual({ d1: 1, objects: 0 });
     expect(calls('view product')).toEqual({ d1: 1, objects: 0 });
     expect(calls('view cart')).toEqual({ d1: 1, objects: 1 });
+    expect(calls('view cart (code held)')).toEqual({ d1: 1, objects: 1 });
     expect(calls('add to cart (2nd line)')).toEqual({ d1: 1, objects: 1 });
     // Every write path is one D1 batch or a few, and the payment hands its work to the queues.
     expect(rows.find((r) => r.action === 'webhook: paid')!.request.d1Writes).toBeGreaterThan(0);
