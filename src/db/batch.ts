@@ -8,7 +8,7 @@ import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 
 /** SQL text and its parameters, as sent to D1. */
-export type Query = { sql: string; params: unknown[] };
+type Query = { sql: string; params: unknown[] };
 
 /** A raw `sql` statement, a raw `db.run(sql)` item or a drizzle query builder. */
 export type Statement = SQL | BatchItem<'sqlite'>;
