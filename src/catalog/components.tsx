@@ -46,8 +46,8 @@ type CardProps = Parameters<typeof ProductCard>[0];
 
 /**
  * Rendered cards by everything a card shows. A card is a pure function of these fields, so the same fields
- * give the same HTML: a page built from fresh rows renders only the cards whose product changed. Bounded;
- * emptied when full (the catalog's cards fit many times over).
+ * give the same HTML: a page built from fresh rows renders only the cards whose product changed. Bounded:
+ * the oldest card goes when it is full.
  */
 const renderedCards = new Map<string, SafeHtml>();
 const RENDERED_CARDS_MAX = 2000;
@@ -71,7 +71,7 @@ function MemoCard(props: CardProps): SafeHtml {
   let card = renderedCards.get(key);
   if (!card) {
     card = <ProductCard {...props} />;
-    if (renderedCards.size >= RENDERED_CARDS_MAX) renderedCards.clear();
+    if (renderedCards.size >= RENDERED_CARDS_MAX) renderedCards.delete(renderedCards.keys().next().value!);
     renderedCards.set(key, card);
   }
   return card;

@@ -108,12 +108,13 @@ const TARGETS = {
 const IO = {
   // An uncached page also answers what the cached one answers (routing, the app's middleware: origin
   // check, security headers, CSRF; the Response): its cached row, less the bare route, is part of its
-  // floor. A cart route answers through the same middleware: the cached home page stands for it.
+  // floor. A cart route's floor has no such part (the cached page's HTML answer costs more than a cart's
+  // JSON one), so its routing and middleware count as the app's own work.
   homeUncached: { d1Session: 1, page: 'home' },
   productUncached: { d1Session: 1, page: 'product' },
-  cart: { do: 1, d1: 1, page: 'home' },
-  cartAdd: { doWrite: 1, d1: 1, page: 'home' },
-  cartAddBig: { doWrite: 1, d1: 1, page: 'home' },
+  cart: { do: 1, d1: 1 },
+  cartAdd: { doWrite: 1, d1: 1 },
+  cartAddBig: { doWrite: 1, d1: 1 },
   webhook: { d1: 2, min: true },
   checkout: { do: 1, d1: 2, stripe: 1, min: true },
 };
@@ -755,7 +756,8 @@ try {
   /** @type {Record<string, string>} */
   const unavailable = {};
   const html = { accept: 'text/html' };
-  if (home.status === 200 && wanted('home'))
+  // The cached pages also stand in the uncached ones' floors: measured whenever those are.
+  if (home.status === 200 && (wanted('home') || wanted('homeUncached')))
     scenarios.push({
       name: 'home page',
       key: 'home',
@@ -765,7 +767,7 @@ try {
       headers: html,
     });
   else unavailable.home = `GET / → ${home.status}`;
-  if (productPath && wanted('product'))
+  if (productPath && (wanted('product') || wanted('productUncached')))
     scenarios.push({
       name: `product page`,
       key: 'product',
@@ -1164,13 +1166,23 @@ try {
     await capture('cart', { cartId: await cartIdOf(viewCookies[0]), op: 'view' }, 'capture-cart');
   for (const key of ['cartAdd', 'cartAddBig']) {
     const s = scenarios.find((x) => x.key === key);
-    // The last of the row's carts, added to once more (one unit: no line nears the cap).
-    if (s)
-      await capture(
-        key,
-        { cartId: await cartIdOf(s.cookies[s.cookies.length - 1]), op: 'add', productId: s.productIds[0] },
-        'capture-cart',
-      );
+    if (!s) continue;
+    // A cart of its own holding every product the row adds, as the row's carts do once it has gone round
+    // them (so the captured read prices as many rows as the row's adds mostly do); added to once more.
+    const [cookie] = await makeCarts(1, s.productIds);
+    for (const productId of s.productIds.slice(1)) {
+      const res = await f('/cart/items', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ productId, qty: 1 }),
+      });
+      await res.body?.cancel();
+    }
+    await capture(
+      key,
+      { cartId: await cartIdOf(cookie), op: 'add', productId: s.productIds[0] },
+      'capture-cart',
+    );
   }
 
   // The baseline runs first and last: their mean is what every route is compared with, so a machine
@@ -1679,13 +1691,7 @@ for (const r of results.routes) {
             `${key.startsWith('cart') ? `its object ${io.doWrite ? 'write' : 'call'} + ` : ''}its own ${results.replayed?.[key] ?? 'D1 calls'}, replayed`,
           ]
         : counted.map(([k, n]) => `${n} ${CALL[k]}`)),
-      ...(io.page
-        ? [
-            key.startsWith(io.page)
-              ? `the cached ${io.page} page's answer`
-              : `answering through the app (as the cached ${io.page} page does)`,
-          ]
-        : []),
+      ...(io.page ? [`the cached ${io.page} page's answer`] : []),
     ].join(' + ');
     const t = TARGETS[key];
     const reach =
@@ -1693,7 +1699,7 @@ for (const r of results.routes) {
         ? `best possible ${fmt((bare / floor) * 100, 1)}% of the bare route (target ≥ ${t.ratio * 100}%)`
         : t && 'cpu' in t
           ? floor >= t.cpu
-            ? `out of reach: the floor alone is ${fmt(floor - t.cpu, 2)} ms over the ${t.cpu} ms target`
+            ? `over the ${t.cpu} ms target by ${fmt(floor - t.cpu, 2)} ms with these reads alone`
             : `${fmt(t.cpu - floor, 2)} ms left for the app's own work under the ${t.cpu} ms target`
           : '';
     rows.push(

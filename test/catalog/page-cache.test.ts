@@ -85,12 +85,18 @@ describe('catalog page cache', () => {
     const before = await (await get(shop, cookie)).text();
     expect(cardOf(before, productPath(store.slug, changed.slug))).toContain('$10.00');
 
-    await updateProduct(changed.id, { unitAmount: 1234, stock: 2, name: 'Changed Card' });
+    await updateProduct(changed.id, {
+      unitAmount: 1234,
+      stock: 2,
+      name: 'Changed Card',
+      image: 'https://images.example/changed.jpg',
+    });
     const after = await (await get(shop, cookie)).text();
     const card = cardOf(after, productPath(store.slug, changed.slug));
     expect(card).toContain('$12.34');
     expect(card).toContain('Only 2 left');
     expect(card).toContain('Changed Card');
+    expect(card).toContain('src="https://images.example/changed.jpg"');
     expect(card).not.toContain('$10.00');
     // The product that did not change shows the same card as before.
     const sameHref = productPath(store.slug, same.slug);
