@@ -5,6 +5,7 @@ import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { PartToFulfil, PartView } from './parts';
 import type { ReturnView } from './views';
+import { RETURN_TABS, type ReturnTab } from './returns';
 import { PostButton } from '../pages/components';
 
 /** Shipping as Stripe gives it ({ name, address: { line1, ... } }), as lines of text. */
@@ -388,27 +389,144 @@ function Flash(props: { ok?: string; error?: string }) {
   return null;
 }
 
-/** The vendor's open return requests: lines, amounts, the shopper's reason; approve (restock?) or decline. */
+const RETURN_TAB_LABEL: Record<ReturnTab, string> = {
+  open: 'Open',
+  approved: 'Approved',
+  declined: 'Declined',
+  all: 'All',
+};
+
+const NO_RETURNS: Record<ReturnTab, string> = {
+  open: 'No open return requests.',
+  approved: 'No approved returns.',
+  declined: 'No declined returns.',
+  all: 'No returns yet.',
+};
+
+/** A tab's address: shareable, the page's own link for each tab. */
+const tabHref = (tab: ReturnTab) => `/vendor/returns?status=${tab}`;
+
+/** A moment as its UTC date and time, for people and (in `datetime`) for machines. */
+function When(props: { seconds: number }) {
+  const iso = new Date(props.seconds * 1000).toISOString();
+  return <time datetime={iso}>{iso.replace('T', ' ').slice(0, 16)} UTC</time>;
+}
+
+/** Who decided, as recorded: the vendor (`vendor:<store>`, only ever this one here) or an operator. */
+const deciderLabel = (decidedBy: string | null) =>
+  decidedBy === 'operator' ? 'the marketplace operator' : decidedBy?.startsWith('vendor:') ? 'you' : null;
+
+/** A decided request: approved (the refund, or why none) or declined (the reason given). */
+function Decision(props: { r: ReturnView }) {
+  const { r } = props;
+  const who = deciderLabel(r.decidedBy);
+  const by = (
+    <>
+      {who ? ` by ${who}` : ''}
+      {r.decidedAt ? (
+        <>
+          {' '}
+          on <When seconds={r.decidedAt} />
+        </>
+      ) : null}
+    </>
+  );
+  if (r.status === 'declined')
+    return (
+      <p class="decision">
+        <strong>Declined</strong>
+        {by}. Reason given: “{r.decisionReason ?? ''}”
+      </p>
+    );
+  const refund =
+    r.amount <= 0
+      ? 'No refund: nothing of the order was left to refund.'
+      : r.refundId
+        ? `Refunded ${formatMoney(r.amount, r.currency)} to the shopper; your share of it was ${formatMoney(r.vendorAmount, r.currency)}.`
+        : `A refund of ${formatMoney(r.amount, r.currency)} is waiting for Stripe; it is retried until it is made.`;
+  return (
+    <p class="decision">
+      <strong>Approved</strong>
+      {by}. {refund}
+      {r.restock ? ' The units went back in stock.' : ''}
+    </p>
+  );
+}
+
+/** Approve (restock?) or decline an open request. */
+function DecisionForms(props: { id: string }) {
+  return (
+    <div class="actions">
+      <form method="post" action={`/vendor/returns/${props.id}/approve`} class="form">
+        <div class="field-check">
+          <label>
+            <input type="checkbox" name="restock" value="on" /> The goods came back: put them back in stock
+          </label>
+        </div>
+        <button class="button" type="submit">
+          Approve and refund
+        </button>
+      </form>
+      <form method="post" action={`/vendor/returns/${props.id}/decline`} class="form">
+        <div class="field">
+          <label>
+            Why decline?
+            <textarea name="reason" rows={2} maxlength={1000} required></textarea>
+          </label>
+        </div>
+        <button class="button button-secondary" type="submit">
+          Decline
+        </button>
+      </form>
+    </div>
+  );
+}
+
+/**
+ * The vendor's return requests, one tab at a time (Open, Approved, Declined, All): lines, amounts, the
+ * shopper's reason; open ones with approve (restock?) and decline forms, decided ones with the decision,
+ * who made it and when, the reason or the refund. `next` links to the following page.
+ */
 export function VendorReturnsPage(props: {
   storeName: string;
   shopName: string;
+  tab: ReturnTab;
   returns: ReturnView[];
+  next: { cursor: string; limit?: number } | null;
   flash?: string;
   error?: string;
 }) {
+  const next = props.next
+    ? `${tabHref(props.tab)}&cursor=${encodeURIComponent(props.next.cursor)}${props.next.limit ? `&limit=${props.next.limit}` : ''}`
+    : null;
   return (
     <Layout title={`${props.shopName} · returns`} storeName={props.storeName}>
       <section class="panel">
         <p class="eyebrow">Vendor dashboard</p>
         <h1>Return requests</h1>
         <VendorNav current="/vendor/returns" />
+        <nav aria-label="Returns by status" class="tabs">
+          {RETURN_TABS.map((tab, i) => (
+            <>
+              {i > 0 ? ' · ' : ''}
+              <a href={tabHref(tab)} aria-current={tab === props.tab ? 'page' : undefined}>
+                {RETURN_TAB_LABEL[tab]}
+              </a>
+            </>
+          ))}
+        </nav>
         <Flash ok={props.flash} error={props.error} />
-        {props.returns.length === 0 ? <p>No open return requests.</p> : null}
+        {props.returns.length === 0 ? <p>{NO_RETURNS[props.tab]}</p> : null}
       </section>
       {props.returns.map((r) => (
-        <section class="panel return-request" data-return-id={r.id} data-order-id={r.orderId}>
+        <section
+          class="panel return-request"
+          data-return-id={r.id}
+          data-order-id={r.orderId}
+          data-return-status={r.status}
+        >
           <h2>
-            Order <code>{r.orderId}</code>
+            Order <code>{r.orderId}</code> · {r.status === 'requested' ? 'Open' : RETURN_LABEL[r.status]}
           </h2>
           <table class="table">
             <thead>
@@ -428,36 +546,32 @@ export function VendorReturnsPage(props: {
               ))}
             </tbody>
           </table>
-          <p>
-            Reason: “{r.reason}” · The shopper gets {formatMoney(r.amount, r.currency)} back; your share of it
-            is {formatMoney(r.vendorAmount, r.currency)}.
-          </p>
-          <div class="actions">
-            <form method="post" action={`/vendor/returns/${r.id}/approve`} class="form">
-              <div class="field-check">
-                <label>
-                  <input type="checkbox" name="restock" value="on" /> The goods came back: put them back in
-                  stock
-                </label>
-              </div>
-              <button class="button" type="submit">
-                Approve and refund
-              </button>
-            </form>
-            <form method="post" action={`/vendor/returns/${r.id}/decline`} class="form">
-              <div class="field">
-                <label>
-                  Why decline?
-                  <textarea name="reason" rows={2} maxlength={1000} required></textarea>
-                </label>
-              </div>
-              <button class="button button-secondary" type="submit">
-                Decline
-              </button>
-            </form>
-          </div>
+          {r.status === 'requested' ? (
+            <>
+              <p>
+                Requested on <When seconds={r.createdAt} />. Reason: “{r.reason}” · The shopper gets{' '}
+                {formatMoney(r.amount, r.currency)} back; your share of it is{' '}
+                {formatMoney(r.vendorAmount, r.currency)}.
+              </p>
+              <DecisionForms id={r.id} />
+            </>
+          ) : (
+            <>
+              <p>
+                Requested on <When seconds={r.createdAt} />. The shopper's reason: “{r.reason}”
+              </p>
+              <Decision r={r} />
+            </>
+          )}
         </section>
       ))}
+      {next ? (
+        <nav aria-label="Pages" class="panel pager">
+          <a href={next} rel="next">
+            Next page
+          </a>
+        </nav>
+      ) : null}
     </Layout>
   );
 }

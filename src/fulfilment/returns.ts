@@ -1,14 +1,15 @@
 // Returns: a shopper asks to be refunded for shipped units of one vendor's part (reason + quantities);
 // the vendor or an operator approves once (Stripe refund of those lines with the vendor named in its
 // metadata, so only that vendor's transfer is reduced or reversed; stock back if the goods came back) or
-// declines with a reason. Every request and decision stays on the order's history.
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+// declines with a reason. Every request and decision stays on the order's history and on the vendor's
+// returns tabs (open, approved, declined, all; keyset pages).
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { changes, runBatch, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
-import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
+import { BadRequestError, ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 import { sharedRefundsOf } from '../payouts/refunds';
 import { fieldText } from '../lib/input';
@@ -252,11 +253,113 @@ export async function returnsOfOrder(db: Db, orderId: string, storeIds?: string[
     .orderBy(rr.createdAt);
 }
 
-/** A store's open return requests, oldest first (the vendor's dashboard). */
-export async function openReturnsOfStore(db: Db, storeId: string): Promise<ReturnRow[]> {
-  return db
+/** The tabs of a vendor's returns: open requests, the decided ones by decision, or every one. */
+export const RETURN_TABS = ['open', 'approved', 'declined', 'all'] as const;
+export type ReturnTab = (typeof RETURN_TABS)[number];
+
+/** Rows per page of a store's returns when the query names no `limit`. */
+export const DEFAULT_RETURNS_PAGE = 20;
+
+/** `GET /vendor/returns` query: which tab, where the page starts, how many rows. */
+export const returnsQuery = z.object({
+  status: z
+    .enum(RETURN_TABS, { error: 'One of open, approved, declined, all.' })
+    .optional()
+    .transform((s) => s ?? 'open'),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,512}$/, 'Not a cursor of this listing.')
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'A number from 1 to 100.')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'At least 1.').max(100, 'At most 100.'))
+    .optional()
+    .transform((n) => n ?? DEFAULT_RETURNS_PAGE),
+});
+
+/** A page of a store's returns and the cursor of the next one (null on the last page). */
+export interface ReturnsPage {
+  rows: ReturnRow[];
+  nextCursor: string | null;
+}
+
+// Open requests wait oldest first; decided ones (and "all") show the latest event first: the decision,
+// or the request while it is open.
+const eventAt = sql<number>`coalesce(${rr.decidedAt}, ${rr.createdAt})`;
+const STATUS_OF: Record<ReturnTab, ReturnRow['status'] | null> = {
+  open: 'requested',
+  approved: 'approved',
+  declined: 'declined',
+  all: null,
+};
+const sortKeyOf = (tab: ReturnTab, row: ReturnRow) =>
+  tab === 'open' ? row.createdAt : (row.decidedAt ?? row.createdAt);
+
+/** The cursor after `row` in `tab`: base64url JSON of [tab, sort key, id]. */
+function encodeReturnsCursor(tab: ReturnTab, row: ReturnRow): string {
+  const bytes = new TextEncoder().encode(JSON.stringify([tab, sortKeyOf(tab, row), row.id]));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+/** The sort key and id in a cursor made for `tab`; a 400 when it is not one (or is another tab's). */
+function decodeReturnsCursor(tab: ReturnTab, cursor: string): [number, string] {
+  let parsed: unknown = null;
+  try {
+    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+  } catch {
+    // Not base64url JSON: refused below like any other foreign cursor.
+  }
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 3 &&
+    parsed[0] === tab &&
+    Number.isSafeInteger(parsed[1]) &&
+    typeof parsed[2] === 'string' &&
+    parsed[2].length <= 100
+  )
+    return [parsed[1] as number, parsed[2]];
+  const message = 'Not a cursor of this listing (or of another tab).';
+  throw new BadRequestError(`cursor: ${message}`, { errors: [{ path: 'cursor', message }] });
+}
+
+/**
+ * A store's return requests in `tab`, `limit` at a time, continuing after `before` (the previous page's
+ * `nextCursor`): open ones oldest first, decided ones (and all) newest decision first. Only the store's
+ * own rows, whatever the cursor says.
+ */
+export async function returnsOfStore(
+  db: Db,
+  storeId: string,
+  options: { tab: ReturnTab; before?: string; limit: number },
+): Promise<ReturnsPage> {
+  const { tab, limit } = options;
+  const after = options.before ? decodeReturnsCursor(tab, options.before) : null;
+  const status = STATUS_OF[tab];
+  const oldestFirst = tab === 'open';
+  const key = oldestFirst ? rr.createdAt : eventAt;
+  const results = await db
     .select()
     .from(rr)
-    .where(and(eq(rr.storeId, storeId), eq(rr.status, 'requested')))
-    .orderBy(rr.createdAt);
+    .where(
+      and(
+        eq(rr.storeId, storeId),
+        status ? eq(rr.status, status) : undefined,
+        after
+          ? oldestFirst
+            ? sql`(${key}, ${rr.id}) > (${after[0]}, ${after[1]})`
+            : sql`(${key}, ${rr.id}) < (${after[0]}, ${after[1]})`
+          : undefined,
+      ),
+    )
+    .orderBy(...(oldestFirst ? [asc(key), asc(rr.id)] : [desc(key), desc(rr.id)]))
+    .limit(limit + 1);
+  const rows = results.slice(0, limit);
+  const last = rows.at(-1);
+  return { rows, nextCursor: results.length > limit && last ? encodeReturnsCursor(tab, last) : null };
 }

@@ -1,14 +1,14 @@
 // A vendor's fulfilment: parts to ship (oldest first), shipments with tracking, delivered, and return
-// requests to approve or decline. Thin routes; a vendor reaches only their own store's part of an order
-// and their own returns (anything else is 404). Forms get a 303 with a flash, or the page again with
-// the reason they were refused; JSON callers get JSON and problem+json.
+// requests to approve or decline, with their history by tab. Thin routes; a vendor reaches only their own
+// store's part of an order and their own returns (anything else is 404). Forms get a 303 with a flash, or
+// the page again with the reason they were refused; JSON callers get JSON and problem+json.
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { getDb } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, NotFoundError } from '../lib/errors';
 import { isForm, wantsJson } from '../lib/http';
-import { body, type FieldError } from '../lib/input';
+import { body, validate, type FieldError } from '../lib/input';
 import { FulfilmentPage, VendorReturnsPage } from '../fulfilment/pages';
 import { partsToFulfil } from '../fulfilment/parts';
 import { createShipment, markDelivered, shipmentFormSchema, shipmentSchema } from '../fulfilment/shipments';
@@ -19,7 +19,10 @@ import {
   approveSchema,
   declineReturn,
   declineSchema,
-  openReturnsOfStore,
+  DEFAULT_RETURNS_PAGE,
+  returnsOfStore,
+  returnsQuery,
+  type ReturnTab,
 } from '../fulfilment/returns';
 import { requireVendor, type VendorEnv } from './session';
 
@@ -57,17 +60,36 @@ async function fulfilmentPage(c: Ctx, error?: { message: string; status: Content
   );
 }
 
-/** The returns page, likewise. */
-async function returnsPage(c: Ctx, error?: { message: string; status: ContentfulStatusCode }) {
+/** Which returns a page shows: a tab, where it starts, how many rows. */
+type ReturnsListing = { tab: ReturnTab; before?: string; limit: number };
+
+/** The open returns' first page: what a refused form shows again. */
+const OPEN_RETURNS: ReturnsListing = { tab: 'open', limit: DEFAULT_RETURNS_PAGE };
+
+/** The returns page (one tab, one page of it), likewise. */
+async function returnsPage(
+  c: Ctx,
+  error?: { message: string; status: ContentfulStatusCode },
+  listing: ReturnsListing = OPEN_RETURNS,
+) {
   const db = getDb(c.env);
-  const returns = await withReturnLines(db, await openReturnsOfStore(db, c.var.store.id));
+  const page = await returnsOfStore(db, c.var.store.id, listing);
   c.header('cache-control', PRIVATE);
   return renderPage(
     c,
     <VendorReturnsPage
       storeName={storeConfig(c.env).storeName}
       shopName={c.var.store.name}
-      returns={returns}
+      tab={listing.tab}
+      returns={await withReturnLines(db, page.rows)}
+      next={
+        page.nextCursor
+          ? {
+              cursor: page.nextCursor,
+              limit: listing.limit === DEFAULT_RETURNS_PAGE ? undefined : listing.limit,
+            }
+          : null
+      }
       flash={NOTICES[c.req.query('notice') ?? '']}
       error={error?.message}
     />,
@@ -132,11 +154,19 @@ vendorFulfilmentRoutes.post('/vendor/orders/:orderId/delivered', requireVendor, 
 
 // ------------------------------------------------------------------ returns
 
-vendorFulfilmentRoutes.get('/vendor/returns', requireVendor, async (c) => {
-  if (!wantsJson(c)) return returnsPage(c);
-  c.header('cache-control', PRIVATE);
-  return c.json({ returns: await openReturnsOfStore(getDb(c.env), c.var.store.id) });
-});
+vendorFulfilmentRoutes.get(
+  '/vendor/returns',
+  requireVendor,
+  validate('query', returnsQuery, { status: 400 }),
+  async (c) => {
+    const { status: tab, cursor, limit } = c.req.valid('query');
+    const listing = { tab, before: cursor, limit };
+    if (!wantsJson(c)) return returnsPage(c, undefined, listing);
+    const page = await returnsOfStore(getDb(c.env), c.var.store.id, listing);
+    c.header('cache-control', PRIVATE);
+    return c.json({ returns: page.rows, next_cursor: page.nextCursor });
+  },
+);
 
 /**
  * A vendor's decision on a return request: made by `decide` for this store, then 303 back to the returns
