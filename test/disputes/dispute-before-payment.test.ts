@@ -5,6 +5,9 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { getDb } from '../../src/db/client';
+import { confirmFromStripe } from '../../src/orders/confirm';
+import { getOrderWithLines } from '../../src/orders/model';
 import { getStripe } from '../../src/stripe/client';
 import { heldEmulator } from '../helpers/emulator';
 import { paidMultiVendorOrder } from '../helpers/fulfilment';
@@ -151,6 +154,27 @@ describe('a dispute that arrives before the payment', () => {
       expect(await settledNotices(await mailsOf(p.stores), 2)).toEqual(expectedNotices(outcome));
     });
   }
+
+  it('held transfers (on_shipment) of an order paid after its dispute are reduced at once, as in order', async () => {
+    const p = await purchase();
+    await dispute(p.chargeId, 'open');
+    const disputeEvents = (await emu.deliveries()).pending.filter((d) =>
+      d.type.startsWith('charge.dispute.'),
+    );
+    await emu.deliver(disputeEvents.map((d) => d.event_id));
+    // The shopper's return to the order page confirms the payment (under on_shipment) before any event.
+    const found = await getOrderWithLines(getDb(env), p.orderId);
+    await confirmFromStripe({ ...env, PAYOUT_RELEASE: 'on_shipment' }, found!.order, {
+      sessionId: p.sessionId,
+    });
+    const rows = await transfersOf(p.orderId);
+    expect(p.stores.map((s) => rows.find((t) => t.storeId === s.storeId)!)).toMatchObject([
+      { amount: 1800, status: 'held' },
+      { amount: 450, status: 'held' },
+    ]);
+    await emu.drain();
+    expect(await settledNotices(await mailsOf(p.stores), 1)).toEqual(expectedNotices('open'));
+  });
 
   it('an inquiry (warning_needs_response) before the payment tells no vendor and takes nothing', async () => {
     const p = await purchase();
