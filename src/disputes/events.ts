@@ -91,8 +91,14 @@ function snapshotOf(event: Stripe.Event, dispute: Stripe.Dispute, orderId: strin
 /** An inquiry (`warning_*`) moves no money; a chargeback does. */
 const isChargeback = (status: string) => !status.startsWith('warning_');
 
-/** The vendors' notices a snapshot calls for: opened, and won or lost once closed (once each, by key). */
-async function noticesFor(env: Env, db: Db, s: DisputeSnapshot): Promise<Statement[]> {
+/** What a dispute's notices are drawn from: the snapshot of one event, or the recorded row. */
+type NoticeSource = Pick<DisputeRow, 'id' | 'orderId' | 'amount' | 'currency' | 'status'>;
+
+/**
+ * The vendors' notices a dispute calls for: opened, and won or lost once closed (once each, by key).
+ * None before the order's transfers exist: the paid path asks again (`settleDisputesOfPaidOrder`).
+ */
+async function noticesFor(env: Env, db: Db, s: NoticeSource): Promise<Statement[]> {
   if (!isChargeback(s.status)) return [];
   const shares = await disputeShares(env, { orderId: s.orderId, disputeId: s.id, amount: s.amount });
   const events: ('opened' | 'won' | 'lost')[] = ['opened'];
@@ -142,8 +148,12 @@ export function disputeEventHandlers(flagDisputed: FlagDisputed): HandlerMap {
     const snapshot = snapshotOf(event, dispute, orderId);
     if (!snapshot) return 'processed';
     // The row and the notices it calls for commit together.
-    await runBatch(db, [mergeDispute(snapshot), ...(await noticesFor(env, db, snapshot))]);
+    const notices = await noticesFor(env, db, snapshot);
+    await runBatch(db, [mergeDispute(snapshot), ...notices]);
     const row = await getDispute(db, dispute.id);
+    // No transfers when the notices were drawn: if the order was paid meanwhile, its paid path may have
+    // looked for disputes before this row existed, so ask again now that it does (keys keep it once).
+    if (row && notices.length === 0) await runBatch(db, await noticesFor(env, db, row));
     if (row) await settleMoney(env, row);
     await dispatchMessages(env);
     return 'processed';
@@ -155,4 +165,17 @@ export function disputeEventHandlers(flagDisputed: FlagDisputed): HandlerMap {
     'charge.dispute.funds_withdrawn': handle,
     'charge.dispute.funds_reinstated': handle,
   };
+}
+
+/**
+ * The disputes recorded for an order before it was paid (their events came first), applied now that
+ * its transfers exist, as if they had come after the payment: each vendor's notices are queued (the
+ * same keys as the events use, so nobody is told twice) and each dispute's money is settled. Idempotent;
+ * the caller dispatches the messages.
+ */
+export async function settleDisputesOfPaidOrder(env: Env, db: Db, orderId: string): Promise<void> {
+  const rows = await db.select().from(schema.disputes).where(eq(schema.disputes.orderId, orderId));
+  if (rows.length === 0) return;
+  await runBatch(db, (await Promise.all(rows.map((row) => noticesFor(env, db, row)))).flat());
+  for (const row of rows) await settleMoney(env, row);
 }

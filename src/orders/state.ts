@@ -15,6 +15,7 @@ import { payoutHold } from '../fulfilment/release';
 import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded, refundAttributionInserts } from '../payouts/refunds';
+import { settleDisputesOfPaidOrder } from '../disputes/events';
 import {
   dispatchMessages,
   queueOrderReceipt,
@@ -253,6 +254,8 @@ async function afterPaid(
     .where(unsentTransfers(order.id));
   if (unsent.length > 0) await enqueueOrderTransfers(env, db, order.id);
   await applyRefundPayouts(env, db, order.id);
+  // Disputes whose events came before the payment: their notices and money, now that transfers exist.
+  await settleDisputesOfPaidOrder(env, db, order.id);
   await dispatchMessages(env);
   // A subscription's renewal order was placed by its schedule, not by a cart.
   if (order.cartId.startsWith(SUBSCRIPTION_CART_PREFIX)) return;

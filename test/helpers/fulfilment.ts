@@ -33,12 +33,13 @@ export interface PartJson {
 
 /**
  * A paid order with one vendor per entry of `vendors` (each a list of products with quantities and
- * notes), bought by a fresh shopper with a shipping address.
+ * notes), bought by a fresh shopper with a shipping address. `hold` leaves the payment's webhook events
+ * pending at the emulator (the test delivers them, in the order it wants).
  */
 export async function paidMultiVendorOrder(
   emu: EmulatorControl,
   vendors: { unitAmount: number; qty: number; note?: string; stock?: number | null }[][],
-  opts: { onboarded?: boolean; confirmWith?: Env; card?: string } = {},
+  opts: { onboarded?: boolean; confirmWith?: Env; card?: string; hold?: boolean } = {},
 ) {
   const seeded: { storeId: string; storeName: string; products: SeededProduct[] }[] = [];
   for (const products of vendors) {
@@ -70,7 +71,7 @@ export async function paidMultiVendorOrder(
     const found = await getOrderWithLines(getDb(env), orderId);
     await confirmFromStripe(opts.confirmWith, found!.order, { sessionId });
   }
-  await emu.drain();
+  if (!opts.hold) await emu.drain();
   return { orderId, sessionId, buyer, email, stores: seeded };
 }
 
