@@ -1,6 +1,7 @@
 // The catalog listing behind GET /api/v1/products: filters (store, category, price range, in stock), five
 // sort orders and keyset pagination (an opaque cursor holding the last row's sort key), one D1 query.
 import type { Db } from '../db/client';
+import { decodeCursor, encodeCursor, type CursorValue } from '../lib/cursor';
 import { productOf, PRODUCT_SELECT, storeOf, STORE_SELECT } from './rows';
 import type { Store } from './queries';
 import { CATEGORY_JOIN, CATEGORY_SELECT, categoryOf, type CatalogItem } from './categories';
@@ -35,33 +36,9 @@ const SORTS: Record<ProductSort, { keys: string[]; order: string; after: string 
   name: { keys: ['p.name', 'p.id'], order: 'p.name ASC, p.id ASC', after: '(p.name, p.id) > (?, ?)' },
 };
 
-type CursorValue = string | number;
-
-/** The cursor for the row after which a page continues: base64url JSON of [sort, ...key values]. */
-function encodeCursor(sort: ProductSort, values: CursorValue[]): string {
-  const bytes = new TextEncoder().encode(JSON.stringify([sort, ...values]));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
 /** The key values in a cursor made for `sort`, or null when it is not one of ours (or for another sort). */
-export function decodeCursor(sort: ProductSort, cursor: string): CursorValue[] | null {
-  try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const parsed: unknown = JSON.parse(
-      new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))),
-    );
-    if (!Array.isArray(parsed) || parsed[0] !== sort) return null;
-    const values = parsed.slice(1) as unknown[];
-    if (values.length !== SORTS[sort].keys.length) return null;
-    if (!values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))))
-      return null;
-    return values as CursorValue[];
-  } catch {
-    return null;
-  }
+export function decodeListingCursor(sort: ProductSort, cursor: string): CursorValue[] | null {
+  return decodeCursor(sort, cursor, SORTS[sort].keys.length);
 }
 
 /** A page of products and the cursor of the next one (null on the last page). */
@@ -72,7 +49,7 @@ export interface ProductPage {
 
 /**
  * Active products of listed stores (not disconnected), filtered and sorted, `limit` at a time. `after`
- * is a decoded cursor (decodeCursor) for the same sort.
+ * is a decoded cursor (decodeListingCursor) for the same sort.
  */
 export async function listProducts(
   db: Db,

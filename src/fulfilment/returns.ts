@@ -9,7 +9,8 @@ import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { changes, runBatch, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
-import { BadRequestError, ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
+import { decodeCursor, encodeCursor } from '../lib/cursor';
+import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 import { sharedRefundsOf } from '../payouts/refunds';
 import { fieldText } from '../lib/input';
@@ -297,35 +298,18 @@ const STATUS_OF: Record<ReturnTab, ReturnRow['status'] | null> = {
 const sortKeyOf = (tab: ReturnTab, row: ReturnRow) =>
   tab === 'open' ? row.createdAt : (row.decidedAt ?? row.createdAt);
 
-/** The cursor after `row` in `tab`: base64url JSON of [tab, sort key, id]. */
+/** The cursor after `row` in `tab` (lib/cursor.ts: the tab, the row's sort key and id). */
 function encodeReturnsCursor(tab: ReturnTab, row: ReturnRow): string {
-  const bytes = new TextEncoder().encode(JSON.stringify([tab, sortKeyOf(tab, row), row.id]));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return encodeCursor(tab, [sortKeyOf(tab, row), row.id]);
 }
 
-/** The sort key and id in a cursor made for `tab`; a 400 when it is not one (or is another tab's). */
+/** The sort key and id in a cursor made for `tab`; a 422 when it is not one (or is another tab's). */
 function decodeReturnsCursor(tab: ReturnTab, cursor: string): [number, string] {
-  let parsed: unknown = null;
-  try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
-  } catch {
-    // Not base64url JSON: refused below like any other foreign cursor.
-  }
-  if (
-    Array.isArray(parsed) &&
-    parsed.length === 3 &&
-    parsed[0] === tab &&
-    Number.isSafeInteger(parsed[1]) &&
-    typeof parsed[2] === 'string' &&
-    parsed[2].length <= 100
-  )
-    return [parsed[1] as number, parsed[2]];
+  const values = decodeCursor(tab, cursor, 2);
+  const [key, id] = values ?? [];
+  if (Number.isSafeInteger(key) && typeof id === 'string' && id.length <= 100) return [key as number, id];
   const message = 'Not a cursor of this listing (or of another tab).';
-  throw new BadRequestError(`cursor: ${message}`, { errors: [{ path: 'cursor', message }] });
+  throw new ValidationError(`cursor: ${message}`, { errors: [{ path: 'cursor', message }] });
 }
 
 /**

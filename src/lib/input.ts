@@ -75,17 +75,14 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json$/i;
 
 /**
  * `zValidator` for the query string, path parameters or headers, whose failures become our 422
- * problem+json naming each bad field (or 400 with `status: 400`, for a query that names no listing).
+ * problem+json naming each bad field.
  */
 export function validate<
   T extends z.ZodType,
   Target extends Exclude<keyof ValidationTargets, 'json' | 'form'>,
->(target: Target, schema: T, options: { status?: 400 | 422 } = {}) {
+>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {
-    if (result.success) return;
-    const errors = issuesOf(result.error);
-    if (options.status === 400) throw new BadRequestError(invalidInput(errors).message, { errors });
-    throw invalidInput(errors);
+    if (!result.success) throw invalidInput(issuesOf(result.error));
   });
 }
 

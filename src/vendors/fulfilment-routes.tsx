@@ -154,19 +154,14 @@ vendorFulfilmentRoutes.post('/vendor/orders/:orderId/delivered', requireVendor, 
 
 // ------------------------------------------------------------------ returns
 
-vendorFulfilmentRoutes.get(
-  '/vendor/returns',
-  requireVendor,
-  validate('query', returnsQuery, { status: 400 }),
-  async (c) => {
-    const { status: tab, cursor, limit } = c.req.valid('query');
-    const listing = { tab, before: cursor, limit };
-    if (!wantsJson(c)) return returnsPage(c, undefined, listing);
-    const page = await returnsOfStore(getDb(c.env), c.var.store.id, listing);
-    c.header('cache-control', PRIVATE);
-    return c.json({ returns: page.rows, next_cursor: page.nextCursor });
-  },
-);
+vendorFulfilmentRoutes.get('/vendor/returns', requireVendor, validate('query', returnsQuery), async (c) => {
+  const { status: tab, cursor, limit } = c.req.valid('query');
+  const listing = { tab, before: cursor, limit };
+  if (!wantsJson(c)) return returnsPage(c, undefined, listing);
+  const page = await returnsOfStore(getDb(c.env), c.var.store.id, listing);
+  c.header('cache-control', PRIVATE);
+  return c.json({ returns: page.rows, next_cursor: page.nextCursor });
+});
 
 /**
  * A vendor's decision on a return request: made by `decide` for this store, then 303 back to the returns

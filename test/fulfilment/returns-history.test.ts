@@ -1,7 +1,7 @@
 // A vendor's returns history through SELF.fetch and the emulator: after a real purchase, shipments and the
 // shopper's requests, the vendor (and an operator) decide some; the Open / Approved / Declined / All tabs
 // and their JSON show each request once with its decision, refund, reason, who and when; keyset pages walk
-// every row exactly once; a bad status, cursor or limit is a 400 problem+json; another vendor sees none.
+// every row exactly once; a bad status, cursor or limit is a 422 problem+json; another vendor sees none.
 import { describe, expect, it } from 'vitest';
 import { heldEmulator } from '../helpers/emulator';
 import { admin, paidMultiVendorOrder, vendorClient } from '../helpers/fulfilment';
@@ -259,7 +259,7 @@ describe('vendor returns history', () => {
     }
   });
 
-  it('a bad status, cursor or limit is a 400 problem+json (and a 400 page for a browser)', async () => {
+  it('a bad status, cursor or limit is a 422 problem+json (and a 422 page for a browser)', async () => {
     const h = await history();
     const { next_cursor: allCursor } = await listing(h.vendorA, '?status=all&limit=1');
     expect(allCursor).toBeTruthy();
@@ -281,14 +281,14 @@ describe('vendor returns history', () => {
       '?limit=two',
     ]) {
       const res = await h.vendorA.get(`/vendor/returns${query}`);
-      expect(res.status, query).toBe(400);
+      expect(res.status, query).toBe(422);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       const problem = await res.json<{ status: number; detail: string; errors: { path: string }[] }>();
-      expect(problem.status).toBe(400);
+      expect(problem.status).toBe(422);
       expect(['status', 'cursor', 'limit']).toContain(problem.errors[0]!.path);
     }
     const browser = await h.vendorA.get('/vendor/returns?status=bogus', 'text/html');
-    expect(browser.status).toBe(400);
+    expect(browser.status).toBe(422);
     expect(await browser.text()).toContain('One of open, approved, declined, all.');
   });
 

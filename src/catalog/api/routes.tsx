@@ -8,7 +8,7 @@ import { AppError, NotFoundError, problemResponse, ValidationError } from '../..
 import { validate } from '../../lib/input';
 import { renderPage } from '../../pages/document';
 import { listCategoryCounts, type CatalogItem } from '../categories';
-import { decodeCursor, getListedProduct, listListedStores, listProducts } from '../listing';
+import { decodeListingCursor, getListedProduct, listListedStores, listProducts } from '../listing';
 import { getStoreBySlug } from '../queries';
 import { searchProducts } from '../search';
 import { cachedJson } from './http-cache';
@@ -59,7 +59,7 @@ catalogApiRoutes
   .get(API_OPERATIONS[0].path, validate('query', productListQuery), (c) => {
     const q = c.req.valid('query');
     const sort = q.sort ?? 'featured';
-    const after = q.cursor ? decodeCursor(sort, q.cursor) : null;
+    const after = q.cursor ? decodeListingCursor(sort, q.cursor) : null;
     if (q.cursor && !after)
       throw new ValidationError('cursor: not a cursor of this listing (or of another sort).', {
         errors: [{ path: 'cursor', message: 'Not a cursor of this listing (or of another sort).' }],
