@@ -3,7 +3,7 @@
 // vendors' notices and the order's flag follow the row's newest state, so any delivery order and any
 // number of redeliveries give the same cents.
 import { eq, or } from 'drizzle-orm';
-import { runBatch, type Statement } from '../db/batch';
+import { runBatch, tableRowOf, type Read, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { getDb, schema } from '../db/client';
 import { dispatchMessages, queueVendorDisputeNotice } from '../notifications';
@@ -167,14 +167,25 @@ export function disputeEventHandlers(flagDisputed: FlagDisputed): HandlerMap {
   };
 }
 
+/** The disputes recorded for an order, as a read that can share its D1 round trip (`readTogether`). */
+export function disputesOfOrderRead(orderId: string): Read<DisputeRow[]> {
+  return {
+    query: { sql: 'SELECT * FROM disputes WHERE order_id = ?', params: [orderId] },
+    value: (rows) => rows.map((row) => tableRowOf(schema.disputes, row)),
+  };
+}
+
 /**
- * The disputes recorded for an order before it was paid (their events came first), applied now that
- * its transfers exist, as if they had come after the payment: each vendor's notices are queued (the
- * same keys as the events use, so nobody is told twice) and each dispute's money is settled. Idempotent;
- * the caller dispatches the messages.
+ * The disputes recorded for an order before it was paid (their events came first; `rows`, read by
+ * `disputesOfOrderRead`), applied now that its transfers exist, as if they had come after the payment:
+ * each vendor's notices are queued (the same keys as the events use, so nobody is told twice) and each
+ * dispute's money is settled. Idempotent; the caller dispatches the messages.
  */
-export async function settleDisputesOfPaidOrder(env: Env, db: Db, orderId: string): Promise<void> {
-  const rows = await db.select().from(schema.disputes).where(eq(schema.disputes.orderId, orderId));
+export async function settleDisputesOfPaidOrder(
+  env: Env,
+  db: Db,
+  rows: readonly DisputeRow[],
+): Promise<void> {
   if (rows.length === 0) return;
   await runBatch(db, (await Promise.all(rows.map((row) => noticesFor(env, db, row)))).flat());
   for (const row of rows) await settleMoney(env, row);

@@ -4,7 +4,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
-import { changes, runBatch } from '../db/batch';
+import { changes, readTogether, runBatch } from '../db/batch';
 import { getDb, schema } from '../db/client';
 import type { OrderStatus } from '../db/schema';
 import { storeConfig } from '../lib/config';
@@ -15,7 +15,7 @@ import { payoutHold } from '../fulfilment/release';
 import type { RefundInfo } from '../stripe/reshape';
 import { enqueueOrderTransfers, transferInserts } from '../payouts/outbox';
 import { onOrderRefunded, refundAttributionInserts } from '../payouts/refunds';
-import { settleDisputesOfPaidOrder } from '../disputes/events';
+import { disputesOfOrderRead, settleDisputesOfPaidOrder } from '../disputes/events';
 import {
   dispatchMessages,
   queueOrderReceipt,
@@ -248,14 +248,18 @@ async function afterPaid(
   order: OrderRow,
   lines: readonly { productId: string; quantity: number }[],
 ): Promise<void> {
-  const unsent = await db
-    .select({ id: schema.transfers.id })
-    .from(schema.transfers)
-    .where(unsentTransfers(order.id));
-  if (unsent.length > 0) await enqueueOrderTransfers(env, db, order.id);
+  // One round trip: whether transfers wait to be sent, and the disputes recorded before the payment.
+  const [unsent, disputes] = await readTogether(db, [
+    {
+      query: db.select({ id: schema.transfers.id }).from(schema.transfers).where(unsentTransfers(order.id)),
+      value: (rows) => rows.length,
+    },
+    disputesOfOrderRead(order.id),
+  ]);
+  if (unsent > 0) await enqueueOrderTransfers(env, db, order.id);
   await applyRefundPayouts(env, db, order.id);
   // Disputes whose events came before the payment: their notices and money, now that transfers exist.
-  await settleDisputesOfPaidOrder(env, db, order.id);
+  await settleDisputesOfPaidOrder(env, db, disputes);
   await dispatchMessages(env);
   // A subscription's renewal order was placed by its schedule, not by a cart.
   if (order.cartId.startsWith(SUBSCRIPTION_CART_PREFIX)) return;
