@@ -11,6 +11,7 @@
 //   npm run bench                     5 s per route, 10 connections, one round
 //   BENCH_ROUNDS=3 npm run bench      routes interleaved three times; medians reported
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=20 npm run bench
+//   BENCH_TIME_LIMIT_S=900 npm run bench  the whole run's bound (default: 300 s × (rounds + 1), + 300 with profiles)
 //   BENCH_ONLY=cart,cartAdd npm run bench   only these rows (keys as in the table's `order`; baselines always),
 //                                           and only the set-up they need (flashSale, thousandCarts, search too)
 //
@@ -72,7 +73,8 @@ const WEBHOOK_ORDERS = Number(process.env.BENCH_WEBHOOK_ORDERS ?? 300);
 /** Lines in each cart of the `POST /cart/items (50-line carts)` row, and how many such carts take turns. */
 const BIG_CART_LINES = 50;
 const BIG_CARTS = 48;
-const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_S ?? 600) * 1000;
+/** The whole run's bound (BENCH_TIME_LIMIT_S): 5 minutes of set-up and 5 per round, 5 more with profiles. */
+const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_S ?? 300 * (1 + ROUNDS + (PROFILE ? 1 : 0))) * 1000;
 const HOST = '127.0.0.1';
 /** Carts that take `POST /cart/items` in turn, so no line nears the 99-unit cap during the run. */
 const CART_POOL = 256;
