@@ -2,7 +2,7 @@
 // before it expires.
 import { and, eq, gt, isNull, lte, or, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { schema } from '../db/client';
+import { schema, firstRow } from '../db/client';
 import { sha256Hex } from '../lib/ids';
 import { looksLikeToken, randomToken } from '../lib/tokens';
 import { nowSeconds as now } from '../lib/time';
@@ -38,12 +38,7 @@ const usable = async (token: string) =>
 /** True when the token is valid, unused and unexpired (the confirmation page; does not use it). */
 export async function peekLoginToken(db: Db, token: string): Promise<boolean> {
   if (!looksLikeToken(token)) return false;
-  const row = await db
-    .select()
-    .from(schema.shopperLoginTokens)
-    .where(await usable(token))
-    .limit(1)
-    .get();
+  const row = await firstRow(db, schema.shopperLoginTokens, await usable(token));
   return Boolean(row);
 }
 

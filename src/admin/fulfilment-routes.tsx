@@ -3,8 +3,7 @@
 // a 303 back to the order with a flash, or the order page again with the reason it was refused.
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { eq } from 'drizzle-orm';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { AppError, NotFoundError } from '../lib/errors';
 import { body, type FieldError } from '../lib/input';
@@ -48,9 +47,7 @@ async function act(c: Ctx, notice: string, action: () => Promise<unknown>): Prom
 
 /** A return request of this order (the URL names both), else 404. */
 async function returnOfOrder(c: Ctx): Promise<string> {
-  const row = await getDb(c.env).query.returnRequests.findFirst({
-    where: eq(schema.returnRequests.id, c.req.param('returnId') ?? ''),
-  });
+  const row = await rowById(getDb(c.env), schema.returnRequests, c.req.param('returnId') ?? '');
   if (!row || row.orderId !== c.req.param('id')) throw new NotFoundError('There is no such return request.');
   return row.id;
 }

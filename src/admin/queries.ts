@@ -6,7 +6,8 @@ import type { Db } from '../db/client';
 import { partsOfOrder } from '../fulfilment/parts';
 import { returnsOfOrder } from '../fulfilment/returns';
 import { disputesOfOrder } from '../disputes/view';
-import { schema } from '../db/client';
+import { schema, rowById } from '../db/client';
+import { getOrder } from '../orders/model';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
 import { NotFoundError } from '../lib/errors';
 import { storeStatus } from '../catalog/stores';
@@ -60,7 +61,7 @@ export async function listStores(db: Db, q: z.infer<typeof pageQuery>) {
 
 /** One store with its products, payouts and recent contact messages. */
 export async function getStoreDetail(db: Db, id: string) {
-  const store = await db.select().from(schema.stores).where(eq(schema.stores.id, id)).limit(1).get();
+  const store = await rowById(db, schema.stores, id);
   if (!store) throw new NotFoundError(`No store ${id}.`);
   const [products, transfers, messages] = await Promise.all([
     db
@@ -114,7 +115,7 @@ export async function listOrders(db: Db, q: z.infer<typeof orderQuery>) {
 
 /** One order with its lines, payment attempts, transfers (and reversals), refunds and Stripe events. */
 export async function getOrderDetail(db: Db, id: string) {
-  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, id)).limit(1).get();
+  const order = await getOrder(db, id);
   if (!order) throw new NotFoundError(`No order ${id}.`);
   const [lines, checkouts, transferRows, refunds] = await Promise.all([
     db.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, id)),

@@ -1,9 +1,9 @@
 // The operator's refund action: asks Stripe for a (full or partial) refund, idempotently. The order
 // and the vendors' payouts change when Stripe's `charge.refunded` arrives, like any other refund.
-import { eq } from 'drizzle-orm';
 import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 import * as z from 'zod';
-import { getDb, schema } from '../db/client';
+import { getDb } from '../db/client';
+import { getOrder } from '../orders/model';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { formatMoney, refundableOf } from '../lib/money';
 import { getStripe } from '../stripe/client';
@@ -55,7 +55,7 @@ export interface RefundResult {
 /** Refunds `orderId` in full (no amount) or in part. */
 export async function refundOrder(env: Env, orderId: string, req: RefundRequest): Promise<RefundResult> {
   const db = getDb(env);
-  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
+  const order = await getOrder(db, orderId);
   if (!order) throw new NotFoundError(`No order ${orderId}.`);
   if (order.status !== 'paid' && order.status !== 'partially_refunded') {
     throw new ConflictError(`Order ${orderId} is ${order.status}: only a paid order can be refunded.`, {

@@ -5,7 +5,7 @@ import { and, eq, isNull, like, or, sql } from 'drizzle-orm';
 import { storeCanSell } from './availability';
 import { changes, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, firstRow, rowById } from '../db/client';
 import { newId } from '../lib/ids';
 import type { Stripe } from '../stripe/client';
 import { nowSeconds } from '../lib/time';
@@ -147,30 +147,20 @@ async function findStoreForAccount(
   accountId: string,
   metadataStoreId?: string,
 ): Promise<StoreRow | undefined> {
-  const link = await db.query.vendorAccounts.findFirst({
-    where: eq(schema.vendorAccounts.accountId, accountId),
-  });
+  const link = await firstRow(db, schema.vendorAccounts, eq(schema.vendorAccounts.accountId, accountId));
   if (link) {
-    const store = await db
-      .select()
-      .from(schema.stores)
-      .where(eq(schema.stores.id, link.storeId))
-      .limit(1)
-      .get();
+    const store = await rowById(db, schema.stores, link.storeId);
     if (store) return store;
   }
-  const byAccount = await db
-    .select()
-    .from(schema.stores)
-    .where(eq(schema.stores.stripeAccountId, accountId))
-    .limit(1)
-    .get();
+  const byAccount = await firstRow(db, schema.stores, eq(schema.stores.stripeAccountId, accountId));
   if (byAccount) return byAccount;
   if (metadataStoreId) {
     // An event that overtook the connect request's own write of the account id.
-    const byMeta = await db.query.stores.findFirst({
-      where: and(eq(schema.stores.id, metadataStoreId), isNull(schema.stores.stripeAccountId)),
-    });
+    const byMeta = await firstRow(
+      db,
+      schema.stores,
+      and(eq(schema.stores.id, metadataStoreId), isNull(schema.stores.stripeAccountId)),
+    );
     if (byMeta) return byMeta;
   }
   return undefined;
@@ -279,5 +269,5 @@ export async function closeAccountStore(
 
 /** A store by its public slug. */
 export async function storeBySlug(db: Db, slug: string): Promise<StoreRow | undefined> {
-  return db.select().from(schema.stores).where(eq(schema.stores.slug, slug)).limit(1).get();
+  return firstRow(db, schema.stores, eq(schema.stores.slug, slug));
 }

@@ -1,5 +1,7 @@
-// The drizzle client over the DB binding. Every domain module gets its database through here.
+// The drizzle client over the DB binding, and one-row reads. Every domain module gets its database through here.
+import { eq, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema';
 
 export type Db = ReturnType<typeof build>;
@@ -23,3 +25,29 @@ export function getDb(env: Pick<Env, 'DB'>): Db {
 }
 
 export { schema };
+
+/**
+ * The one row of `table` where `where` holds (the first, if several do), or undefined: a one-row read by a
+ * condition, through drizzle's core select (its relational `findFirst` costs more to build per call).
+ */
+export function firstRow<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  where: SQL | undefined,
+): Promise<T['$inferSelect'] | undefined> {
+  return db
+    .select()
+    .from(table as SQLiteTable)
+    .where(where)
+    .limit(1)
+    .get();
+}
+
+/** The row of `table` whose `id` is `id` (a text id, or an integer one), or undefined. */
+export function rowById<T extends SQLiteTable & { id: SQLiteColumn }>(
+  db: Db,
+  table: T,
+  id: string | number,
+): Promise<T['$inferSelect'] | undefined> {
+  return firstRow(db, table, eq(table.id, id));
+}

@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { readTogether, tableRowOf, type Read } from '../db/batch';
 import type { Db } from '../db/client';
-import { schema } from '../db/client';
+import { schema, firstRow, rowById } from '../db/client';
 import { normalizeEmail } from '../lib/email';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -38,7 +38,7 @@ export function listDiscounts(db: Db, storeId?: string): Promise<DiscountRow[]> 
 
 /** One code by id; a vendor (`storeId`) sees only its own. */
 export async function getDiscount(db: Db, id: string, storeId?: string): Promise<DiscountRow> {
-  const row = await db.select().from(schema.discounts).where(eq(d.id, id)).limit(1).get();
+  const row = await rowById(db, schema.discounts, id);
   if (!row || (storeId !== undefined && row.storeId !== storeId))
     throw new NotFoundError('There is no such discount code.');
   return row;
@@ -66,12 +66,7 @@ async function checkScope(
   if (input.fundedBy === 'vendor' && !input.storeId)
     throw invalid('storeId', 'A vendor-funded code names the store that funds it.');
   if (input.storeId) {
-    const store = await db
-      .select()
-      .from(schema.stores)
-      .where(eq(schema.stores.id, input.storeId))
-      .limit(1)
-      .get();
+    const store = await rowById(db, schema.stores, input.storeId);
     if (!store) throw invalid('storeId', 'There is no such store.');
   }
   const ids = input.productIds ?? [];
@@ -219,12 +214,5 @@ export async function missedRedemption(db: Db, orderId: string): Promise<boolean
 
 /** The code an order was priced with, or null. */
 export async function orderDiscountOf(db: Db, orderId: string) {
-  return (
-    (await db
-      .select()
-      .from(schema.orderDiscounts)
-      .where(eq(schema.orderDiscounts.orderId, orderId))
-      .limit(1)
-      .get()) ?? null
-  );
+  return (await firstRow(db, schema.orderDiscounts, eq(schema.orderDiscounts.orderId, orderId))) ?? null;
 }

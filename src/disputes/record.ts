@@ -1,9 +1,9 @@
 // The disputes table: one row per Stripe dispute of an order's charge, merged from every event about it
 // so that the newest state wins whatever the delivery order (status only moves forward), and read back
 // as the state the money and the pages follow.
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { schema } from '../db/client';
+import { schema, rowById } from '../db/client';
 import { DISPUTE_STATUSES, type DisputeStatus } from '../db/schema';
 
 /** A dispute row. */
@@ -78,5 +78,5 @@ export function mergeDispute(s: DisputeSnapshot): SQL {
 
 /** The row of a dispute, if we know it. */
 export async function getDispute(db: Db, id: string): Promise<DisputeRow | undefined> {
-  return db.select().from(schema.disputes).where(eq(schema.disputes.id, id)).limit(1).get();
+  return rowById(db, schema.disputes, id);
 }

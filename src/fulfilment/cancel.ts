@@ -5,7 +5,7 @@
 // reversed if sent). A refund Stripe did not take is retried by the cron.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById, firstRow } from '../db/client';
 import { runBatch, changes, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
 import { ConflictError, NotFoundError, UpstreamError } from '../lib/errors';
@@ -66,7 +66,7 @@ export async function cancelPart(
 ): Promise<PartView> {
   const db = getDb(env);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
+    const order = await rowById(db, schema.orders, orderId);
     const parts = await partsOfOrder(db, orderId);
     const part = parts.find((p) => p.storeId === storeId);
     if (!order || !part) throw new NotFoundError('There is no such order part.');
@@ -81,13 +81,15 @@ export async function cancelPart(
     if (stopped) throw new ConflictError(SHIPPED_MESSAGE, { part_status: part.status });
     if (await chargebackHolds(db, orderId)) throw new ConflictError(CHARGEBACK_MESSAGE);
 
-    const transfer = await db.query.transfers.findFirst({
-      where: and(
+    const transfer = await firstRow(
+      db,
+      schema.transfers,
+      and(
         eq(schema.transfers.orderId, orderId),
         eq(schema.transfers.storeId, storeId),
         eq(schema.transfers.purpose, 'sale'),
       ),
-    });
+    );
     const amounts = cancelAmounts(
       part,
       parts.filter((p) => p.storeId !== storeId),
@@ -155,11 +157,9 @@ export async function cancelWholeOrder(env: Env, orderId: string, reason: string
  */
 async function issueCancelRefund(env: Env, db: Db, orderId: string, storeId: string): Promise<void> {
   const p = schema.orderParts;
-  const row = await db.query.orderParts.findFirst({
-    where: and(eq(p.orderId, orderId), eq(p.storeId, storeId)),
-  });
+  const row = await firstRow(db, schema.orderParts, and(eq(p.orderId, orderId), eq(p.storeId, storeId)));
   if (!row || row.cancelRefundId || row.cancelRefundAmount <= 0) return;
-  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
+  const order = await rowById(db, schema.orders, orderId);
   if (!order?.chargeId && !order?.paymentIntentId) return;
   try {
     const refund = await getStripe(env).refunds.create(

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { changes, runBatch, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
@@ -116,12 +116,12 @@ export async function requestReturn(
     }),
   ]);
   await dispatchMessages(env);
-  return (await db.select().from(schema.returnRequests).where(eq(rr.id, row.id)).limit(1).get())!;
+  return (await rowById(db, schema.returnRequests, row.id))!;
 }
 
 /** A request the decider may act on: a vendor only their own (else 404). */
 async function decidable(db: Db, id: string, who: Decider): Promise<ReturnRow> {
-  const row = await db.select().from(schema.returnRequests).where(eq(rr.id, id)).limit(1).get();
+  const row = await rowById(db, schema.returnRequests, id);
   if (!row || (who.kind === 'vendor' && row.storeId !== who.storeId))
     throw new NotFoundError('There is no such return request.');
   if (row.status !== 'requested')
@@ -141,7 +141,7 @@ export async function approveReturn(
 ): Promise<ReturnRow> {
   const db = getDb(env);
   const row = await decidable(db, id, who);
-  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, row.orderId)).limit(1).get();
+  const order = await rowById(db, schema.orders, row.orderId);
   if (!order) throw new NotFoundError('There is no such order.');
   if (await chargebackHolds(db, order.id)) throw new ConflictError(CHARGEBACK_MESSAGE);
   // Refunds without a vendor already gave these lines (and the vendor's share of them) their part.
@@ -173,7 +173,7 @@ export async function approveReturn(
   const results = await runBatch(db, statements);
   if (changes(results[0]) === 0) throw new ConflictError('This return request was already decided.');
   await issueReturnRefund(env, db, id);
-  return (await db.select().from(schema.returnRequests).where(eq(rr.id, id)).limit(1).get())!;
+  return (await rowById(db, schema.returnRequests, id))!;
 }
 
 /** Declines a request with a reason, once. */
@@ -185,16 +185,16 @@ export async function declineReturn(env: Env, id: string, who: Decider, why: str
     .set({ status: 'declined', decisionReason: why, decidedBy: deciderName(who), decidedAt: nowSeconds() })
     .where(and(eq(rr.id, id), eq(rr.status, 'requested')));
   if (changes(res) === 0) throw new ConflictError('This return request was already decided.');
-  return (await db.select().from(schema.returnRequests).where(eq(rr.id, id)).limit(1).get())!;
+  return (await rowById(db, schema.returnRequests, id))!;
 }
 
 const deciderName = (who: Decider) => (who.kind === 'vendor' ? `vendor:${who.storeId}` : 'operator');
 
 /** The Stripe refund of an approved request, once (idempotency key per request). */
 async function issueReturnRefund(env: Env, db: Db, id: string): Promise<void> {
-  const row = await db.select().from(schema.returnRequests).where(eq(rr.id, id)).limit(1).get();
+  const row = await rowById(db, schema.returnRequests, id);
   if (!row || row.status !== 'approved' || row.refundId || row.amount <= 0) return;
-  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, row.orderId)).limit(1).get();
+  const order = await rowById(db, schema.orders, row.orderId);
   if (!order?.chargeId && !order?.paymentIntentId) return;
   try {
     const refund = await getStripe(env).refunds.create(

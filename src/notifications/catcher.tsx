@@ -2,10 +2,10 @@
 // each message with its rendered HTML (in a sandboxed frame under a strict CSP), text part and
 // headers; the same as JSON under /__mail/api. Not served in production.
 import { Hono, type MiddlewareHandler } from 'hono';
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { storeConfig } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { validate } from '../lib/input';
@@ -25,9 +25,7 @@ async function listCaughtMail(db: Db, q: { to?: string; limit: number }): Promis
 
 /** One caught message, or NotFoundError. */
 async function getCaughtMail(db: Db, id: number): Promise<Caught> {
-  const row = Number.isSafeInteger(id)
-    ? await db.select().from(schema.caughtMail).where(eq(schema.caughtMail.id, id)).limit(1).get()
-    : undefined;
+  const row = Number.isSafeInteger(id) ? await rowById(db, schema.caughtMail, id) : undefined;
   if (!row) throw new NotFoundError(`No caught message ${id}.`);
   return row;
 }

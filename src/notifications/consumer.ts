@@ -1,7 +1,6 @@
 // The NOTIFY queue consumer (and its dead-letter consumer): at least once, each message acked or
 // retried on its own, transient failures retried with growing delays, then recorded as failed.
-import { eq } from 'drizzle-orm';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import type { MailEnv } from './config';
 import { deliverMessage, markFailed, recordRetry } from './deliver';
 import type { NotifyMessage } from './outbox';
@@ -85,13 +84,13 @@ export async function handleNotificationBatch(
 }
 
 async function rowOrStub(env: MailEnv, id: string) {
-  const row = await getDb(env).select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
+  const row = await rowById(getDb(env), schema.outbox, id);
   return row ?? { id, kind: 'unknown', recipient: null };
 }
 
 /** A message the main queue gave up on: recorded as failed with its last error (a sent one is left alone). */
 async function recordDeadLetter(env: MailEnv, id: string, attempts: number): Promise<void> {
-  const row = await getDb(env).select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
+  const row = await rowById(getDb(env), schema.outbox, id);
   if (!row) return;
   await markFailed(
     getDb(env),

@@ -2,7 +2,7 @@
 // the configured transport, and record the outcome on the row.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { mailConfig, MailConfigError, type MailConfig, type MailEnv } from './config';
 import { PermanentError, TransientError } from './errors';
 import { isMessageKind, KINDS, SECRET_KINDS, type Prepared } from './kinds';
@@ -45,7 +45,7 @@ async function prepareMessage(
 /** The outbox row `id` sent once: the outcome, or a thrown TransientError to retry later. */
 export async function deliverMessage(env: MailEnv, id: string): Promise<DeliveryOutcome> {
   const db = getDb(env);
-  const row = await db.select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
+  const row = await rowById(db, schema.outbox, id);
   if (!row || row.status !== 'queued') return { status: 'skipped' };
   let config: MailConfig;
   try {

@@ -4,7 +4,7 @@
 import { and, eq, notInArray } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/client';
-import { schema } from '../db/client';
+import { schema, rowById } from '../db/client';
 import { signedOrderPath } from '../lib/order-link';
 import { absoluteUrl, type MailConfig } from './config';
 import { PermanentError } from './errors';
@@ -55,7 +55,7 @@ type OrderRow = typeof schema.orders.$inferSelect;
 type LineRow = typeof schema.orderLines.$inferSelect;
 
 async function loadOrder(db: Db, orderId: string): Promise<{ order: OrderRow; lines: LineRow[] }> {
-  const order = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get();
+  const order = await rowById(db, schema.orders, orderId);
   // Deleted (or never committed): nothing to tell anyone about, and retrying will not bring it back.
   if (!order) throw new PermanentError(`Order ${orderId} no longer exists.`);
   const lines = await db
@@ -98,7 +98,7 @@ async function orderUrl(lc: LoadContext, orderId: string): Promise<string> {
 }
 
 async function storeOf(db: Db, storeId: string) {
-  const store = await db.select().from(schema.stores).where(eq(schema.stores.id, storeId)).limit(1).get();
+  const store = await rowById(db, schema.stores, storeId);
   if (!store) throw new PermanentError(`Store ${storeId} no longer exists.`);
   return store;
 }
@@ -171,12 +171,7 @@ export const KINDS = {
     data: z.object({ orderId: id, refundId: id }),
     async prepare({ orderId, refundId }, lc, tc) {
       const { order, lines } = await loadOrder(lc.db, orderId);
-      const refund = await lc.db
-        .select()
-        .from(schema.refunds)
-        .where(eq(schema.refunds.id, refundId))
-        .limit(1)
-        .get();
+      const refund = await rowById(lc.db, schema.refunds, refundId);
       if (!refund || refund.orderId !== orderId)
         throw new PermanentError(`Refund ${refundId} of order ${orderId} no longer exists.`);
       const all = await lc.db

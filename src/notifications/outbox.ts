@@ -4,7 +4,7 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import type { MessageStatus } from '../db/schema';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -130,7 +130,7 @@ export function resendQueuedMessages(
  */
 export async function resendMessage(env: Pick<Env, 'DB' | 'NOTIFY'>, id: string): Promise<MessageListItem> {
   const db = getDb(env);
-  const row = await db.select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
+  const row = await rowById(db, schema.outbox, id);
   if (!row) throw new NotFoundError(`No message ${id}.`);
   if (row.status === 'queued')
     throw new ConflictError('This message is still queued; it is sent as soon as it can be.');
@@ -147,7 +147,7 @@ export async function resendMessage(env: Pick<Env, 'DB' | 'NOTIFY'>, id: string)
     })
     .where(and(eq(schema.outbox.id, id), inArray(schema.outbox.status, ['sent', 'failed'])));
   await dispatchMessages(env);
-  const after = await db.select().from(schema.outbox).where(eq(schema.outbox.id, id)).limit(1).get();
+  const after = await rowById(db, schema.outbox, id);
   return toListItem(after!);
 }
 

@@ -1,7 +1,7 @@
 // Orders in D1: derived ids, reading an order with its lines, and finding the order a Stripe object names.
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { schema } from '../db/client';
+import { rowById, schema } from '../db/client';
 import type { OrderStatus } from '../db/schema';
 
 export type OrderRow = typeof schema.orders.$inferSelect;
@@ -76,8 +76,7 @@ export async function orderSlotFor(
 
 /** One order, or null. */
 export async function getOrder(db: Db, orderId: string): Promise<OrderRow | null> {
-  const row = await db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).get();
-  return row ?? null;
+  return (await rowById(db, schema.orders, orderId)) ?? null;
 }
 
 /** One order with its lines (in the order they were written), or null. */

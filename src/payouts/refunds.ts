@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { runBatch } from '../db/batch';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { assertMinorUnits, collectedOf, sum } from '../lib/money';
 import { partReversalInserts, recordPayoutRefund, reversalInserts } from './ledger';
 import { enqueueReversals } from './outbox';
@@ -33,7 +33,7 @@ export async function refundPlanInputs(db: Db, orderId: string, always = false) 
     .where(eq(schema.payoutRefunds.orderId, orderId));
   if (refunds.length === 0 && !always) return null;
   const [order, all] = await Promise.all([
-    db.select().from(schema.orders).where(eq(schema.orders.id, orderId)).limit(1).get(),
+    rowById(db, schema.orders, orderId),
     db
       .select()
       .from(schema.transfers)

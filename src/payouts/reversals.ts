@@ -1,7 +1,6 @@
 // Taking money back from a vendor: a Stripe transfer reversal for a sent transfer, or a smaller
 // transfer when the refund came before the money left. Operators retry failed reversals.
-import { eq } from 'drizzle-orm';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { getStripe, type Stripe } from '../stripe/client';
 import { applyByReduction, countReversalAttempt, recordReversalSent } from './ledger';
 import { EXCESS_PREFIX } from './plan';
@@ -16,17 +15,10 @@ function reversalIdempotencyKey(row: Pick<ReversalRow, 'id' | 'generation'>): st
 /** Delivers one reversal row. */
 export async function sendReversal(env: Env, reversalId: string): Promise<SendOutcome> {
   const db = getDb(env);
-  const row = await db.query.transferReversals.findFirst({
-    where: eq(schema.transferReversals.id, reversalId),
-  });
+  const row = await rowById(db, schema.transferReversals, reversalId);
   if (!row) return { done: true, status: 'missing' };
   if (row.status !== 'pending') return { done: true, status: row.status };
-  const transfer = await db
-    .select()
-    .from(schema.transfers)
-    .where(eq(schema.transfers.id, row.transferId))
-    .limit(1)
-    .get();
+  const transfer = await rowById(db, schema.transfers, row.transferId);
   if (!transfer) return giveUp(db, 'reversal', row.id, `Transfer ${row.transferId} does not exist.`);
 
   if (!transfer.stripeTransferId) {

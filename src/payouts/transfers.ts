@@ -2,7 +2,7 @@
 // transfer with a key fixed by the row, and record the outcome. Operators retry failed rows.
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { getStripe, type Stripe } from '../stripe/client';
 import { RetryLater } from './failures';
 import { claimTransfer, recordTransferSent as recordSent } from './ledger';
@@ -22,12 +22,7 @@ function transferIdempotencyKey(row: Pick<TransferRow, 'id' | 'generation'>): st
  */
 export async function sendTransfer(env: Env, transferId: string): Promise<SendOutcome> {
   const db = getDb(env);
-  const before = await db
-    .select()
-    .from(schema.transfers)
-    .where(eq(schema.transfers.id, transferId))
-    .limit(1)
-    .get();
+  const before = await rowById(db, schema.transfers, transferId);
   if (!before) return { done: true, status: 'missing' };
   if (before.status !== 'pending' && before.status !== 'sending')
     return { done: true, status: before.status };
@@ -37,22 +32,12 @@ export async function sendTransfer(env: Env, transferId: string): Promise<SendOu
 
   const row = await claimTransfer(db, transferId);
   if (!row) {
-    const current = await db
-      .select()
-      .from(schema.transfers)
-      .where(eq(schema.transfers.id, transferId))
-      .limit(1)
-      .get();
+    const current = await rowById(db, schema.transfers, transferId);
     return { done: true, status: current?.status ?? 'missing' };
   }
 
   return attempt(db, 'transfer', row.id, async () => {
-    const store = await db
-      .select()
-      .from(schema.stores)
-      .where(eq(schema.stores.id, row.storeId))
-      .limit(1)
-      .get();
+    const store = await rowById(db, schema.stores, row.storeId);
     const destination = store?.stripeAccountId ?? row.destination;
     if (!store || !destination) {
       return giveUp(db, 'transfer', row.id, `Store ${row.storeId} has no connected Stripe account.`);
@@ -60,12 +45,7 @@ export async function sendTransfer(env: Env, transferId: string): Promise<SendOu
     if (store.deauthorizedAt) {
       return giveUp(db, 'transfer', row.id, `Store ${store.name} disconnected its Stripe account.`);
     }
-    const order = await db
-      .select()
-      .from(schema.orders)
-      .where(eq(schema.orders.id, row.orderId))
-      .limit(1)
-      .get();
+    const order = await rowById(db, schema.orders, row.orderId);
     if (!order) return giveUp(db, 'transfer', row.id, `Order ${row.orderId} does not exist.`);
 
     const stripe = getStripe(env);

@@ -2,7 +2,7 @@
 // dashboard), its store made at once, onboarding links, and the Express dashboard login link.
 import * as z from 'zod';
 import { eq } from 'drizzle-orm';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById } from '../db/client';
 import { publicOrigin } from '../lib/config';
 import { UpstreamError, ValidationError } from '../lib/errors';
 import { getStripe, type Stripe } from '../stripe/client';
@@ -63,7 +63,7 @@ export async function connectVendor(
   // The account as created is the store's first state (an account event may still overtake it).
   await applyAccount(env, account, account.created ?? 0);
   const url = await onboardingLink(env, account.id);
-  const store = await db.select().from(schema.stores).where(eq(schema.stores.id, storeId)).limit(1).get();
+  const store = await rowById(db, schema.stores, storeId);
   return { store: store!, url };
 }
 
@@ -97,10 +97,7 @@ export async function refreshStoreFromStripe(env: Env, store: StoreRow): Promise
     );
     return store;
   }
-  return (
-    (await getDb(env).select().from(schema.stores).where(eq(schema.stores.id, store.id)).limit(1).get()) ??
-    store
-  );
+  return (await rowById(getDb(env), schema.stores, store.id)) ?? store;
 }
 
 /** A one-time link into the vendor's Stripe Express dashboard. */

@@ -3,7 +3,7 @@ import { invalidateCatalogPages } from '../catalog/page-cache';
 import { and, desc, eq, like, or } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/client';
-import { schema } from '../db/client';
+import { schema, firstRow } from '../db/client';
 import { NotFoundError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { minorDigits } from '../lib/money';
@@ -127,9 +127,11 @@ export function listStoreProducts(db: Db, storeId: string): Promise<ProductRow[]
 
 /** One of the store's products, or 404 (another store's product is not yours to see). */
 export async function getStoreProduct(db: Db, storeId: string, productId: string): Promise<ProductRow> {
-  const row = await db.query.products.findFirst({
-    where: and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)),
-  });
+  const row = await firstRow(
+    db,
+    schema.products,
+    and(eq(schema.products.id, productId), eq(schema.products.storeId, storeId)),
+  );
   if (!row) throw new NotFoundError('No such product in your shop.');
   return row;
 }

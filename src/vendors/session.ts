@@ -3,7 +3,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { StoreRow } from '../catalog/stores';
-import { getDb, schema } from '../db/client';
+import { getDb, schema, rowById, firstRow } from '../db/client';
 import {
   clearCookie,
   VENDOR_COOKIE,
@@ -52,9 +52,7 @@ export function endVendorSession<E extends { Bindings: Env }>(c: Context<E>): vo
 /** Middleware: the signed-in vendor's store in `c.var.store`; browsers without one go to the sign-in page. */
 export const requireVendor: MiddlewareHandler<VendorEnv> = async (c, next) => {
   const storeId = await vendorSessionStoreId(c);
-  const store = storeId
-    ? await getDb(c.env).select().from(schema.stores).where(eq(schema.stores.id, storeId)).limit(1).get()
-    : undefined;
+  const store = storeId ? await rowById(getDb(c.env), schema.stores, storeId) : undefined;
   if (!store) {
     if (c.req.method === 'GET' && wantsHtml(c)) return c.redirect('/vendor/login', 303);
     throw new UnauthorizedError('Sign in as a vendor to continue.');
@@ -124,17 +122,17 @@ function looksLikeToken(token: string): boolean {
 export async function peekLoginToken(env: Env, token: string): Promise<StoreRow | null> {
   if (!looksLikeToken(token)) return null;
   const db = getDb(env);
-  const row = await db.query.vendorLoginTokens.findFirst({
-    where: and(
+  const row = await firstRow(
+    db,
+    schema.vendorLoginTokens,
+    and(
       eq(schema.vendorLoginTokens.tokenHash, await sha256Hex(token)),
       isNull(schema.vendorLoginTokens.usedAt),
       gt(schema.vendorLoginTokens.expiresAt, now()),
     ),
-  });
-  if (!row) return null;
-  return (
-    (await db.select().from(schema.stores).where(eq(schema.stores.id, row.storeId)).limit(1).get()) ?? null
   );
+  if (!row) return null;
+  return (await rowById(db, schema.stores, row.storeId)) ?? null;
 }
 
 /** Uses a token (once: a conditional update, so two clicks can't both sign in). Returns the store id. */
