@@ -1,4 +1,5 @@
 // Shopper account pages: sign-in by e-mail, the link's confirmation, and the account (orders, addresses).
+import { formatUtc } from '../lib/time';
 import { formatMoney } from '../lib/money';
 import { addressLines } from '../pages/address';
 import { DataTable } from '../pages/components';
@@ -6,7 +7,7 @@ import { Layout } from '../pages/layout';
 import type { AccountOrder, AddressOnFile } from './account';
 import { LOGIN_LINK_SECONDS } from './tokens';
 
-const date = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
+const date = (unix: number) => formatUtc(unix, 'day');
 
 export function AccountLoginPage(props: {
   storeName: string;

@@ -1,12 +1,12 @@
 // Admin pages for customers: the searchable list and one customer with their orders and refunds.
+import { formatUtc } from '../lib/time';
 import { formatMoney } from '../lib/money';
 import { addressLines } from '../pages/address';
 import { DataTable } from '../pages/components';
 import type { CustomerListItem, getCustomerDetail } from './customers';
 import { AdminLayout } from './pages';
 
-const when = (seconds: number | null | undefined) =>
-  seconds ? new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19) : '—';
+const when = (seconds: number | null | undefined) => (seconds ? formatUtc(seconds, 'second') : '—');
 
 /** An address (or shipping block) on one line for tables. */
 function oneLine(value: unknown): string {

@@ -1,4 +1,5 @@
 // The operator's admin pages (server-rendered, no JavaScript): listings, one order, one event, actions.
+import { formatUtc } from '../lib/time';
 import { type Child } from '../lib/jsx/jsx-runtime';
 import { LineDiscount } from '../pages/line-discount';
 import { MESSAGE_STATUSES, ORDER_STATUSES, TRANSFER_STATUSES, WEBHOOK_STATUSES } from '../db/schema';
@@ -22,7 +23,7 @@ import type {
 type Awaited2<T> = T extends (...args: never[]) => Promise<infer R> ? R : never;
 
 function when(seconds: number | null | undefined): string {
-  return seconds ? new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19) : '—';
+  return seconds ? formatUtc(seconds, 'second') : '—';
 }
 
 const NAV: [string, string][] = [

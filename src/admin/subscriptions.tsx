@@ -1,6 +1,7 @@
 // Admin: the Subscriptions list and one subscription (customer, products, vendors, status, periods with
 // their orders and transfers, events), with cancel; JSON under /admin/api/subscriptions. Mounted behind
 // the admin guard by routes.tsx.
+import { formatUtc } from '../lib/time';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { getDb } from '../db/client';
@@ -21,8 +22,7 @@ import {
 import { getSubscription } from '../subscriptions/records';
 import { AdminLayout } from './pages';
 
-const when = (seconds: number | null | undefined) =>
-  seconds ? new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16) : '—';
+const when = (seconds: number | null | undefined) => (seconds ? formatUtc(seconds, 'minute') : '—');
 
 function SubscriptionsPage(props: {
   storeName: string;

@@ -1,4 +1,5 @@
 // The disputes section of an order page (shopper and admin): each dispute's amount, state and outcome.
+import { formatUtc } from '../lib/time';
 import { formatMoney } from '../lib/money';
 import type { DisputeView } from './view';
 
@@ -9,7 +10,7 @@ const LABEL: Record<DisputeView['outcome'], string> = {
   closed: 'Inquiry closed',
 };
 
-const date = (s: number | null) => (s ? new Date(s * 1000).toISOString().slice(0, 10) : '—');
+const date = (s: number | null) => (s ? formatUtc(s, 'day') : '—');
 
 /** Nothing when the order has no dispute; `detail` adds Stripe's ids and the money dates (admin). */
 export function OrderDisputes(props: { disputes: readonly DisputeView[]; detail?: boolean }) {

@@ -1,5 +1,6 @@
 // Fulfilment views: the vendor's "to fulfil" and returns pages, the shopper's per-vendor parts with
 // shipments, tracking, cancel, return and "I received it" forms. Props only.
+import { formatUtc } from '../lib/time';
 import type { schema } from '../db/client';
 import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
@@ -408,8 +409,11 @@ const tabHref = (tab: ReturnTab) => `/vendor/returns?status=${tab}`;
 
 /** A moment as its UTC date and time, for people and (in `datetime`) for machines. */
 function When(props: { seconds: number }) {
-  const iso = new Date(props.seconds * 1000).toISOString();
-  return <time datetime={iso}>{iso.replace('T', ' ').slice(0, 16)} UTC</time>;
+  return (
+    <time datetime={new Date(props.seconds * 1000).toISOString()}>
+      {formatUtc(props.seconds, 'minute')} UTC
+    </time>
+  );
 }
 
 /** Who decided, as recorded: the vendor (`vendor:<store>`, only ever this one here) or an operator. */

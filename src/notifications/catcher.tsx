@@ -1,6 +1,7 @@
 // The dev mail catcher (like Mailpit): what MAIL_TRANSPORT=catcher "sent", newest first, at /__mail,
 // each message with its rendered HTML (in a sandboxed frame under a strict CSP), text part and
 // headers; the same as JSON under /__mail/api. Not served in production.
+import { formatUtc } from '../lib/time';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { desc, sql } from 'drizzle-orm';
 import * as z from 'zod';
@@ -104,7 +105,7 @@ function toJson(r: Caught) {
   };
 }
 
-const when = (s: number) => new Date(s * 1000).toISOString().replace('T', ' ').slice(0, 19);
+const when = (s: number) => formatUtc(s, 'second');
 
 function Shell(props: { title: string; children?: unknown }) {
   return (

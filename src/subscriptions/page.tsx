@@ -1,9 +1,10 @@
 // "My subscription": status, next billing, past invoices and the shopper's actions (props only).
+import { formatUtc } from '../lib/time';
 import { formatMoney } from '../lib/money';
 import { Layout } from '../pages/layout';
 import type { SubscriptionView } from './view';
 
-const date = (t: number | null) => (t === null ? '—' : new Date(t * 1000).toISOString().slice(0, 10));
+const date = (t: number | null) => (t === null ? '—' : formatUtc(t, 'day'));
 
 /** One action button: a form posting to the subscription's action path, carrying the signed link. */
 function Action(props: {

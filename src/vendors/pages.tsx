@@ -1,4 +1,5 @@
 // Vendor-facing pages: "Sell with us", a shop's About and Contact, vendor sign-in and the dashboard.
+import { formatUtc } from '../lib/time';
 import { type Child } from '../lib/jsx/jsx-runtime';
 import { LineDiscount } from '../pages/line-discount';
 import { ShopHeader } from '../catalog/components';
@@ -372,7 +373,7 @@ const ORDER_LABEL: Record<string, string> = {
 };
 
 function date(seconds: number | null): string {
-  return seconds ? new Date(seconds * 1000).toISOString().slice(0, 10) : '';
+  return seconds ? formatUtc(seconds, 'day') : '';
 }
 
 /** The vendor's dashboard: shop status and Stripe, products, orders (own lines only), transfers. */
