@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { getDb, schema, rowById } from '../db/client';
 import { changes, runBatch, type Statement } from '../db/batch';
 import { storeConfig } from '../lib/config';
-import { decodeCursor, encodeCursor } from '../lib/cursor';
+import { decodeCursor, encodeCursor, pageCursor, pageLimit } from '../lib/cursor';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import { CHARGEBACK_MESSAGE, chargebackHolds } from '../payouts/disputes';
 import { sharedRefundsOf } from '../payouts/refunds';
@@ -267,17 +267,8 @@ export const returnsQuery = z.object({
     .enum(RETURN_TABS, { error: 'One of open, approved, declined, all.' })
     .optional()
     .transform((s) => s ?? 'open'),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,512}$/, 'Not a cursor of this listing.')
-    .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'A number from 1 to 100.')
-    .transform(Number)
-    .pipe(z.number().int().min(1, 'At least 1.').max(100, 'At most 100.'))
-    .optional()
-    .transform((n) => n ?? DEFAULT_RETURNS_PAGE),
+  cursor: pageCursor,
+  limit: pageLimit.transform((n) => n ?? DEFAULT_RETURNS_PAGE),
 });
 
 /** A page of a store's returns and the cursor of the next one (null on the last page). */

@@ -1,5 +1,20 @@
 // Opaque cursors for keyset pagination: base64url JSON of a tag (the listing, sort or tab it was made for)
-// and the sort key values of the row a page continues after.
+// and the sort key values of the row a page continues after; and the query parameters of a paged listing.
+import * as z from 'zod';
+
+/** A listing's `limit` query parameter: rows per page, 1 to 100 (absent: the listing's own default). */
+export const pageLimit = z
+  .string()
+  .regex(/^\d{1,3}$/, 'A number from 1 to 100.')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'At least 1.').max(100, 'At most 100.'))
+  .optional();
+
+/** A listing's `cursor` query parameter: the previous page's next cursor, as this module writes them. */
+export const pageCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,512}$/, 'Not a cursor of this listing.')
+  .optional();
 
 /** A sort key value a cursor carries. */
 export type CursorValue = string | number;

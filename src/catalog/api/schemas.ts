@@ -1,5 +1,6 @@
 // The headless catalog API's zod schemas: the query strings they validate and the JSON they answer. The
 // OpenAPI document (spec.ts) is generated from these same schemas, so the two cannot drift apart.
+import { pageCursor, pageLimit } from '../../lib/cursor';
 import * as z from 'zod';
 import { PRODUCT_SORTS } from '../listing';
 import { MAX_QUERY_LENGTH } from '../search';
@@ -26,13 +27,7 @@ const filters = {
     .meta({ description: '`true`: only products with at least one unit left.' }),
 };
 
-const limit = z
-  .string()
-  .regex(/^\d{1,3}$/, 'A number from 1 to 100.')
-  .transform(Number)
-  .pipe(z.number().int().min(1, 'At least 1.').max(100, 'At most 100.'))
-  .optional()
-  .meta({ description: 'Items per page, 1 to 100 (default 24).' });
+const limit = pageLimit.meta({ description: 'Items per page, 1 to 100 (default 24).' });
 
 /** `GET /api/v1/products` query. */
 export const productListQuery = z.object({
@@ -42,11 +37,7 @@ export const productListQuery = z.object({
       '`featured` (default: featured first, then newest), `newest`, `price_asc`, `price_desc`, `name`.',
   }),
   limit,
-  cursor: z
-    .string()
-    .max(512)
-    .optional()
-    .meta({ description: "The previous page's `nextCursor`, with the same sort." }),
+  cursor: pageCursor.meta({ description: "The previous page's `nextCursor`, with the same sort." }),
 });
 
 /** `GET /api/v1/search` query. */
