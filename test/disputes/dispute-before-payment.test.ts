@@ -14,6 +14,7 @@ import { paidMultiVendorOrder } from '../helpers/fulfilment';
 import { caughtMail, waitForMail } from '../helpers/mail';
 import { check, settle } from '../helpers/money-check';
 import { transfersOf } from '../helpers/payout-fixtures';
+import { disputeObject } from '../helpers/webhook-events';
 
 const emu = heldEmulator();
 
@@ -180,18 +181,12 @@ describe('a dispute that arrives before the payment', () => {
     const p = await purchase();
     const { events } = await emu.trigger({
       type: 'charge.dispute.created',
-      object: {
+      object: disputeObject({
         id: `du_inquiry_${p.orderId.slice(-8)}`,
-        object: 'dispute',
-        amount: DISPUTED,
         charge: p.chargeId,
-        currency: 'usd',
-        created: Math.floor(Date.now() / 1000),
-        payment_intent: null,
-        reason: 'general',
+        amount: DISPUTED,
         status: 'warning_needs_response',
-        balance_transactions: [],
-      },
+      }),
     });
     const [inquiry] = await emu.deliver(events.map((e) => e.id));
     expect(inquiry).toMatchObject({ status: 200, ok: true });

@@ -11,6 +11,7 @@ import { heldEmulator } from '../helpers/emulator';
 import { admin, eventually, paidMultiVendorOrder, vendorClient } from '../helpers/fulfilment';
 import { caughtMail, waitForMail } from '../helpers/mail';
 import { reversalsOf, stripeTransfers, transfersOf } from '../helpers/payout-fixtures';
+import { disputeObject } from '../helpers/webhook-events';
 
 const emu = heldEmulator();
 
@@ -270,18 +271,14 @@ describe('disputes', () => {
   it('a dispute of a charge that is not ours is recorded as ignored, never a 500', async () => {
     const { events } = await emu.trigger({
       type: 'charge.dispute.created',
-      object: {
+      object: disputeObject({
         id: 'du_unknown_1',
-        object: 'dispute',
-        amount: 1000,
         charge: 'ch_not_ours_1',
-        currency: 'usd',
-        created: 1_700_000_000,
-        payment_intent: null,
-        reason: 'fraudulent',
+        amount: 1000,
         status: 'needs_response',
-        balance_transactions: [],
-      },
+        reason: 'fraudulent',
+        created: 1_700_000_000,
+      }),
     });
     const [result] = await emu.deliver(events.map((e) => e.id));
     expect(result).toMatchObject({ status: 200, ok: true });

@@ -67,3 +67,29 @@ export async function storedEvent(
 ): Promise<{ status: string; attempts: number; last_error: string | null } | null> {
   return db.prepare('SELECT status, attempts, last_error FROM webhook_events WHERE id = ?').bind(id).first();
 }
+
+/**
+ * A Dispute object as Stripe sends it in `charge.dispute.*` events (no balance transactions yet), for a
+ * test to trigger at the emulator or deliver itself; `status` and `reason` as Stripe names them.
+ */
+export function disputeObject(d: {
+  id: string;
+  charge: string;
+  amount: number;
+  status: string;
+  reason?: string;
+  created?: number;
+}): Record<string, unknown> {
+  return {
+    id: d.id,
+    object: 'dispute',
+    amount: d.amount,
+    charge: d.charge,
+    currency: 'usd',
+    created: d.created ?? Math.floor(Date.now() / 1000),
+    payment_intent: null,
+    reason: d.reason ?? 'general',
+    status: d.status,
+    balance_transactions: [],
+  };
+}
